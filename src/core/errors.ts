@@ -1,0 +1,75 @@
+/**
+ * Slipway's coded errors. Every error a user can see has a stable code, an owner (who must act:
+ * the user, AWS, or us) and a message that says what to do next. `docs/errors.md` lists every
+ * code in ERROR_CODES; test/errors-doc.test.ts keeps the two in step.
+ */
+
+/** Who has to act on an error. */
+export type ErrorOwner = 'user' | 'aws' | 'internal';
+
+interface ErrorCodeInfo {
+  owner: ErrorOwner;
+  /** One-line meaning, as printed in docs/errors.md. */
+  summary: string;
+}
+
+/** The registry of error codes. Add a code here and a row in docs/errors.md. */
+export const ERROR_CODES = {
+  USAGE: { owner: 'user', summary: 'A command was called with missing, unknown or malformed arguments.' },
+  INVALID_INPUT: { owner: 'user', summary: 'A value given to Slipway failed validation.' },
+  CONFIG: { owner: 'user', summary: 'A configuration file or environment variable is wrong.' },
+  NOT_FOUND: { owner: 'user', summary: 'A named thing (cluster, service, file, ...) does not exist.' },
+  AWS_CALL_FAILED: { owner: 'aws', summary: 'An AWS API call failed after retries.' },
+  SANDBOX_START_FAILED: {
+    owner: 'user',
+    summary: 'The sandbox could not start (port in use, unreadable state file, ...).',
+  },
+  SANDBOX_STATE_INVALID: { owner: 'user', summary: 'The sandbox state file is not one the sandbox wrote.' },
+  DEMO_FAILED: { owner: 'internal', summary: 'The scripted demo rollout did not end as expected.' },
+  INTERNAL: { owner: 'internal', summary: 'A bug in Slipway. Please report it with the log.' },
+} as const satisfies Record<string, ErrorCodeInfo>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Options for a SlipwayError beyond its code and message. */
+export interface SlipwayErrorOptions {
+  /** The error that caused this one; kept for logs. */
+  cause?: unknown;
+  /** Structured details (never secrets) for `--output json` and the API. */
+  data?: Record<string, unknown>;
+}
+
+/** The base of every error Slipway raises on purpose. */
+export class SlipwayError extends Error {
+  readonly code: ErrorCode;
+  readonly owner: ErrorOwner;
+  readonly data: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, options: SlipwayErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'SlipwayError';
+    this.code = code;
+    this.owner = ERROR_CODES[code].owner;
+    this.data = options.data ?? {};
+  }
+}
+
+/** A usage or validation problem the user can fix by changing the input. */
+export class UserInputError extends SlipwayError {
+  constructor(message: string, options: SlipwayErrorOptions = {}) {
+    super('INVALID_INPUT', message, options);
+    this.name = 'UserInputError';
+  }
+}
+
+/** True when `e` is a SlipwayError (also across module copies, by shape). */
+export function isSlipwayError(e: unknown): e is SlipwayError {
+  return e instanceof SlipwayError;
+}
+
+/** Wraps anything thrown into a SlipwayError, keeping coded errors as they are. */
+export function toSlipwayError(e: unknown): SlipwayError {
+  if (isSlipwayError(e)) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new SlipwayError('INTERNAL', `Unexpected error: ${message}`, { cause: e });
+}

@@ -1,0 +1,45 @@
+/**
+ * Typed progress events. Library code never prints: it emits events, and the host (CLI, server)
+ * decides how to show or store them. Codes are stable; add new ones to EVENT_CODES.
+ */
+
+export type EventLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Every event code, with its level by default. */
+export const EVENT_CODES = {
+  'sandbox.started': 'info',
+  'sandbox.stopped': 'info',
+  'sandbox.state-saved': 'debug',
+  'demo.step': 'info',
+  'demo.service-event': 'info',
+  'demo.deployments': 'info',
+  'demo.finished': 'info',
+} as const satisfies Record<string, EventLevel>;
+
+export type EventCode = keyof typeof EVENT_CODES;
+
+/** One progress event. `data` carries the machine-readable details. */
+export interface SlipwayEvent {
+  code: EventCode;
+  level: EventLevel;
+  message: string;
+  time: string;
+  data: Record<string, unknown>;
+}
+
+/** A function that receives events. */
+export type EventSink = (event: SlipwayEvent) => void;
+
+/** Builds an event with the code's default level and the current time. */
+export function makeEvent(
+  code: EventCode,
+  message: string,
+  data: Record<string, unknown> = {},
+  level: EventLevel = EVENT_CODES[code],
+  now: Date = new Date(),
+): SlipwayEvent {
+  return { code, level, message, time: now.toISOString(), data };
+}
+
+/** A sink that drops everything (the default where no host listens). */
+export const ignoreEvents: EventSink = () => {};

@@ -1,0 +1,180 @@
+/**
+ * ECS state of one account in one region, as plain data. Times are sandbox epoch ms. Objects
+ * that AWS returns verbatim (task definitions, service configuration) keep the caller's JSON so
+ * that every field, known to us or not, passes through unchanged.
+ */
+
+export interface EcsCluster {
+  clusterName: string;
+  clusterArn: string;
+  status: 'ACTIVE' | 'INACTIVE';
+  createdAt: number;
+  tags: { key: string; value: string }[];
+  /** Everything else CreateCluster accepted (settings, configuration, capacityProviders, ...). */
+  extra: Record<string, unknown>;
+}
+
+export interface EcsContainerInstance {
+  containerInstanceArn: string;
+  ec2InstanceId: string;
+  clusterArn: string;
+  status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
+  /** Registered capacity. */
+  cpu: number;
+  memory: number;
+  /** Host ports the instance can offer (default: any). Fixed host ports in use are tracked per task. */
+  registeredAt: number;
+  attributes: { name: string; value?: string }[];
+}
+
+export interface EcsTaskDefinition {
+  family: string;
+  revision: number;
+  taskDefinitionArn: string;
+  status: 'ACTIVE' | 'INACTIVE' | 'DELETE_IN_PROGRESS';
+  registeredAt: number;
+  registeredBy: string;
+  deregisteredAt?: number;
+  /** The RegisterTaskDefinition input minus `tags`, exactly as given (unknown fields included). */
+  body: Record<string, unknown>;
+  tags: { key: string; value: string }[];
+}
+
+export type RolloutState = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+
+export interface EcsDeployment {
+  id: string;
+  status: 'PRIMARY' | 'ACTIVE' | 'INACTIVE';
+  taskDefinition: string;
+  desiredCount: number;
+  failedTasks: number;
+  /** Maintained by the engine as tasks move (so Describe never scans tasks). */
+  runningCount: number;
+  pendingCount: number;
+  rolloutState: RolloutState;
+  rolloutStateReason: string;
+  createdAt: number;
+  updatedAt: number;
+  launchType?: string;
+  /** Copied from the service when the deployment was made. */
+  networkConfiguration?: unknown;
+  platformVersion?: string;
+  capacityProviderStrategy?: unknown[];
+}
+
+export interface EcsServiceEvent {
+  id: string;
+  createdAt: number;
+  message: string;
+}
+
+export interface EcsService {
+  serviceName: string;
+  serviceArn: string;
+  clusterArn: string;
+  status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
+  desiredCount: number;
+  taskDefinition: string;
+  launchType?: string;
+  createdAt: number;
+  createdBy: string;
+  clientToken?: string;
+  /** minimumHealthyPercent, maximumPercent, deploymentCircuitBreaker, alarms. */
+  deploymentConfiguration: {
+    minimumHealthyPercent: number;
+    maximumPercent: number;
+    deploymentCircuitBreaker?: { enable: boolean; rollback: boolean };
+    [k: string]: unknown;
+  };
+  /** Newest first. */
+  deployments: EcsDeployment[];
+  /** Newest first, at most 100. */
+  events: EcsServiceEvent[];
+  loadBalancers: { targetGroupArn?: string; loadBalancerName?: string; containerName?: string; containerPort?: number }[];
+  healthCheckGracePeriodSeconds?: number;
+  tags: { key: string; value: string }[];
+  /** Every other CreateService/UpdateService field, passed through on Describe. */
+  extra: Record<string, unknown>;
+  /** Engine bookkeeping: sandbox ms of the last "unable to place" event, to rate-limit it. */
+  lastUnablePlaceAt?: number;
+  /** Engine bookkeeping: earliest sandbox ms to launch again after a failed launch. */
+  relaunchNotBefore?: number;
+  /** True once the steady-state event was written for the current state. */
+  steady?: boolean;
+}
+
+export type TaskLastStatus =
+  | 'PROVISIONING'
+  | 'PENDING'
+  | 'ACTIVATING'
+  | 'RUNNING'
+  | 'DEACTIVATING'
+  | 'STOPPING'
+  | 'DEPROVISIONING'
+  | 'STOPPED';
+
+export interface EcsContainer {
+  name: string;
+  image: string;
+  containerArn: string;
+  lastStatus: string;
+  exitCode?: number;
+  reason?: string;
+  healthStatus?: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
+  essential: boolean;
+}
+
+export interface EcsTask {
+  taskArn: string;
+  taskId: string;
+  clusterArn: string;
+  taskDefinitionArn: string;
+  /** "service:<name>" for service tasks, or the RunTask group. */
+  group: string;
+  startedBy?: string;
+  /** The service deployment that owns the task, if any. */
+  deploymentId?: string;
+  serviceName?: string;
+  launchType: string;
+  containerInstanceArn?: string;
+  lastStatus: TaskLastStatus;
+  desiredStatus: 'RUNNING' | 'STOPPED';
+  healthStatus: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
+  cpu?: string;
+  memory?: string;
+  containers: EcsContainer[];
+  createdAt: number;
+  pullStartedAt?: number;
+  pullStoppedAt?: number;
+  startedAt?: number;
+  stoppingAt?: number;
+  stoppedAt?: number;
+  stopCode?: string;
+  stoppedReason?: string;
+  /** Fixed host ports this task holds on its container instance. */
+  hostPorts: number[];
+  tags: { key: string; value: string }[];
+  /** Engine bookkeeping: sandbox ms of the task's next scheduled transition. */
+  nextTransitionAt?: number;
+  /** Engine bookkeeping: what happens at `nextTransitionAt`. */
+  nextTransition?: string;
+  overrides?: unknown;
+}
+
+export interface EcsRegion {
+  clusters: Record<string, EcsCluster>;
+  /** By container instance ARN. */
+  containerInstances: Record<string, EcsContainerInstance>;
+  /** By family, revisions in order (index = revision - 1). */
+  taskDefinitions: Record<string, EcsTaskDefinition[]>;
+  /** By service ARN. */
+  services: Record<string, EcsService>;
+  /** By task ARN. Stopped tasks are kept for a while, as ECS does (about an hour). */
+  tasks: Record<string, EcsTask>;
+  /** CreateService client tokens → service ARN. */
+  clientTokens: Record<string, string>;
+}
+
+export function emptyEcsRegion(): EcsRegion {
+  return { clusters: {}, containerInstances: {}, taskDefinitions: {}, services: {}, tasks: {}, clientTokens: {} };
+}

@@ -1,0 +1,21 @@
+/** IAM state of one account (IAM is global: not per region). */
+export interface IamRole {
+  roleName: string;
+  roleId: string;
+  arn: string;
+  path: string;
+  description?: string;
+  maxSessionDuration: number;
+  assumeRolePolicyDocument: string;
+  createDate: number;
+  attachedPolicyArns: string[];
+  tags: { Key: string; Value: string }[];
+}
+
+export interface IamAccount {
+  roles: Record<string, IamRole>;
+}
+
+export function emptyIamAccount(): IamAccount {
+  return { roles: {} };
+}
