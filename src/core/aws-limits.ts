@@ -64,3 +64,10 @@ export const ECR_TOKEN_TTL_SECONDS = 12 * 60 * 60;
 export const STS_SESSION_MIN_SECONDS = 900;
 export const STS_SESSION_DEFAULT_SECONDS = 3600;
 export const STS_CHAINED_SESSION_MAX_SECONDS = 3600;
+
+/**
+ * ECS deployment circuit breaker: a deployment fails after ceil(desired / 2) failed tasks,
+ * clamped to [min, max] (current AWS docs; an older guide says 10 and 200).
+ */
+export const CIRCUIT_BREAKER_MIN = 3;
+export const CIRCUIT_BREAKER_MAX = 200;

@@ -25,6 +25,7 @@ export const ERROR_CODES = {
     summary: 'The sandbox could not start (port in use, unreadable state file, ...).',
   },
   SANDBOX_STATE_INVALID: { owner: 'user', summary: 'The sandbox state file is not one the sandbox wrote.' },
+  NOT_IMPLEMENTED: { owner: 'internal', summary: 'The command or feature is planned but not built yet.' },
   DEMO_FAILED: { owner: 'internal', summary: 'The scripted demo rollout did not end as expected.' },
   INTERNAL: { owner: 'internal', summary: 'A bug in Slipway. Please report it with the log.' },
 } as const satisfies Record<string, ErrorCodeInfo>;

@@ -6,6 +6,7 @@
  */
 import type { AccountState, RegionState } from './world.js';
 import type { SandboxRuntime } from './runtime.js';
+import type { XmlNode } from './protocol/xml.js';
 
 export interface CallContext {
   /** The calling account (from the access key). */
@@ -36,7 +37,7 @@ export interface JsonService {
 /** Query-protocol input: the form fields, flattened (`Tags.member.1.Key` → value). */
 export type QueryInput = Record<string, string>;
 /** A Query handler returns the content of `<ActionResult>` as an XmlNode. */
-export type QueryHandler = (input: QueryInput, ctx: CallContext) => import('./protocol/xml.js').XmlNode;
+export type QueryHandler = (input: QueryInput, ctx: CallContext) => XmlNode;
 
 export interface QueryService {
   /** "sts" or "iam": also the SigV4 signing name that selects the service. */

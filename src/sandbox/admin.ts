@@ -1,0 +1,291 @@
+/**
+ * The admin API under /_sandbox/ (documented in docs/sandbox.md): seed accounts, roles, clusters
+ * and container instances; inject faults; read call statistics; control time. JSON in and out;
+ * errors are `{ "error": { "code", "message" } }` with status 400 or 404.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { SlipwayError } from '../core/errors.js';
+import { createAccount, seedDefaultAccount } from './accounts.js';
+import { addContainerInstances, ensureCluster } from './ecs/admin.js';
+import { createRole } from './iam/api.js';
+import { trustPolicyFor } from './iam/trust.js';
+import { DEFAULT_ACCOUNT, DEFAULT_REGION, type SandboxRuntime } from './runtime.js';
+import { defaultSettings, emptyWorld, type AccountState } from './world.js';
+
+class AdminError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const where = {
+  accountId: z.string().regex(/^\d{12}$/).default(DEFAULT_ACCOUNT.id),
+  region: z.string().min(1).default(DEFAULT_REGION),
+};
+
+const schemas = {
+  account: z.object({ id: z.string().regex(/^\d{12}$/).optional(), name: z.string().min(1) }).strict(),
+  role: z
+    .object({
+      accountId: where.accountId,
+      roleName: z.string().min(1),
+      trustedAccountIds: z.array(z.string().regex(/^\d{12}$/)).default([DEFAULT_ACCOUNT.id]),
+      externalId: z.string().min(2).optional(),
+      maxSessionDuration: z.number().int().min(3600).max(43200).optional(),
+    })
+    .strict(),
+  cluster: z
+    .object({
+      ...where,
+      name: z.string().min(1),
+      instances: z
+        .object({ count: z.number().int().min(1).max(1000), cpu: z.number().int().positive().optional(), memory: z.number().int().positive().optional() })
+        .strict()
+        .optional(),
+    })
+    .strict(),
+  instances: z
+    .object({
+      ...where,
+      cluster: z.string().min(1),
+      count: z.number().int().min(1).max(1000).default(1),
+      cpu: z.number().int().positive().optional(),
+      memory: z.number().int().positive().optional(),
+    })
+    .strict(),
+  settings: z
+    .object({
+      throttling: z.boolean().optional(),
+      strictPulls: z.boolean().optional(),
+      knownImages: z.array(z.string()).optional(),
+      timings: z
+        .object({
+          provisioningSeconds: z.number().min(0),
+          imagePullSeconds: z.number().min(0),
+          startSeconds: z.number().min(0),
+          targetHealthySeconds: z.number().min(0),
+          deregistrationDelaySeconds: z.number().min(0),
+          stopSeconds: z.number().min(0),
+          relaunchDelaySeconds: z.number().min(0),
+          unablePlaceEventSeconds: z.number().min(0),
+        })
+        .partial()
+        .strict()
+        .optional(),
+    })
+    .strict(),
+  imageFault: z
+    .object({
+      image: z.string().min(1),
+      crashExitCode: z.number().int().optional(),
+      crashAfterSeconds: z.number().min(0).optional(),
+      failHealthCheck: z.boolean().optional(),
+      slowStartSeconds: z.number().min(0).optional(),
+      failPull: z.boolean().optional(),
+    })
+    .strict(),
+  apiFault: z
+    .object({
+      service: z.enum(['ecs', 'ecr', 'logs', 'sts', 'iam']).optional(),
+      action: z.string().min(1).optional(),
+      accountId: z.string().regex(/^\d{12}$/).optional(),
+      errorCode: z.string().min(1).default('ThrottlingException'),
+      message: z.string().default('Rate exceeded'),
+      httpStatus: z.number().int().min(400).max(599).default(400),
+      count: z.number().int().positive().optional(),
+      durationSeconds: z.number().positive().optional(),
+    })
+    .strict(),
+  time: z.object({ scale: z.number().positive().optional(), advanceSeconds: z.number().min(0).optional() }).strict(),
+};
+
+function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  const r = schema.safeParse(body ?? {});
+  if (!r.success) {
+    const issues = r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+    throw new AdminError(400, 'INVALID_INPUT', `Invalid request body: ${issues}. See docs/sandbox.md.`);
+  }
+  return r.data;
+}
+
+function accountOf(rt: SandboxRuntime, id: string): AccountState {
+  const a = rt.world.accounts[id];
+  if (!a) throw new AdminError(404, 'NOT_FOUND', `No account ${id}. Create it with POST /_sandbox/accounts.`);
+  return a;
+}
+
+function describeAccount(a: AccountState) {
+  return { id: a.id, name: a.name, accessKeys: a.accessKeys, roles: Object.keys(a.iam.roles) };
+}
+
+type Route = (rt: SandboxRuntime, body: unknown) => unknown;
+
+const routes: Record<string, Route> = {
+  'GET /_sandbox/health': (rt) => ({ ok: true, endpoint: rt.endpoint, timeScale: rt.clock.timeScale, now: new Date(rt.now()).toISOString() }),
+  'POST /_sandbox/reset': (rt) => {
+    rt.ecs.stop();
+    rt.world = emptyWorld();
+    seedDefaultAccount(rt.world);
+    rt.limiter.clear();
+    rt.stats.clear();
+    rt.ecs.resume();
+    rt.changed();
+    return { ok: true };
+  },
+  'GET /_sandbox/accounts': (rt) => ({ accounts: Object.values(rt.world.accounts).map(describeAccount) }),
+  'POST /_sandbox/accounts': (rt, body) => {
+    const input = parse(schemas.account, body);
+    try {
+      const a = createAccount(rt.world, input);
+      rt.changed();
+      return describeAccount(a);
+    } catch (e) {
+      if (e instanceof SlipwayError) throw new AdminError(400, e.code, e.message);
+      throw e;
+    }
+  },
+  'POST /_sandbox/roles': (rt, body) => {
+    const input = parse(schemas.role, body);
+    const account = accountOf(rt, input.accountId);
+    const role = createRole(account.iam.roles, account.id, rt.now(), {
+      roleName: input.roleName,
+      assumeRolePolicyDocument: trustPolicyFor(input.trustedAccountIds, input.externalId),
+      maxSessionDuration: input.maxSessionDuration,
+    });
+    rt.changed();
+    return { arn: role.arn, roleName: role.roleName, externalId: input.externalId };
+  },
+  'POST /_sandbox/clusters': (rt, body) => {
+    const input = parse(schemas.cluster, body);
+    const account = accountOf(rt, input.accountId);
+    const cluster = ensureCluster(rt, account, input.region, input.name);
+    const instances = input.instances
+      ? addContainerInstances(rt, account, input.region, input.name, input.instances)
+      : [];
+    rt.changed();
+    return { clusterArn: cluster.clusterArn, containerInstanceArns: instances.map((i) => i.containerInstanceArn) };
+  },
+  'POST /_sandbox/container-instances': (rt, body) => {
+    const input = parse(schemas.instances, body);
+    const account = accountOf(rt, input.accountId);
+    const instances = addContainerInstances(rt, account, input.region, input.cluster, input);
+    rt.changed();
+    return { containerInstanceArns: instances.map((i) => i.containerInstanceArn) };
+  },
+  'GET /_sandbox/settings': (rt) => rt.world.settings,
+  'PUT /_sandbox/settings': (rt, body) => {
+    const input = parse(schemas.settings, body);
+    const s = rt.world.settings;
+    if (input.throttling !== undefined) {
+      s.throttling = input.throttling;
+      rt.limiter.clear();
+    }
+    if (input.strictPulls !== undefined) s.strictPulls = input.strictPulls;
+    if (input.knownImages) s.knownImages = input.knownImages;
+    if (input.timings) Object.assign(s.timings, input.timings);
+    rt.changed();
+    return s;
+  },
+  'POST /_sandbox/settings/reset': (rt) => {
+    rt.world.settings = defaultSettings();
+    rt.changed();
+    return rt.world.settings;
+  },
+  'GET /_sandbox/faults': (rt) => ({ images: rt.world.settings.imageFaults, api: rt.world.settings.apiFaults }),
+  'POST /_sandbox/faults/images': (rt, body) => {
+    const input = parse(schemas.imageFault, body);
+    const faults = rt.world.settings.imageFaults.filter((f) => f.image !== input.image);
+    faults.push(input);
+    rt.world.settings.imageFaults = faults;
+    rt.changed();
+    return input;
+  },
+  'POST /_sandbox/faults/api': (rt, body) => {
+    const input = parse(schemas.apiFault, body);
+    const fault = {
+      id: rt.uuid(),
+      service: input.service,
+      action: input.action,
+      accountId: input.accountId,
+      errorCode: input.errorCode,
+      message: input.message,
+      httpStatus: input.httpStatus,
+      remaining: input.count,
+      untilMs: input.durationSeconds === undefined ? undefined : rt.now() + input.durationSeconds * 1000,
+    };
+    rt.world.settings.apiFaults.push(fault);
+    rt.changed();
+    return fault;
+  },
+  'DELETE /_sandbox/faults': (rt) => {
+    rt.world.settings.imageFaults = [];
+    rt.world.settings.apiFaults = [];
+    rt.changed();
+    return { ok: true };
+  },
+  'GET /_sandbox/stats': (rt) => ({ actions: Object.fromEntries(rt.stats) }),
+  'DELETE /_sandbox/stats': (rt) => {
+    rt.stats.clear();
+    return { ok: true };
+  },
+  'GET /_sandbox/time': (rt) => ({ now: new Date(rt.now()).toISOString(), scale: rt.clock.timeScale }),
+  'POST /_sandbox/time': (rt, body) => {
+    const input = parse(schemas.time, body);
+    if (input.scale !== undefined) rt.clock.setTimeScale(input.scale);
+    if (input.advanceSeconds !== undefined) rt.clock.advance(input.advanceSeconds * 1000);
+    rt.changed();
+    return { now: new Date(rt.now()).toISOString(), scale: rt.clock.timeScale };
+  },
+};
+
+/** The route names, for the index page and the docs test. */
+export const ADMIN_ROUTES = Object.keys(routes);
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new AdminError(400, 'INVALID_INPUT', 'The request body is not valid JSON.');
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body, null, 2);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Serves one admin request. */
+export async function handleAdmin(
+  rt: SandboxRuntime,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
+  const path = url.pathname.replace(/\/+$/, '') || '/_sandbox';
+  if (path === '/_sandbox') return send(res, 200, { routes: ADMIN_ROUTES, docs: 'docs/sandbox.md' });
+  const route = routes[`${req.method ?? 'GET'} ${path}`];
+  try {
+    if (!route) {
+      throw new AdminError(404, 'NOT_FOUND', `No admin route ${req.method ?? ''} ${path}. GET /_sandbox lists them.`);
+    }
+    const body = await readJson(req);
+    send(res, 200, route(rt, body) ?? { ok: true });
+  } catch (e) {
+    if (e instanceof AdminError) return send(res, e.status, { error: { code: e.code, message: e.message } });
+    if (e instanceof Error && e.name !== 'Error' && 'code' in e && typeof e.code === 'string') {
+      // AwsError from shared helpers (e.g. createRole validation).
+      return send(res, 400, { error: { code: e.code, message: e.message } });
+    }
+    throw e;
+  }
+}

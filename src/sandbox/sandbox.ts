@@ -1,0 +1,116 @@
+/**
+ * startSandbox: builds the world (fresh or from a state file), the engines and the HTTP server,
+ * and listens on loopback. The composition root of the sandbox.
+ */
+import type { AddressInfo } from 'node:net';
+import { SlipwayError } from '../core/errors.js';
+import { seedDefaultAccount } from './accounts.js';
+import { SandboxClock } from './clock.js';
+import { ecrService } from './ecr/api.js';
+import { EcsEngine } from './ecs/engine.js';
+import { ecsService } from './ecs/api.js';
+import { iamService } from './iam/api.js';
+import { logsService } from './logs/api.js';
+import { DEFAULT_ACCOUNT, DEFAULT_REGION, SandboxRuntime } from './runtime.js';
+import { createSandboxServer } from './server.js';
+import { loadState, StateSaver } from './state-file.js';
+import { stsService } from './sts/api.js';
+import { emptyWorld } from './world.js';
+
+/** Options of startSandbox. */
+export interface SandboxOptions {
+  /** TCP port; 0 picks a free one. Default 4599. */
+  port?: number;
+  /** Interface to listen on. Default 127.0.0.1 (loopback only). */
+  host?: string;
+  /** Sandbox seconds per wall-clock second. Default 1. */
+  timeScale?: number;
+  /** A JSON file that keeps the world across restarts. Default: none (in memory). */
+  stateFile?: string;
+  /** Enforce the AWS API rate limits. Default true (a state file's setting wins when one is loaded). */
+  throttling?: boolean;
+}
+
+/** A running sandbox. */
+export interface SandboxHandle {
+  /** e.g. http://127.0.0.1:4599 — use as the SDK's `endpoint`. */
+  endpoint: string;
+  port: number;
+  region: string;
+  accountId: string;
+  /** The default account's long-term keys. */
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  runtime: SandboxRuntime;
+  /** The shell `export` lines for the default account. */
+  exportLines(): string[];
+  /** Stops listening, saves the state file, cancels timers. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_SANDBOX_PORT = 4599;
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandle> {
+  const host = options.host ?? '127.0.0.1';
+  const loaded = options.stateFile ? loadState(options.stateFile) : undefined;
+  const world = loaded ?? emptyWorld();
+  seedDefaultAccount(world);
+  if (!loaded && options.throttling !== undefined) world.settings.throttling = options.throttling;
+  if (loaded && options.throttling !== undefined) world.settings.throttling = options.throttling;
+  // A loaded world resumes at the sandbox time it was saved: time stood still while it was down.
+  const clock = new SandboxClock(options.timeScale ?? 1, loaded?.savedAt ?? Date.now());
+  const runtime = new SandboxRuntime(world, clock);
+  runtime.ecs = new EcsEngine(runtime);
+  const saver = options.stateFile
+    ? new StateSaver(options.stateFile, () => runtime.world, () => runtime.now())
+    : undefined;
+  if (saver) runtime.onChange = () => saver.changed();
+
+  const server = createSandboxServer(runtime, {
+    json: [ecsService, ecrService, logsService],
+    query: [stsService, iamService],
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (cause: NodeJS.ErrnoException) =>
+      reject(
+        new SlipwayError(
+          'SANDBOX_START_FAILED',
+          cause.code === 'EADDRINUSE'
+            ? `Port ${options.port ?? DEFAULT_SANDBOX_PORT} on ${host} is in use. Pick another with --port, or stop the program using it.`
+            : `The sandbox could not listen on ${host}:${options.port ?? DEFAULT_SANDBOX_PORT}: ${cause.message}`,
+          { cause },
+        ),
+      ),
+    );
+    server.listen(options.port ?? DEFAULT_SANDBOX_PORT, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  runtime.endpoint = `http://${host}:${port}`;
+  runtime.ecs.resume();
+  saver?.changed();
+
+  const credentials = { accessKeyId: DEFAULT_ACCOUNT.accessKeyId, secretAccessKey: DEFAULT_ACCOUNT.secretAccessKey };
+  let closed = false;
+  return {
+    endpoint: runtime.endpoint,
+    port,
+    region: DEFAULT_REGION,
+    accountId: DEFAULT_ACCOUNT.id,
+    credentials,
+    runtime,
+    exportLines: () => [
+      `export AWS_ENDPOINT_URL=${runtime.endpoint}`,
+      `export AWS_ACCESS_KEY_ID=${credentials.accessKeyId}`,
+      `export AWS_SECRET_ACCESS_KEY=${credentials.secretAccessKey}`,
+      `export AWS_REGION=${DEFAULT_REGION}`,
+    ],
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      runtime.ecs.stop();
+      clock.stop();
+      saver?.flush();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

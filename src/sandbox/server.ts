@@ -1,0 +1,195 @@
+/**
+ * The sandbox's HTTP server: one port for every AWS service (told apart by protocol and SigV4
+ * signing name), the Docker registry under /v2/, and the admin API under /_sandbox/.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { DEFAULT_BUCKET, ECR_GET_AUTHORIZATION_TOKEN, ECS_ACTION_BUCKET, ECS_BUCKETS } from '../core/aws-limits.js';
+import type { TokenBucketLimit } from '../core/aws-limits.js';
+import { handleAdmin } from './admin.js';
+import { authenticate, type Caller, type Protocol } from './auth.js';
+import { AwsError } from './errors.js';
+import { parseJsonBody, parseTarget, sendJson, sendJsonError } from './protocol/json.js';
+import { parseQueryBody, sendQuery, sendQueryError } from './protocol/query.js';
+import { handleRegistry } from './registry/handler.js';
+import type { SandboxRuntime } from './runtime.js';
+import type { CallContext, JsonService, QueryService } from './service.js';
+import { regionOf } from './world.js';
+
+/** The largest API request body accepted (registry uploads stream separately). */
+const MAX_API_BODY = 10 * 1024 * 1024;
+
+export interface ServiceSet {
+  json: JsonService[];
+  query: QueryService[];
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(new AwsError('RequestEntityTooLargeException', `Request body is larger than ${limit} bytes.`, 413));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** The rate limit an action draws from, and the bucket's key within the account and region. */
+function bucketFor(service: string, action: string): { key: string; limit: TokenBucketLimit } {
+  if (service === 'ecs') {
+    const bucket = ECS_ACTION_BUCKET[action] ?? 'other';
+    return { key: `ecs:${bucket}`, limit: ECS_BUCKETS[bucket] };
+  }
+  if (service === 'ecr' && action === 'GetAuthorizationToken') {
+    return { key: 'ecr:GetAuthorizationToken', limit: ECR_GET_AUTHORIZATION_TOKEN };
+  }
+  return { key: `${service}:${action}`, limit: DEFAULT_BUCKET };
+}
+
+/** Throttling and injected faults, checked before the handler runs. */
+function admit(runtime: SandboxRuntime, service: string, action: string, caller: Caller, protocol: Protocol): void {
+  const fault = runtime.matchFault(service, action, caller.account.id);
+  if (fault) {
+    throw new AwsError(fault.errorCode, fault.message, fault.httpStatus);
+  }
+  if (!runtime.world.settings.throttling) return;
+  const { key, limit } = bucketFor(service, action);
+  if (!runtime.limiter.take(`${caller.account.id}:${caller.scope.region}:${key}`, limit)) {
+    throw protocol === 'json'
+      ? new AwsError('ThrottlingException', 'Rate exceeded')
+      : new AwsError('Throttling', 'Rate exceeded');
+  }
+}
+
+function contextFor(runtime: SandboxRuntime, caller: Caller, requestId: string): CallContext {
+  const region = caller.scope.region;
+  return {
+    account: caller.account,
+    regionState: regionOf(caller.account, region),
+    region,
+    accessKeyId: caller.scope.accessKeyId,
+    callerArn: caller.arn,
+    requestId,
+    now: runtime.now(),
+    sandbox: runtime,
+  };
+}
+
+function outcomeOf(err: unknown): 'throttled' | 'error' {
+  return err instanceof AwsError && (err.code === 'ThrottlingException' || err.code === 'Throttling')
+    ? 'throttled'
+    : 'error';
+}
+
+async function handleJson(
+  runtime: SandboxRuntime,
+  services: ServiceSet,
+  req: IncomingMessage,
+  res: ServerResponse,
+  search: URLSearchParams,
+  target: string,
+  requestId: string,
+): Promise<void> {
+  const parsed = parseTarget(target);
+  const service = parsed && services.json.find((s) => s.targetPrefix === parsed.prefix);
+  try {
+    if (!parsed || !service) throw new AwsError('UnknownOperationException', `Unknown target: ${target}`);
+    const body = await readBody(req, MAX_API_BODY);
+    const caller = authenticate(req, search, runtime, 'json');
+    const action = parsed.action;
+    const handler = service.actions[action];
+    if (!handler) throw new AwsError('UnknownOperationException', `Unknown operation ${action}`);
+    try {
+      admit(runtime, service.name, action, caller, 'json');
+      const input = parseJsonBody(body);
+      const result = await handler(input, contextFor(runtime, caller, requestId));
+      runtime.count(service.name, action, 'ok');
+      sendJson(res, requestId, result);
+    } catch (err) {
+      runtime.count(service.name, action, outcomeOf(err));
+      throw err;
+    }
+  } catch (err) {
+    sendJsonError(res, requestId, asAwsError(err));
+  }
+}
+
+const FORM_NAMESPACE_FALLBACK = 'https://sts.amazonaws.com/doc/2011-06-15/';
+
+async function handleQuery(
+  runtime: SandboxRuntime,
+  services: ServiceSet,
+  req: IncomingMessage,
+  res: ServerResponse,
+  search: URLSearchParams,
+  requestId: string,
+): Promise<void> {
+  let xmlns = FORM_NAMESPACE_FALLBACK;
+  try {
+    const body = await readBody(req, MAX_API_BODY);
+    const input = parseQueryBody(body, search);
+    const caller = authenticate(req, search, runtime, 'query');
+    const service = services.query.find((s) => s.name === caller.scope.service);
+    if (!service) throw new AwsError('InvalidAction', `The sandbox does not serve ${caller.scope.service}.`);
+    xmlns = service.xmlns;
+    const action = input.Action ?? '';
+    const handler = service.actions[action];
+    if (!handler) {
+      throw new AwsError('InvalidAction', `Could not find operation ${action} for version ${input.Version ?? ''}`);
+    }
+    try {
+      admit(runtime, service.name, action, caller, 'query');
+      const result = handler(input, contextFor(runtime, caller, requestId));
+      runtime.count(service.name, action, 'ok');
+      sendQuery(res, xmlns, action, requestId, result);
+    } catch (err) {
+      runtime.count(service.name, action, outcomeOf(err));
+      throw err;
+    }
+  } catch (err) {
+    sendQueryError(res, xmlns, requestId, asAwsError(err));
+  }
+}
+
+function asAwsError(err: unknown): AwsError {
+  if (err instanceof AwsError) return err;
+  // A non-AWS error is a sandbox bug: answer as AWS does for internal failures, and say so.
+  const message = err instanceof Error ? err.message : String(err);
+  process.emitWarning(`sandbox internal error: ${err instanceof Error ? (err.stack ?? message) : message}`);
+  return new AwsError('InternalFailure', `The sandbox failed internally: ${message}`, 500, 'Receiver');
+}
+
+/** Builds the HTTP server (not listening). */
+export function createSandboxServer(runtime: SandboxRuntime, services: ServiceSet): Server {
+  return createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const requestId = runtime.uuid();
+    const done = (p: Promise<void>) =>
+      p.catch((err: unknown) => {
+        if (!res.headersSent) {
+          res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: { code: 'INTERNAL', message: String(err) } }));
+        } else res.destroy();
+      });
+    if (url.pathname.startsWith('/_sandbox')) return void done(handleAdmin(runtime, req, res, url));
+    if (url.pathname === '/v2' || url.pathname.startsWith('/v2/')) {
+      return void done(handleRegistry(req, res, runtime));
+    }
+    const target = req.headers['x-amz-target'];
+    if (typeof target === 'string') {
+      return void done(handleJson(runtime, services, req, res, url.searchParams, target, requestId));
+    }
+    if (req.method === 'POST' || url.searchParams.has('Action')) {
+      return void done(handleQuery(runtime, services, req, res, url.searchParams, requestId));
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('Slipway sandbox: AWS APIs take POST requests; the admin API is under /_sandbox/.\n');
+  });
+}

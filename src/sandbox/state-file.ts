@@ -1,0 +1,75 @@
+/**
+ * The optional state file: the world is written (atomically, debounced) after changes and read at
+ * start-up, so a restarted sandbox keeps its accounts, clusters, services and running tasks.
+ */
+import { readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { SlipwayError } from '../core/errors.js';
+import { STATE_KIND, STATE_VERSION, type WorldState } from './world.js';
+
+/** Reads a state file, or undefined when it does not exist. */
+export function loadState(file: string): WorldState | undefined {
+  if (!existsSync(file)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new SlipwayError(
+      'SANDBOX_STATE_INVALID',
+      `The sandbox state file ${file} is not valid JSON. Move it away or delete it to start with a fresh world.`,
+      { cause },
+    );
+  }
+  const w = parsed as Partial<WorldState> | null;
+  if (!w || w.kind !== STATE_KIND) {
+    throw new SlipwayError(
+      'SANDBOX_STATE_INVALID',
+      `${file} is not a Slipway sandbox state file. Pass another --state path, or delete the file.`,
+    );
+  }
+  if (w.version !== STATE_VERSION) {
+    throw new SlipwayError(
+      'SANDBOX_STATE_INVALID',
+      `${file} was written by another sandbox version (state version ${String(w.version)}, this sandbox reads ${STATE_VERSION}). Delete it to start fresh.`,
+    );
+  }
+  return w as WorldState;
+}
+
+/** Writes the world through a temporary file and a rename, so a crash never leaves half a file. */
+export function saveState(file: string, world: WorldState, now: number): void {
+  world.savedAt = now;
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(world));
+  renameSync(tmp, file);
+}
+
+/** Saves at most every `delayMs` after changes; `flush()` saves now if anything is pending. */
+export class StateSaver {
+  private timer: NodeJS.Timeout | undefined;
+  private dirty = false;
+
+  constructor(
+    private readonly file: string,
+    private readonly world: () => WorldState,
+    private readonly now: () => number,
+    private readonly delayMs = 250,
+  ) {}
+
+  changed(): void {
+    this.dirty = true;
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, this.delayMs);
+    this.timer.unref();
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.dirty) return;
+    this.dirty = false;
+    saveState(this.file, this.world(), this.now());
+  }
+}
