@@ -32,6 +32,8 @@ async function watch(ecs: ECSClient, deploymentId: string, emit: EventSink, time
   const seen = new Set<string>();
   let lastTable = '';
   const deadline = Date.now() + timeoutMs;
+  // ECS drops a failed deployment from the list once its tasks are gone: remember how it ended.
+  let last = { rolloutState: 'IN_PROGRESS', reason: '' };
   for (;;) {
     const out = await ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: [SERVICE] }));
     const svc: Service | undefined = out.services?.[0];
@@ -39,6 +41,9 @@ async function watch(ecs: ECSClient, deploymentId: string, emit: EventSink, time
     for (const ev of [...(svc.events ?? [])].reverse()) {
       if (ev.id && !seen.has(ev.id)) {
         seen.add(ev.id);
+        // A failed deployment can leave the list between two polls; its event stays.
+        const failed = ev.message?.match(new RegExp(`deployment ${deploymentId} deployment failed: (.*)$`));
+        if (failed) last = { rolloutState: 'FAILED', reason: failed[1] ?? '' };
         emit(makeEvent('demo.service-event', `  event: ${ev.message ?? ''}`, { id: ev.id }));
       }
     }
@@ -53,6 +58,7 @@ async function watch(ecs: ECSClient, deploymentId: string, emit: EventSink, time
       emit(makeEvent('demo.deployments', `  deployments:\n${table}`));
     }
     const ours = svc.deployments?.find((d) => d.id === deploymentId);
+    if (ours) last = { rolloutState: ours.rolloutState ?? '?', reason: ours.rolloutStateReason ?? '' };
     const onlyOne = (svc.deployments ?? []).length === 1;
     if (!ours || ours.rolloutState === 'FAILED' || (ours.rolloutState === 'COMPLETED' && onlyOne)) {
       // Wait for a rollback (if any) to finish before reporting what the service runs.
@@ -62,8 +68,8 @@ async function watch(ecs: ECSClient, deploymentId: string, emit: EventSink, time
       } else {
         return {
           deploymentId,
-          rolloutState: ours?.rolloutState ?? 'REPLACED',
-          reason: ours?.rolloutStateReason ?? 'replaced by another deployment',
+          rolloutState: ours ? last.rolloutState : last.rolloutState === 'IN_PROGRESS' ? 'REPLACED' : last.rolloutState,
+          reason: last.reason || 'replaced by another deployment',
           serviceTaskDefinition: svc.taskDefinition?.split('/').pop() ?? '?',
         };
       }

@@ -25,6 +25,8 @@ export interface EcsContainerInstance {
   /** Host ports the instance can offer (default: any). Fixed host ports in use are tracked per task. */
   registeredAt: number;
   attributes: { name: string; value?: string }[];
+  /** Tags set with TagResource (optional: absent in older state files). */
+  tags?: { key: string; value: string }[];
 }
 
 export interface EcsTaskDefinition {
@@ -35,6 +37,8 @@ export interface EcsTaskDefinition {
   registeredAt: number;
   registeredBy: string;
   deregisteredAt?: number;
+  /** Set by DeleteTaskDefinitions (status DELETE_IN_PROGRESS). */
+  deleteRequestedAt?: number;
   /** The RegisterTaskDefinition input minus `tags`, exactly as given (unknown fields included). */
   body: Record<string, unknown>;
   tags: { key: string; value: string }[];
@@ -79,6 +83,8 @@ export interface EcsService {
   createdAt: number;
   createdBy: string;
   clientToken?: string;
+  /** Canonical JSON of the CreateService request that used `clientToken` (to detect reuse with another request). */
+  clientRequest?: string;
   /** minimumHealthyPercent, maximumPercent, deploymentCircuitBreaker, alarms. */
   deploymentConfiguration: {
     minimumHealthyPercent: number;
@@ -90,7 +96,12 @@ export interface EcsService {
   deployments: EcsDeployment[];
   /** Newest first, at most 100. */
   events: EcsServiceEvent[];
-  loadBalancers: { targetGroupArn?: string; loadBalancerName?: string; containerName?: string; containerPort?: number }[];
+  loadBalancers: {
+    targetGroupArn?: string;
+    loadBalancerName?: string;
+    containerName?: string;
+    containerPort?: number;
+  }[];
   healthCheckGracePeriodSeconds?: number;
   tags: { key: string; value: string }[];
   /** Every other CreateService/UpdateService field, passed through on Describe. */
@@ -101,6 +112,8 @@ export interface EcsService {
   relaunchNotBefore?: number;
   /** True once the steady-state event was written for the current state. */
   steady?: boolean;
+  /** Engine bookkeeping: the newest deployment that COMPLETED (the circuit breaker rolls back to it). */
+  lastCompletedDeployment?: { id: string; taskDefinition: string };
 }
 
 export type TaskLastStatus =
@@ -159,9 +172,31 @@ export interface EcsTask {
   /** Engine bookkeeping: what happens at `nextTransitionAt`. */
   nextTransition?: string;
   overrides?: unknown;
+  /** The awsvpc network configuration the task was launched with (RunTask or its deployment). */
+  networkConfiguration?: unknown;
+  /** Engine bookkeeping while RUNNING: when the container health checks settle, and to what. */
+  healthCheckAt?: number;
+  healthCheckResult?: 'HEALTHY' | 'UNHEALTHY';
+  /** Engine bookkeeping: when the load balancer target turns healthy; true once it has. */
+  targetHealthyAt?: number;
+  targetHealthy?: boolean;
+  /** Engine bookkeeping: when an essential container crashes (image fault). */
+  crashAt?: number;
+  /** True when the task failed (to start, a crash, health checks): counted in failedTasks. */
+  failed?: boolean;
+}
+
+/** A RunTask answer remembered by its clientToken. */
+export interface EcsRunTaskToken {
+  /** Canonical JSON of the request. */
+  request: string;
+  taskArns: string[];
+  failures: { arn?: string; reason: string; detail?: string }[];
+  createdAt: number;
 }
 
 export interface EcsRegion {
+  /** By cluster ARN. */
   clusters: Record<string, EcsCluster>;
   /** By container instance ARN. */
   containerInstances: Record<string, EcsContainerInstance>;
@@ -173,8 +208,17 @@ export interface EcsRegion {
   tasks: Record<string, EcsTask>;
   /** CreateService client tokens → service ARN. */
   clientTokens: Record<string, string>;
+  /** RunTask client tokens (optional: absent in older state files). */
+  runTaskTokens?: Record<string, EcsRunTaskToken>;
 }
 
 export function emptyEcsRegion(): EcsRegion {
-  return { clusters: {}, containerInstances: {}, taskDefinitions: {}, services: {}, tasks: {}, clientTokens: {} };
+  return {
+    clusters: {},
+    containerInstances: {},
+    taskDefinitions: {},
+    services: {},
+    tasks: {},
+    clientTokens: {},
+  };
 }
