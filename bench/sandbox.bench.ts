@@ -58,7 +58,9 @@ async function describeLatency(): Promise<void> {
         requiresCompatibilities: ['FARGATE'],
         cpu: '256',
         memory: '512',
-        containerDefinitions: [{ name: 'app', image: 'public.ecr.aws/docker/library/nginx:1.27', essential: true }],
+        containerDefinitions: [
+          { name: 'app', image: 'public.ecr.aws/docker/library/nginx:1.27', essential: true },
+        ],
       }),
     );
     const names = Array.from({ length: SERVICES }, (_, i) => `svc-${String(i).padStart(4, '0')}`);
@@ -71,7 +73,9 @@ async function describeLatency(): Promise<void> {
           taskDefinition: td.taskDefinition!.taskDefinitionArn!,
           desiredCount: TASKS_PER_SERVICE,
           launchType: 'FARGATE',
-          networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'], assignPublicIp: 'DISABLED' } },
+          networkConfiguration: {
+            awsvpcConfiguration: { subnets: ['subnet-1'], assignPublicIp: 'DISABLED' },
+          },
         }),
       );
     });
@@ -83,7 +87,9 @@ async function describeLatency(): Promise<void> {
       if (running >= SERVICES * TASKS_PER_SERVICE) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    const taskCount = Object.keys(sb.runtime.world.accounts[sb.accountId]!.regions[sb.region]!.ecs.tasks).length;
+    const taskCount = Object.keys(
+      sb.runtime.world.accounts[sb.accountId]!.regions[sb.region]!.ecs.tasks,
+    ).length;
     // Warm up, then measure sequential calls (latency, not throughput).
     for (let i = 0; i < 100; i++) {
       await ecs.send(new DescribeServicesCommand({ cluster: 'big', services: names.slice(0, 10) }));
@@ -92,16 +98,24 @@ async function describeLatency(): Promise<void> {
     for (let i = 0; i < DESCRIBE_CALLS; i++) {
       const start = (i * 10) % SERVICES;
       const t = performance.now();
-      const out = await ecs.send(new DescribeServicesCommand({ cluster: 'big', services: names.slice(start, start + 10) }));
+      const out = await ecs.send(
+        new DescribeServicesCommand({ cluster: 'big', services: names.slice(start, start + 10) }),
+      );
       lat.push(performance.now() - t);
       if (out.services?.length !== 10) throw new Error('DescribeServices did not return 10 services');
     }
     lat.sort((a, b) => a - b);
     const median = percentile(lat, 50);
-    console.log(`DescribeServices (10 of ${SERVICES} services, ${taskCount} tasks), ${DESCRIBE_CALLS} sequential calls via @aws-sdk/client-ecs:`);
+    console.log(
+      `DescribeServices (10 of ${SERVICES} services, ${taskCount} tasks), ${DESCRIBE_CALLS} sequential calls via @aws-sdk/client-ecs:`,
+    );
     console.log(`  seeding ${SERVICES} CreateService calls: ${(seedMs / 1000).toFixed(2)} s`);
-    console.log(`  median ${median.toFixed(2)} ms, p95 ${percentile(lat, 95).toFixed(2)} ms, p99 ${percentile(lat, 99).toFixed(2)} ms`);
-    console.log(`  anchor: median < 5 ms → ratio ${(median / 5).toFixed(2)} (${median < 5 ? 'meets' : 'MISSES'} the anchor)`);
+    console.log(
+      `  median ${median.toFixed(2)} ms, p95 ${percentile(lat, 95).toFixed(2)} ms, p99 ${percentile(lat, 99).toFixed(2)} ms`,
+    );
+    console.log(
+      `  anchor: median < 5 ms → ratio ${(median / 5).toFixed(2)} (${median < 5 ? 'meets' : 'MISSES'} the anchor)`,
+    );
   } finally {
     await sb.close();
   }
@@ -121,19 +135,30 @@ async function rollout(timeScale: number): Promise<{ wallMs: number; sandboxMs: 
   try {
     const ecs = client(sb);
     await admin(sb, 'PUT', '/_sandbox/settings', { timings: FIVE_MINUTE_TIMINGS });
-    await admin(sb, 'POST', '/_sandbox/clusters', { name: 'roll', instances: { count: 10, cpu: 4096, memory: 8192 } });
+    await admin(sb, 'POST', '/_sandbox/clusters', {
+      name: 'roll',
+      instances: { count: 10, cpu: 4096, memory: 8192 },
+    });
     const register = async (image: string) =>
       (
         await ecs.send(
           new RegisterTaskDefinitionCommand({
             family: 'web',
             networkMode: 'bridge',
-            containerDefinitions: [{ name: 'web', image, memory: 256, portMappings: [{ containerPort: 80, hostPort: 0 }] }],
+            containerDefinitions: [
+              { name: 'web', image, memory: 256, portMappings: [{ containerPort: 80, hostPort: 0 }] },
+            ],
           }),
         )
       ).taskDefinition!.taskDefinitionArn!;
     const td1 = await register('public.ecr.aws/docker/library/nginx:1.27');
-    const lb = [{ targetGroupArn: `arn:aws:elasticloadbalancing:us-east-1:${sb.accountId}:targetgroup/web/0123456789abcdef`, containerName: 'web', containerPort: 80 }];
+    const lb = [
+      {
+        targetGroupArn: `arn:aws:elasticloadbalancing:us-east-1:${sb.accountId}:targetgroup/web/0123456789abcdef`,
+        containerName: 'web',
+        containerPort: 80,
+      },
+    ];
     await ecs.send(
       new CreateServiceCommand({
         cluster: 'roll',
@@ -146,20 +171,25 @@ async function rollout(timeScale: number): Promise<{ wallMs: number; sandboxMs: 
     );
     const waitCompleted = async (id: string) => {
       for (;;) {
-        const svc = (await ecs.send(new DescribeServicesCommand({ cluster: 'roll', services: ['web'] }))).services![0]!;
+        const svc = (await ecs.send(new DescribeServicesCommand({ cluster: 'roll', services: ['web'] })))
+          .services![0]!;
         const d = svc.deployments!.find((x) => x.id === id);
         if (d?.rolloutState === 'COMPLETED' && svc.deployments!.length === 1) return;
-        if (!d || d.rolloutState === 'FAILED') throw new Error(`rollout ${id} did not complete: ${JSON.stringify(svc.deployments)}`);
+        if (!d || d.rolloutState === 'FAILED')
+          throw new Error(`rollout ${id} did not complete: ${JSON.stringify(svc.deployments)}`);
         await new Promise((r) => setTimeout(r, 20));
       }
     };
-    const first = (await ecs.send(new DescribeServicesCommand({ cluster: 'roll', services: ['web'] }))).services![0]!;
+    const first = (await ecs.send(new DescribeServicesCommand({ cluster: 'roll', services: ['web'] })))
+      .services![0]!;
     await waitCompleted(first.deployments![0]!.id!);
 
     const td2 = await register('public.ecr.aws/docker/library/nginx:1.28');
     const wall0 = performance.now();
     const sandbox0 = sb.runtime.now();
-    const up = await ecs.send(new UpdateServiceCommand({ cluster: 'roll', service: 'web', taskDefinition: td2 }));
+    const up = await ecs.send(
+      new UpdateServiceCommand({ cluster: 'roll', service: 'web', taskDefinition: td2 }),
+    );
     await waitCompleted(up.service!.deployments!.find((d) => d.status === 'PRIMARY')!.id!);
     return { wallMs: performance.now() - wall0, sandboxMs: sb.runtime.now() - sandbox0 };
   } finally {
@@ -174,11 +204,15 @@ async function rolloutBench(): Promise<void> {
   const scale = Math.ceil(probe.sandboxMs / 1500);
   const run = await rollout(scale);
   console.log(`20-task rolling deployment (min 50%, max 150%, LB health 150 s, draining 60 s, pull 40 s):`);
-  console.log(`  simulated duration ${(run.sandboxMs / 60000).toFixed(1)} min of ECS time at time scale ${scale}`);
+  console.log(
+    `  simulated duration ${(run.sandboxMs / 60000).toFixed(1)} min of ECS time at time scale ${scale}`,
+  );
   console.log(`  wall time ${(run.wallMs / 1000).toFixed(2)} s`);
   // What the sandbox adds beyond the simulated time itself (polling, HTTP, the engine's work).
   console.log(`  overhead beyond simulated time: ${(run.wallMs - run.sandboxMs / scale).toFixed(0)} ms`);
-  console.log(`  anchor: < 2 s → ratio ${(run.wallMs / 2000).toFixed(2)} (${run.wallMs < 2000 ? 'meets' : 'MISSES'} the anchor)`);
+  console.log(
+    `  anchor: < 2 s → ratio ${(run.wallMs / 2000).toFixed(2)} (${run.wallMs < 2000 ? 'meets' : 'MISSES'} the anchor)`,
+  );
 }
 
 await describeLatency();

@@ -49,9 +49,12 @@ export function violation(from: string, spec: string): string | undefined {
   if (target.startsWith('..')) return `imports ${spec}, outside src/`;
   const toLayer = layerOf(target);
   if (toLayer === fromLayer) return undefined;
-  if (toLayer === 'sandbox') return fromLayer === 'cli' ? undefined : `only cli/ may import sandbox/, not ${fromLayer}/`;
+  if (toLayer === 'sandbox')
+    return fromLayer === 'cli' ? undefined : `only cli/ may import sandbox/, not ${fromLayer}/`;
   if (fromLayer === 'sandbox') {
-    return toLayer === 'core' ? undefined : `sandbox/ is a separate program and may import only core/, not ${toLayer}/`;
+    return toLayer === 'core'
+      ? undefined
+      : `sandbox/ is a separate program and may import only core/, not ${toLayer}/`;
   }
   const a = RANK[fromLayer];
   const b = RANK[toLayer];
@@ -70,7 +73,8 @@ function sourceFiles(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 function importsOf(text: string): string[] {
   const out: string[] = [];
@@ -95,7 +99,11 @@ describe('import rule', () => {
       ['cli/commands/a.ts', '../../core/events.js', true],
     ];
     for (const [from, spec, ok] of cases) {
-      assert.equal(violation(from, spec) === undefined, ok, `${from} → ${spec}: ${violation(from, spec) ?? 'allowed'}`);
+      assert.equal(
+        violation(from, spec) === undefined,
+        ok,
+        `${from} → ${spec}: ${violation(from, spec) ?? 'allowed'}`,
+      );
     }
   });
 

@@ -24,7 +24,9 @@ describe('slipway CLI', () => {
 
   it('sandbox prints export lines, serves, and saves its state on SIGTERM', async () => {
     const state = join(mkdtempSync(join(tmpdir(), 'slipway-cli-')), 'state.json');
-    const child = spawn(process.execPath, [...ARGS, 'sandbox', '--port', '0', '--state', state], { stdio: 'pipe' });
+    const child = spawn(process.execPath, [...ARGS, 'sandbox', '--port', '0', '--state', state], {
+      stdio: 'pipe',
+    });
     let out = '';
     child.stdout.setEncoding('utf8');
     await new Promise<void>((resolveRead, reject) => {

@@ -14,9 +14,16 @@ it('docs/errors.md lists every error code once, with its owner', () => {
     documented.set(code, owner);
   }
   for (const [code, info] of Object.entries(ERROR_CODES)) {
-    assert.equal(documented.get(code), info.owner, `docs/errors.md: ${code} must have a row with owner ${info.owner}`);
+    assert.equal(
+      documented.get(code),
+      info.owner,
+      `docs/errors.md: ${code} must have a row with owner ${info.owner}`,
+    );
   }
   for (const code of documented.keys()) {
-    assert.ok(code in ERROR_CODES, `docs/errors.md documents ${code}, which src/core/errors.ts does not define`);
+    assert.ok(
+      code in ERROR_CODES,
+      `docs/errors.md documents ${code}, which src/core/errors.ts does not define`,
+    );
   }
 });

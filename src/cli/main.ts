@@ -18,7 +18,9 @@ export function buildProgram(): Command {
   registerDemo(program);
   program
     .command('ecs-deploy', { hidden: false })
-    .description('Deploy a new image to an ECS service (flag-compatible with the ecs-deploy script). Not built yet.')
+    .description(
+      'Deploy a new image to an ECS service (flag-compatible with the ecs-deploy script). Not built yet.',
+    )
     .allowUnknownOption()
     .allowExcessArguments()
     .action(() => {

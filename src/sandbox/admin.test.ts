@@ -15,12 +15,20 @@ import { SlipwayError } from '../core/errors.js';
 import { startSandbox, type SandboxHandle } from './index.js';
 
 async function call(sb: SandboxHandle, method: string, path: string, body?: unknown) {
-  const r = await fetch(`${sb.endpoint}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(`${sb.endpoint}${path}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: r.status, json: (await r.json()) as Record<string, unknown> };
 }
 
 function ecsOf(sb: SandboxHandle, maxAttempts = 1): ECSClient {
-  return new ECSClient({ endpoint: sb.endpoint, region: sb.region, credentials: sb.credentials, maxAttempts });
+  return new ECSClient({
+    endpoint: sb.endpoint,
+    region: sb.region,
+    credentials: sb.credentials,
+    maxAttempts,
+  });
 }
 
 describe('throttling', () => {
@@ -34,9 +42,13 @@ describe('throttling', () => {
     await call(sb, 'POST', '/_sandbox/clusters', { name: 'busy' });
     const ecs = ecsOf(sb);
     const results = await Promise.allSettled(
-      Array.from({ length: 110 }, () => ecs.send(new DescribeServicesCommand({ cluster: 'busy', services: ['x'] }))),
+      Array.from({ length: 110 }, () =>
+        ecs.send(new DescribeServicesCommand({ cluster: 'busy', services: ['x'] })),
+      ),
     );
-    const throttled = results.filter((r) => r.status === 'rejected' && (r.reason as Error).name === 'ThrottlingException');
+    const throttled = results.filter(
+      (r) => r.status === 'rejected' && (r.reason as Error).name === 'ThrottlingException',
+    );
     // The burst is 100; a few tokens refill while the 110 calls are in flight.
     assert.ok(throttled.length >= 5 && throttled.length <= 10, `throttled ${throttled.length}`);
     const sample = throttled[0] as PromiseRejectedResult;
@@ -45,7 +57,10 @@ describe('throttling', () => {
     await ecs.send(new ListClustersCommand({}));
     await new Promise((r) => setTimeout(r, 300)); // ≥ 6 tokens back
     await ecs.send(new DescribeServicesCommand({ cluster: 'busy', services: ['x'] }));
-    const stats = (await call(sb, 'GET', '/_sandbox/stats')).json.actions as Record<string, { calls: number; throttled: number }>;
+    const stats = (await call(sb, 'GET', '/_sandbox/stats')).json.actions as Record<
+      string,
+      { calls: number; throttled: number }
+    >;
     assert.equal(stats['ecs:DescribeServices']?.calls, 111);
     assert.equal(stats['ecs:DescribeServices']?.throttled, throttled.length);
   });
@@ -55,7 +70,10 @@ describe('throttling', () => {
     const results = await Promise.allSettled(
       Array.from({ length: 25 }, () =>
         ecs.send(
-          new RegisterTaskDefinitionCommand({ family: 'burst', containerDefinitions: [{ name: 'a', image: 'nginx', memory: 64 }] }),
+          new RegisterTaskDefinitionCommand({
+            family: 'burst',
+            containerDefinitions: [{ name: 'a', image: 'nginx', memory: 64 }],
+          }),
         ),
       ),
     );
@@ -66,7 +84,9 @@ describe('throttling', () => {
   it('can be switched off', async () => {
     await call(sb, 'PUT', '/_sandbox/settings', { throttling: false });
     const ecs = ecsOf(sb);
-    const results = await Promise.allSettled(Array.from({ length: 150 }, () => ecs.send(new ListClustersCommand({}))));
+    const results = await Promise.allSettled(
+      Array.from({ length: 150 }, () => ecs.send(new ListClustersCommand({}))),
+    );
     assert.equal(results.filter((r) => r.status === 'rejected').length, 0);
   });
 });
@@ -90,7 +110,10 @@ describe('API faults', () => {
     assert.equal(added.status, 200);
     const ecs = ecsOf(sb);
     for (let i = 0; i < 2; i++) {
-      await assert.rejects(ecs.send(new ListClustersCommand({})), (e: Error) => e.name === 'ServerException' && e.message === 'injected');
+      await assert.rejects(
+        ecs.send(new ListClustersCommand({})),
+        (e: Error) => e.name === 'ServerException' && e.message === 'injected',
+      );
     }
     await ecs.send(new ListClustersCommand({}));
     await ecs.send(new CreateClusterCommand({ clusterName: 'unaffected' }));
@@ -99,7 +122,10 @@ describe('API faults', () => {
   it('throttle for a while on the sandbox clock', async () => {
     await call(sb, 'POST', '/_sandbox/faults/api', { action: 'DescribeClusters', durationSeconds: 30 });
     const ecs = ecsOf(sb);
-    await assert.rejects(ecs.send(new DescribeClustersCommand({})), (e: Error) => e.name === 'ThrottlingException');
+    await assert.rejects(
+      ecs.send(new DescribeClustersCommand({})),
+      (e: Error) => e.name === 'ThrottlingException',
+    );
     await call(sb, 'POST', '/_sandbox/time', { advanceSeconds: 31 });
     await ecs.send(new DescribeClustersCommand({}));
   });
@@ -138,7 +164,9 @@ describe('admin API', () => {
     const index = await call(sb, 'GET', '/_sandbox');
     assert.ok((index.json.routes as string[]).includes('POST /_sandbox/faults/images'));
     const t0 = Date.parse((await call(sb, 'GET', '/_sandbox/time')).json.now as string);
-    const t1 = Date.parse((await call(sb, 'POST', '/_sandbox/time', { advanceSeconds: 3600, scale: 2 })).json.now as string);
+    const t1 = Date.parse(
+      (await call(sb, 'POST', '/_sandbox/time', { advanceSeconds: 3600, scale: 2 })).json.now as string,
+    );
     assert.ok(t1 - t0 >= 3_600_000);
     await ecsOf(sb).send(new CreateClusterCommand({ clusterName: 'gone-after-reset' }));
     await call(sb, 'POST', '/_sandbox/reset');
@@ -149,7 +177,10 @@ describe('admin API', () => {
   it('answers API requests without credentials as AWS does', async () => {
     const r = await fetch(sb.endpoint, {
       method: 'POST',
-      headers: { 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters', 'content-type': 'application/x-amz-json-1.1' },
+      headers: {
+        'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters',
+        'content-type': 'application/x-amz-json-1.1',
+      },
       body: '{}',
     });
     assert.equal(r.status, 400);
@@ -182,10 +213,14 @@ describe('state file', () => {
     writeFileSync(file, JSON.stringify({ hello: 'world' }));
     await assert.rejects(
       startSandbox({ port: 0, stateFile: file }),
-      (e: unknown) => e instanceof SlipwayError && e.code === 'SANDBOX_STATE_INVALID' && /delete/.test(e.message),
+      (e: unknown) =>
+        e instanceof SlipwayError && e.code === 'SANDBOX_STATE_INVALID' && /delete/.test(e.message),
     );
     writeFileSync(file, '{not json');
-    await assert.rejects(startSandbox({ port: 0, stateFile: file }), (e: unknown) => e instanceof SlipwayError);
+    await assert.rejects(
+      startSandbox({ port: 0, stateFile: file }),
+      (e: unknown) => e instanceof SlipwayError,
+    );
   });
 
   it('says so when the port is taken', async () => {
@@ -193,7 +228,8 @@ describe('state file', () => {
     try {
       await assert.rejects(
         startSandbox({ port: sb.port }),
-        (e: unknown) => e instanceof SlipwayError && e.code === 'SANDBOX_START_FAILED' && /in use/.test(e.message),
+        (e: unknown) =>
+          e instanceof SlipwayError && e.code === 'SANDBOX_START_FAILED' && /in use/.test(e.message),
       );
     } finally {
       await sb.close();

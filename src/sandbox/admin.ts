@@ -24,12 +24,23 @@ class AdminError extends Error {
 }
 
 const where = {
-  accountId: z.string().regex(/^\d{12}$/).default(DEFAULT_ACCOUNT.id),
+  accountId: z
+    .string()
+    .regex(/^\d{12}$/)
+    .default(DEFAULT_ACCOUNT.id),
   region: z.string().min(1).default(DEFAULT_REGION),
 };
 
 const schemas = {
-  account: z.object({ id: z.string().regex(/^\d{12}$/).optional(), name: z.string().min(1) }).strict(),
+  account: z
+    .object({
+      id: z
+        .string()
+        .regex(/^\d{12}$/)
+        .optional(),
+      name: z.string().min(1),
+    })
+    .strict(),
   role: z
     .object({
       accountId: where.accountId,
@@ -44,7 +55,11 @@ const schemas = {
       ...where,
       name: z.string().min(1),
       instances: z
-        .object({ count: z.number().int().min(1).max(1000), cpu: z.number().int().positive().optional(), memory: z.number().int().positive().optional() })
+        .object({
+          count: z.number().int().min(1).max(1000),
+          cpu: z.number().int().positive().optional(),
+          memory: z.number().int().positive().optional(),
+        })
         .strict()
         .optional(),
     })
@@ -93,7 +108,10 @@ const schemas = {
     .object({
       service: z.enum(['ecs', 'ecr', 'logs', 'sts', 'iam']).optional(),
       action: z.string().min(1).optional(),
-      accountId: z.string().regex(/^\d{12}$/).optional(),
+      accountId: z
+        .string()
+        .regex(/^\d{12}$/)
+        .optional(),
       errorCode: z.string().min(1).default('ThrottlingException'),
       message: z.string().default('Rate exceeded'),
       httpStatus: z.number().int().min(400).max(599).default(400),
@@ -101,7 +119,9 @@ const schemas = {
       durationSeconds: z.number().positive().optional(),
     })
     .strict(),
-  time: z.object({ scale: z.number().positive().optional(), advanceSeconds: z.number().min(0).optional() }).strict(),
+  time: z
+    .object({ scale: z.number().positive().optional(), advanceSeconds: z.number().min(0).optional() })
+    .strict(),
 };
 
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
@@ -126,7 +146,12 @@ function describeAccount(a: AccountState) {
 type Route = (rt: SandboxRuntime, body: unknown) => unknown;
 
 const routes: Record<string, Route> = {
-  'GET /_sandbox/health': (rt) => ({ ok: true, endpoint: rt.endpoint, timeScale: rt.clock.timeScale, now: new Date(rt.now()).toISOString() }),
+  'GET /_sandbox/health': (rt) => ({
+    ok: true,
+    endpoint: rt.endpoint,
+    timeScale: rt.clock.timeScale,
+    now: new Date(rt.now()).toISOString(),
+  }),
   'POST /_sandbox/reset': (rt) => {
     rt.ecs.stop();
     rt.world = emptyWorld();
@@ -168,7 +193,10 @@ const routes: Record<string, Route> = {
       ? addContainerInstances(rt, account, input.region, input.name, input.instances)
       : [];
     rt.changed();
-    return { clusterArn: cluster.clusterArn, containerInstanceArns: instances.map((i) => i.containerInstanceArn) };
+    return {
+      clusterArn: cluster.clusterArn,
+      containerInstanceArns: instances.map((i) => i.containerInstanceArn),
+    };
   },
   'POST /_sandbox/container-instances': (rt, body) => {
     const input = parse(schemas.instances, body);
@@ -196,7 +224,10 @@ const routes: Record<string, Route> = {
     rt.changed();
     return rt.world.settings;
   },
-  'GET /_sandbox/faults': (rt) => ({ images: rt.world.settings.imageFaults, api: rt.world.settings.apiFaults }),
+  'GET /_sandbox/faults': (rt) => ({
+    images: rt.world.settings.imageFaults,
+    api: rt.world.settings.apiFaults,
+  }),
   'POST /_sandbox/faults/images': (rt, body) => {
     const input = parse(schemas.imageFault, body);
     const faults = rt.world.settings.imageFaults.filter((f) => f.image !== input.image);
@@ -276,7 +307,11 @@ export async function handleAdmin(
   const route = routes[`${req.method ?? 'GET'} ${path}`];
   try {
     if (!route) {
-      throw new AdminError(404, 'NOT_FOUND', `No admin route ${req.method ?? ''} ${path}. GET /_sandbox lists them.`);
+      throw new AdminError(
+        404,
+        'NOT_FOUND',
+        `No admin route ${req.method ?? ''} ${path}. GET /_sandbox lists them.`,
+      );
     }
     const body = await readJson(req);
     send(res, 200, route(rt, body) ?? { ok: true });

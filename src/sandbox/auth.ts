@@ -22,11 +22,7 @@ export interface Caller {
 function invalidToken(protocol: Protocol): AwsError {
   return protocol === 'json'
     ? new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid.')
-    : new AwsError(
-        'InvalidClientTokenId',
-        'The security token included in the request is invalid.',
-        403,
-      );
+    : new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
 }
 
 /** Identifies the caller or throws the error AWS would answer. */

@@ -61,7 +61,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const runtime = new SandboxRuntime(world, clock);
   runtime.ecs = new EcsEngine(runtime);
   const saver = options.stateFile
-    ? new StateSaver(options.stateFile, () => runtime.world, () => runtime.now())
+    ? new StateSaver(
+        options.stateFile,
+        () => runtime.world,
+        () => runtime.now(),
+      )
     : undefined;
   if (saver) runtime.onChange = () => saver.changed();
 
@@ -88,7 +92,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   runtime.ecs.resume();
   saver?.changed();
 
-  const credentials = { accessKeyId: DEFAULT_ACCOUNT.accessKeyId, secretAccessKey: DEFAULT_ACCOUNT.secretAccessKey };
+  const credentials = {
+    accessKeyId: DEFAULT_ACCOUNT.accessKeyId,
+    secretAccessKey: DEFAULT_ACCOUNT.secretAccessKey,
+  };
   let closed = false;
   return {
     endpoint: runtime.endpoint,

@@ -3,7 +3,12 @@
  * signing name), the Docker registry under /v2/, and the admin API under /_sandbox/.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { DEFAULT_BUCKET, ECR_GET_AUTHORIZATION_TOKEN, ECS_ACTION_BUCKET, ECS_BUCKETS } from '../core/aws-limits.js';
+import {
+  DEFAULT_BUCKET,
+  ECR_GET_AUTHORIZATION_TOKEN,
+  ECS_ACTION_BUCKET,
+  ECS_BUCKETS,
+} from '../core/aws-limits.js';
 import type { TokenBucketLimit } from '../core/aws-limits.js';
 import { handleAdmin } from './admin.js';
 import { authenticate, type Caller, type Protocol } from './auth.js';
@@ -30,7 +35,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > limit) {
-        reject(new AwsError('RequestEntityTooLargeException', `Request body is larger than ${limit} bytes.`, 413));
+        reject(
+          new AwsError('RequestEntityTooLargeException', `Request body is larger than ${limit} bytes.`, 413),
+        );
         req.destroy();
         return;
       }
@@ -54,7 +61,13 @@ function bucketFor(service: string, action: string): { key: string; limit: Token
 }
 
 /** Throttling and injected faults, checked before the handler runs. */
-function admit(runtime: SandboxRuntime, service: string, action: string, caller: Caller, protocol: Protocol): void {
+function admit(
+  runtime: SandboxRuntime,
+  service: string,
+  action: string,
+  caller: Caller,
+  protocol: Protocol,
+): void {
   const fault = runtime.matchFault(service, action, caller.account.id);
   if (fault) {
     throw new AwsError(fault.errorCode, fault.message, fault.httpStatus);
@@ -142,7 +155,10 @@ async function handleQuery(
     const action = input.Action ?? '';
     const handler = service.actions[action];
     if (!handler) {
-      throw new AwsError('InvalidAction', `Could not find operation ${action} for version ${input.Version ?? ''}`);
+      throw new AwsError(
+        'InvalidAction',
+        `Could not find operation ${action} for version ${input.Version ?? ''}`,
+      );
     }
     try {
       admit(runtime, service.name, action, caller, 'query');

@@ -28,7 +28,12 @@ interface Outcome {
 }
 
 /** Polls DescribeServices until `deploymentId` leaves IN_PROGRESS, printing new events and counts. */
-async function watch(ecs: ECSClient, deploymentId: string, emit: EventSink, timeoutMs: number): Promise<Outcome> {
+async function watch(
+  ecs: ECSClient,
+  deploymentId: string,
+  emit: EventSink,
+  timeoutMs: number,
+): Promise<Outcome> {
   const seen = new Set<string>();
   let lastTable = '';
   const deadline = Date.now() + timeoutMs;
@@ -68,14 +73,21 @@ async function watch(ecs: ECSClient, deploymentId: string, emit: EventSink, time
       } else {
         return {
           deploymentId,
-          rolloutState: ours ? last.rolloutState : last.rolloutState === 'IN_PROGRESS' ? 'REPLACED' : last.rolloutState,
+          rolloutState: ours
+            ? last.rolloutState
+            : last.rolloutState === 'IN_PROGRESS'
+              ? 'REPLACED'
+              : last.rolloutState,
           reason: last.reason || 'replaced by another deployment',
           serviceTaskDefinition: svc.taskDefinition?.split('/').pop() ?? '?',
         };
       }
     }
     if (Date.now() > deadline) {
-      throw new SlipwayError('DEMO_FAILED', `Deployment ${deploymentId} did not settle within ${timeoutMs / 1000} s.`);
+      throw new SlipwayError(
+        'DEMO_FAILED',
+        `Deployment ${deploymentId} did not settle within ${timeoutMs / 1000} s.`,
+      );
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -99,7 +111,12 @@ async function registerRevision(ecs: ECSClient, image: string): Promise<string> 
           memory: 256,
           essential: true,
           portMappings: [{ containerPort: 8080, hostPort: 8080 }],
-          healthCheck: { command: ['CMD-SHELL', 'curl -f http://localhost:8080/ || exit 1'], interval: 5, retries: 2, startPeriod: 5 },
+          healthCheck: {
+            command: ['CMD-SHELL', 'curl -f http://localhost:8080/ || exit 1'],
+            interval: 5,
+            retries: 2,
+            startPeriod: 5,
+          },
         },
       ],
     }),
@@ -110,7 +127,9 @@ async function registerRevision(ecs: ECSClient, image: string): Promise<string> 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('Start the sandbox and rehearse three ECS rollouts against it (create, upgrade, broken image rolled back).')
+    .description(
+      'Start the sandbox and rehearse three ECS rollouts against it (create, upgrade, broken image rolled back).',
+    )
     .option('--time-scale <x>', 'sandbox seconds per real second', (v) => Number(v), 30)
     .option('--output <format>', 'text or json (events as NDJSON on stderr)', 'text')
     .action(async (opts: { timeScale: number; output: string }) => {
@@ -122,11 +141,17 @@ export function registerDemo(program: Command): void {
           method: 'POST',
           body: JSON.stringify({ name: CLUSTER, instances: { count: 3 } }),
         });
-        if (!admin.ok) throw new SlipwayError('DEMO_FAILED', `Seeding the cluster failed: ${await admin.text()}`);
+        if (!admin.ok)
+          throw new SlipwayError('DEMO_FAILED', `Seeding the cluster failed: ${await admin.text()}`);
         const ecs = new ECSClient({ endpoint: sb.endpoint, region: sb.region, credentials: sb.credentials });
         const results: [string, Outcome, string][] = [];
 
-        emit(makeEvent('demo.step', '1. Create service web (2 tasks, fixed host port 8080, 3 instances) on web:1'));
+        emit(
+          makeEvent(
+            'demo.step',
+            '1. Create service web (2 tasks, fixed host port 8080, 3 instances) on web:1',
+          ),
+        );
         const td1 = await registerRevision(ecs, 'public.ecr.aws/docker/library/nginx:1.27');
         const created = await ecs.send(
           new CreateServiceCommand({
@@ -141,16 +166,28 @@ export function registerDemo(program: Command): void {
             },
           }),
         );
-        results.push(['create web:1', await watch(ecs, primaryId(created.service), emit, 60_000), 'COMPLETED']);
+        results.push([
+          'create web:1',
+          await watch(ecs, primaryId(created.service), emit, 60_000),
+          'COMPLETED',
+        ]);
 
         emit(makeEvent('demo.step', '2. Upgrade to web:2 (nginx 1.28)'));
         const td2 = await registerRevision(ecs, 'public.ecr.aws/docker/library/nginx:1.28');
-        const up = await ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: SERVICE, taskDefinition: td2 }));
-        results.push(['upgrade to web:2', await watch(ecs, primaryId(up.service), emit, 60_000), 'COMPLETED']);
+        const up = await ecs.send(
+          new UpdateServiceCommand({ cluster: CLUSTER, service: SERVICE, taskDefinition: td2 }),
+        );
+        results.push([
+          'upgrade to web:2',
+          await watch(ecs, primaryId(up.service), emit, 60_000),
+          'COMPLETED',
+        ]);
 
         emit(makeEvent('demo.step', `3. Deploy web:3 with an image missing from the sandbox registry`));
         const td3 = await registerRevision(ecs, `${sb.runtime.registryHost}/web:missing`);
-        const bad = await ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: SERVICE, taskDefinition: td3 }));
+        const bad = await ecs.send(
+          new UpdateServiceCommand({ cluster: CLUSTER, service: SERVICE, taskDefinition: td3 }),
+        );
         results.push(['broken web:3', await watch(ecs, primaryId(bad.service), emit, 90_000), 'FAILED']);
 
         let ok = true;
@@ -168,7 +205,9 @@ export function registerDemo(program: Command): void {
         const last = results[2]?.[1];
         if (last && last.serviceTaskDefinition !== 'web:2') ok = false;
         if (!ok) throw new SlipwayError('DEMO_FAILED', 'A demo rollout did not end as expected (see above).');
-        process.stdout.write('demo: 3 rollouts ended as expected (web:1 created, web:2 upgraded, web:3 rolled back to web:2)\n');
+        process.stdout.write(
+          'demo: 3 rollouts ended as expected (web:1 created, web:2 upgraded, web:3 rolled back to web:2)\n',
+        );
       } finally {
         await sb.close();
       }

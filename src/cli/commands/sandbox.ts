@@ -9,7 +9,9 @@ function number(name: string, min: number, integer: boolean) {
   return (v: string): number => {
     const n = Number(v);
     if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
-      throw new UserInputError(`--${name} must be ${integer ? 'an integer' : 'a number'} ≥ ${min}, got "${v}".`);
+      throw new UserInputError(
+        `--${name} must be ${integer ? 'an integer' : 'a number'} ≥ ${min}, got "${v}".`,
+      );
     }
     return n;
   };
@@ -23,7 +25,12 @@ export function registerSandbox(program: Command): void {
         'Prints `export` lines for the default account on stdout: eval "$(slipway sandbox &)" or copy them.',
     )
     .option('--port <n>', `TCP port (0 = any free port)`, number('port', 0, true), DEFAULT_SANDBOX_PORT)
-    .option('--time-scale <x>', 'sandbox seconds per real second (e.g. 60 runs a minute each second)', number('time-scale', 0.001, false), 1)
+    .option(
+      '--time-scale <x>',
+      'sandbox seconds per real second (e.g. 60 runs a minute each second)',
+      number('time-scale', 0.001, false),
+      1,
+    )
     .option('--state <file>', 'keep the world in this JSON file across restarts')
     .option('--no-throttling', 'do not enforce the AWS API rate limits')
     .action(async (opts: { port: number; timeScale: number; state?: string; throttling: boolean }) => {
@@ -36,9 +43,13 @@ export function registerSandbox(program: Command): void {
       });
       process.stdout.write(sb.exportLines().join('\n') + '\n');
       emit(
-        makeEvent('sandbox.started', `Sandbox listening on ${sb.endpoint} (time scale ${opts.timeScale}). Ctrl-C stops it.`, {
-          endpoint: sb.endpoint,
-        }),
+        makeEvent(
+          'sandbox.started',
+          `Sandbox listening on ${sb.endpoint} (time scale ${opts.timeScale}). Ctrl-C stops it.`,
+          {
+            endpoint: sb.endpoint,
+          },
+        ),
       );
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
@@ -46,6 +57,11 @@ export function registerSandbox(program: Command): void {
         process.once('SIGTERM', stop);
       });
       await sb.close();
-      emit(makeEvent('sandbox.stopped', opts.state ? `Sandbox stopped; state saved to ${opts.state}.` : 'Sandbox stopped.'));
+      emit(
+        makeEvent(
+          'sandbox.stopped',
+          opts.state ? `Sandbox stopped; state saved to ${opts.state}.` : 'Sandbox stopped.',
+        ),
+      );
     });
 }

@@ -45,9 +45,22 @@ describe('RegisterTaskDefinition / DescribeTaskDefinition', () => {
     const raw1 = await raw('DescribeTaskDefinition', { taskDefinition: 'passthrough' });
     const td = raw1.taskDefinition as Record<string, unknown>;
     assert.deepEqual(td.futureTaskField, { nested: [1, 'two', { three: true }] });
+    // Every given field comes back unchanged, plus the defaults ECS fills in.
     assert.deepEqual(td.containerDefinitions, [
-      { name: 'app', image: 'nginx', memory: 128, futureContainerField: 'x' },
+      {
+        name: 'app',
+        image: 'nginx',
+        memory: 128,
+        futureContainerField: 'x',
+        cpu: 0,
+        portMappings: [],
+        essential: true,
+        environment: [],
+        mountPoints: [],
+        volumesFrom: [],
+      },
     ]);
+    assert.deepEqual([td.volumes, td.placementConstraints], [[], []]);
     assert.equal(td.tags, undefined, 'tags are not part of the task definition');
 
     const d = await ecs.send(

@@ -55,9 +55,34 @@ export function requireActiveTaskDefinition(ctx: CallContext, ref: string): EcsT
   return td;
 }
 
-/** The DescribeTaskDefinition shape: the body as registered plus the read-only fields. */
+/** Defaults ECS fills in on every container it returns (its register-task-definition output shows them). */
+const CONTAINER_DEFAULTS: Record<string, () => unknown> = {
+  cpu: () => 0,
+  portMappings: () => [],
+  essential: () => true,
+  environment: () => [],
+  mountPoints: () => [],
+  volumesFrom: () => [],
+};
+
+/** Adds ECS's defaults where the registered body left them out (the stored body stays as given). */
+function withDefaults(body: Record<string, unknown>): Record<string, unknown> {
+  const out = clone(body);
+  out.volumes ??= [];
+  out.placementConstraints ??= [];
+  if (Array.isArray(out.containerDefinitions)) {
+    for (const c of out.containerDefinitions as unknown[]) {
+      if (c === null || typeof c !== 'object') continue;
+      const container = c as Record<string, unknown>;
+      for (const [k, make] of Object.entries(CONTAINER_DEFAULTS)) container[k] ??= make();
+    }
+  }
+  return out;
+}
+
+/** The DescribeTaskDefinition shape: the body as registered, ECS's defaults, and the read-only fields. */
 export function renderTaskDefinition(td: EcsTaskDefinition): Record<string, unknown> {
-  const out: Record<string, unknown> = { taskDefinitionArn: td.taskDefinitionArn, ...clone(td.body) };
+  const out: Record<string, unknown> = { taskDefinitionArn: td.taskDefinitionArn, ...withDefaults(td.body) };
   out.family = td.family;
   out.revision = td.revision;
   out.status = td.status;
@@ -124,8 +149,8 @@ const listTaskDefinitions: JsonHandler = (input, ctx) => {
   const matches: EcsTaskDefinition[] = [];
   const families = Object.keys(ctx.regionState.ecs.taskDefinitions).sort();
   for (const family of families) {
-    // ECS matches familyPrefix as the whole family name in practice; a prefix match is kinder and documented.
-    if (prefix !== undefined && !family.startsWith(prefix)) continue;
+    // Despite its name, familyPrefix is the full family name (AWS's model says so, and ECS behaves so).
+    if (prefix !== undefined && family !== prefix) continue;
     for (const td of ctx.regionState.ecs.taskDefinitions[family] ?? []) {
       if (td.status === status) matches.push(td);
     }

@@ -30,7 +30,8 @@ function required(input: QueryInput, field: string): string {
   return v;
 }
 
-function roleXml(r: IamRole): XmlNode {
+/** A role as IAM returns it; GetRole also carries RoleLastUsed (empty for a role never used). */
+function roleXml(r: IamRole, withLastUsed = false): XmlNode {
   return {
     Path: r.path,
     RoleName: r.roleName,
@@ -41,6 +42,7 @@ function roleXml(r: IamRole): XmlNode {
     AssumeRolePolicyDocument: encodeURIComponent(r.assumeRolePolicyDocument),
     Description: r.description,
     MaxSessionDuration: r.maxSessionDuration,
+    RoleLastUsed: withLastUsed ? {} : undefined,
     Tags: r.tags.length > 0 ? r.tags.map((t) => ({ Key: t.Key, Value: t.Value })) : undefined,
   };
 }
@@ -57,11 +59,21 @@ export function createRole(
   roles: Record<string, IamRole>,
   accountId: string,
   now: number,
-  fields: { roleName: string; assumeRolePolicyDocument: string; path?: string; description?: string; maxSessionDuration?: number; tags?: { Key: string; Value: string }[] },
+  fields: {
+    roleName: string;
+    assumeRolePolicyDocument: string;
+    path?: string;
+    description?: string;
+    maxSessionDuration?: number;
+    tags?: { Key: string; Value: string }[];
+  },
 ): IamRole {
   const { roleName } = fields;
   if (!ROLE_NAME.test(roleName)) {
-    throw new AwsError('ValidationError', `The specified value for roleName is invalid. It must contain only alphanumeric characters and/or the following: +=,.@_-`);
+    throw new AwsError(
+      'ValidationError',
+      `The specified value for roleName is invalid. It must contain only alphanumeric characters and/or the following: +=,.@_-`,
+    );
   }
   if (roles[roleName]) {
     throw new AwsError('EntityAlreadyExists', `Role with name ${roleName} already exists.`, 409);
@@ -73,7 +85,10 @@ export function createRole(
   }
   const maxSessionDuration = fields.maxSessionDuration ?? 3600;
   if (maxSessionDuration < 3600 || maxSessionDuration > 43200) {
-    throw new AwsError('ValidationError', 'The requested MaxSessionDuration must be between 3600 and 43200 seconds.');
+    throw new AwsError(
+      'ValidationError',
+      'The requested MaxSessionDuration must be between 3600 and 43200 seconds.',
+    );
   }
   const path = fields.path ?? '/';
   const role: IamRole = {
@@ -110,13 +125,14 @@ export const iamService: QueryService = {
         assumeRolePolicyDocument: required(input, 'AssumeRolePolicyDocument'),
         path: input.Path,
         description: input.Description,
-        maxSessionDuration: input.MaxSessionDuration === undefined ? undefined : Number(input.MaxSessionDuration),
+        maxSessionDuration:
+          input.MaxSessionDuration === undefined ? undefined : Number(input.MaxSessionDuration),
         tags: tagsOf(input),
       });
       ctx.sandbox.changed();
       return { Role: roleXml(role) };
     },
-    GetRole: (input, ctx) => ({ Role: roleXml(getRole(input, ctx)) }),
+    GetRole: (input, ctx) => ({ Role: roleXml(getRole(input, ctx), true) }),
     ListRoles: (input, ctx) => {
       const prefix = input.PathPrefix ?? '/';
       const roles = Object.values(ctx.account.iam.roles).filter((r) => r.path.startsWith(prefix));

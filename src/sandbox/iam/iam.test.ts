@@ -13,7 +13,9 @@ import { startSandbox, type SandboxHandle } from '../index.js';
 
 const TRUST = JSON.stringify({
   Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+  Statement: [
+    { Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' },
+  ],
 });
 const EXEC_POLICY = 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy';
 
@@ -28,7 +30,11 @@ describe('IAM roles', () => {
 
   it('creates, reads, attaches the task execution policy, detaches and deletes a role', async () => {
     const created = await iam.send(
-      new CreateRoleCommand({ RoleName: 'ecsTaskExecutionRole', AssumeRolePolicyDocument: TRUST, Description: 'exec' }),
+      new CreateRoleCommand({
+        RoleName: 'ecsTaskExecutionRole',
+        AssumeRolePolicyDocument: TRUST,
+        Description: 'exec',
+      }),
     );
     assert.equal(created.Role?.Arn, 'arn:aws:iam::000000000000:role/ecsTaskExecutionRole');
     assert.match(created.Role?.RoleId ?? '', /^AROA/);
@@ -37,8 +43,12 @@ describe('IAM roles', () => {
     assert.ok(got.Role?.CreateDate instanceof Date);
 
     await iam.send(new AttachRolePolicyCommand({ RoleName: 'ecsTaskExecutionRole', PolicyArn: EXEC_POLICY }));
-    const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'ecsTaskExecutionRole' }));
-    assert.deepEqual(attached.AttachedPolicies, [{ PolicyName: 'AmazonECSTaskExecutionRolePolicy', PolicyArn: EXEC_POLICY }]);
+    const attached = await iam.send(
+      new ListAttachedRolePoliciesCommand({ RoleName: 'ecsTaskExecutionRole' }),
+    );
+    assert.deepEqual(attached.AttachedPolicies, [
+      { PolicyName: 'AmazonECSTaskExecutionRolePolicy', PolicyArn: EXEC_POLICY },
+    ]);
 
     await assert.rejects(
       iam.send(new DeleteRoleCommand({ RoleName: 'ecsTaskExecutionRole' })),

@@ -54,8 +54,7 @@ export function trustAllows(
   return statements.some((s) => {
     if (s.Effect !== 'Allow') return false;
     if (!list(s.Action).some((a) => a === 'sts:AssumeRole' || a === 'sts:*' || a === '*')) return false;
-    const principals =
-      typeof s.Principal === 'string' ? [s.Principal] : list(s.Principal?.AWS);
+    const principals = typeof s.Principal === 'string' ? [s.Principal] : list(s.Principal?.AWS);
     if (!principals.some((p) => principalMatches(p, callerAccount, callerArn))) return false;
     const ext = s.Condition?.StringEquals?.['sts:ExternalId'];
     return ext === undefined || (externalId !== undefined && list(ext).includes(externalId));

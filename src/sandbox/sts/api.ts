@@ -28,7 +28,10 @@ function callerAccountOfSession(ctx: CallContext): StsSession | undefined {
 function assumeRole(input: QueryInput, ctx: CallContext) {
   const roleArn = input.RoleArn;
   const sessionName = input.RoleSessionName;
-  if (!roleArn) throw validation("1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null");
+  if (!roleArn)
+    throw validation(
+      "1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null",
+    );
   if (!sessionName) {
     throw validation(
       "1 validation error detected: Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null",
@@ -43,7 +46,8 @@ function assumeRole(input: QueryInput, ctx: CallContext) {
   if (!m) throw validation(`${roleArn} is invalid`);
   const [, accountId, roleName] = m as unknown as [string, string, string];
   const chained = callerAccountOfSession(ctx) !== undefined;
-  const duration = input.DurationSeconds === undefined ? STS_SESSION_DEFAULT_SECONDS : Number(input.DurationSeconds);
+  const duration =
+    input.DurationSeconds === undefined ? STS_SESSION_DEFAULT_SECONDS : Number(input.DurationSeconds);
   const denied = () =>
     new AwsError(
       'AccessDenied',
@@ -58,13 +62,16 @@ function assumeRole(input: QueryInput, ctx: CallContext) {
       `1 validation error detected: Value '${input.DurationSeconds}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900`,
     );
   }
-  const max = chained ? Math.min(role.maxSessionDuration, STS_CHAINED_SESSION_MAX_SECONDS) : role.maxSessionDuration;
+  const max = chained
+    ? Math.min(role.maxSessionDuration, STS_CHAINED_SESSION_MAX_SECONDS)
+    : role.maxSessionDuration;
   if (duration > max) {
     throw validation(
       `The requested DurationSeconds exceeds the ${chained ? '1 hour session limit for roles assumed by role chaining' : 'MaxSessionDuration set for this role'}.`,
     );
   }
-  if (!trustAllows(role.assumeRolePolicyDocument, ctx.account.id, ctx.callerArn, input.ExternalId)) throw denied();
+  if (!trustAllows(role.assumeRolePolicyDocument, ctx.account.id, ctx.callerArn, input.ExternalId))
+    throw denied();
   const session: StsSession = {
     accessKeyId: token('ASIA', 8),
     secretAccessKey: randomBytes(30).toString('base64'),

@@ -26,7 +26,11 @@ describe('STS', () => {
       trustedAccountIds: [sb.accountId],
       externalId: 'ext-123',
     });
-    await admin(sb, '/_sandbox/roles', { accountId: '222222222222', roleName: 'Open', trustedAccountIds: [sb.accountId] });
+    await admin(sb, '/_sandbox/roles', {
+      accountId: '222222222222',
+      roleName: 'Open',
+      trustedAccountIds: [sb.accountId],
+    });
   });
   after(() => sb.close());
 
@@ -47,13 +51,19 @@ describe('STS', () => {
       region: sb.region,
       credentials: { accessKeyId: 'AKIANOPE', secretAccessKey: 'x' },
     });
-    await assert.rejects(c.send(new GetCallerIdentityCommand({})), (e: Error) => e.name === 'InvalidClientTokenId');
+    await assert.rejects(
+      c.send(new GetCallerIdentityCommand({})),
+      (e: Error) => e.name === 'InvalidClientTokenId',
+    );
     const ecs = new ECSClient({
       endpoint: sb.endpoint,
       region: sb.region,
       credentials: { accessKeyId: 'AKIANOPE', secretAccessKey: 'x' },
     });
-    await assert.rejects(ecs.send(new ListClustersCommand({})), (e: Error) => e.name === 'UnrecognizedClientException');
+    await assert.rejects(
+      ecs.send(new ListClustersCommand({})),
+      (e: Error) => e.name === 'UnrecognizedClientException',
+    );
   });
 
   it('AssumeRole honours ExternalId', async () => {
@@ -67,14 +77,18 @@ describe('STS', () => {
       sts.send(new AssumeRoleCommand({ RoleArn, RoleSessionName: 'ci', ExternalId: 'wrong' })),
       (e: Error) => e.name === 'AccessDenied',
     );
-    const ok = await sts.send(new AssumeRoleCommand({ RoleArn, RoleSessionName: 'ci', ExternalId: 'ext-123' }));
+    const ok = await sts.send(
+      new AssumeRoleCommand({ RoleArn, RoleSessionName: 'ci', ExternalId: 'ext-123' }),
+    );
     assert.match(ok.Credentials?.AccessKeyId ?? '', /^ASIA/);
     assert.equal(ok.AssumedRoleUser?.Arn, 'arn:aws:sts::222222222222:assumed-role/Deployer/ci');
   });
 
   it('unknown roles, bad ARNs, bad durations and untrusted callers fail', async () => {
     await assert.rejects(
-      sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::222222222222:role/Nope', RoleSessionName: 'ci' })),
+      sts.send(
+        new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::222222222222:role/Nope', RoleSessionName: 'ci' }),
+      ),
       (e: Error) => e.name === 'AccessDenied',
     );
     await assert.rejects(
@@ -83,20 +97,30 @@ describe('STS', () => {
     );
     await assert.rejects(
       sts.send(
-        new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::222222222222:role/Open', RoleSessionName: 'ci', DurationSeconds: 60 }),
+        new AssumeRoleCommand({
+          RoleArn: 'arn:aws:iam::222222222222:role/Open',
+          RoleSessionName: 'ci',
+          DurationSeconds: 60,
+        }),
       ),
       (e: Error) => e.name === 'ValidationError',
     );
     const c = new STSClient({ endpoint: sb.endpoint, region: sb.region, credentials: other.accessKeys[0]! });
     await assert.rejects(
-      c.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::222222222222:role/Open', RoleSessionName: 'ci' })),
+      c.send(
+        new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::222222222222:role/Open', RoleSessionName: 'ci' }),
+      ),
       (e: Error) => e.name === 'AccessDenied',
     );
   });
 
   it('temporary credentials work, then expire with ExpiredTokenException', async () => {
     const out = await sts.send(
-      new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::222222222222:role/Open', RoleSessionName: 'deploy', DurationSeconds: 900 }),
+      new AssumeRoleCommand({
+        RoleArn: 'arn:aws:iam::222222222222:role/Open',
+        RoleSessionName: 'deploy',
+        DurationSeconds: 900,
+      }),
     );
     const creds = {
       accessKeyId: out.Credentials!.AccessKeyId!,
@@ -113,8 +137,14 @@ describe('STS', () => {
     await ecs.send(new ListClustersCommand({}));
 
     sb.runtime.clock.advance(901_000);
-    await assert.rejects(ecs.send(new ListClustersCommand({})), (e: Error) => e.name === 'ExpiredTokenException');
-    await assert.rejects(assumed.send(new GetCallerIdentityCommand({})), (e: Error) => e.name === 'ExpiredToken');
+    await assert.rejects(
+      ecs.send(new ListClustersCommand({})),
+      (e: Error) => e.name === 'ExpiredTokenException',
+    );
+    await assert.rejects(
+      assumed.send(new GetCallerIdentityCommand({})),
+      (e: Error) => e.name === 'ExpiredToken',
+    );
   });
 
   it('a session token that does not match is refused', async () => {
@@ -130,6 +160,9 @@ describe('STS', () => {
         sessionToken: 'forged',
       },
     });
-    await assert.rejects(c.send(new GetCallerIdentityCommand({})), (e: Error) => e.name === 'InvalidClientTokenId');
+    await assert.rejects(
+      c.send(new GetCallerIdentityCommand({})),
+      (e: Error) => e.name === 'InvalidClientTokenId',
+    );
   });
 });
