@@ -136,7 +136,7 @@ export const iamService: QueryService = {
     ListRoles: (input, ctx) => {
       const prefix = input.PathPrefix ?? '/';
       const roles = Object.values(ctx.account.iam.roles).filter((r) => r.path.startsWith(prefix));
-      return { Roles: roles.map(roleXml), IsTruncated: false };
+      return { Roles: roles.map((r) => roleXml(r)), IsTruncated: false };
     },
     DeleteRole: (input, ctx) => {
       const role = getRole(input, ctx);
