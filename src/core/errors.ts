@@ -25,6 +25,23 @@ export const ERROR_CODES = {
     summary: 'The sandbox could not start (port in use, unreadable state file, ...).',
   },
   SANDBOX_STATE_INVALID: { owner: 'user', summary: 'The sandbox state file is not one the sandbox wrote.' },
+  ECS_DEPLOY_NO_TARGET: {
+    owner: 'user',
+    summary: 'ecs-deploy was given neither -n (service) nor -d (task definition).',
+  },
+  ECS_DEPLOY_BOTH_TARGETS: { owner: 'user', summary: 'ecs-deploy was given both -n and -d.' },
+  ECS_DEPLOY_NO_CLUSTER: { owner: 'user', summary: 'ecs-deploy -n was given without -c (cluster).' },
+  ECS_DEPLOY_NO_IMAGE: {
+    owner: 'user',
+    summary: 'ecs-deploy has nothing to deploy: no -i, no --tag-only, and no --force-new-deployment.',
+  },
+  ECS_DEPLOY_BAD_MAX_DEFINITIONS: { owner: 'user', summary: '--max-definitions is not a whole number.' },
+  IMAGE_REFERENCE_INVALID: { owner: 'user', summary: 'An image reference does not parse.' },
+  IMAGE_NOT_IN_TASK_DEFINITION: {
+    owner: 'user',
+    summary: 'No container of the task definition uses the repository of the image given with -i.',
+  },
+  AWS_CREDENTIALS: { owner: 'user', summary: 'No usable AWS credentials or region were found.' },
   NOT_IMPLEMENTED: { owner: 'internal', summary: 'The command or feature is planned but not built yet.' },
   DEMO_FAILED: { owner: 'internal', summary: 'The scripted demo rollout did not end as expected.' },
   INTERNAL: { owner: 'internal', summary: 'A bug in Slipway. Please report it with the log.' },

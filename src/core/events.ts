@@ -14,6 +14,29 @@ export const EVENT_CODES = {
   'demo.service-event': 'info',
   'demo.deployments': 'info',
   'demo.finished': 'info',
+  // AWS access (src/aws).
+  'aws.retry': 'debug',
+  'aws.throttled': 'debug',
+  'aws.credentials-refreshed': 'debug',
+  // ecs-deploy (src/deploy). Every deploy.* event's data names the `service` (or `family` without one).
+  'deploy.plan': 'info',
+  'deploy.diff': 'info',
+  'deploy.registered': 'info',
+  'deploy.service-updated': 'info',
+  'deploy.attached': 'info',
+  'deploy.no-change': 'info',
+  'deploy.deployments': 'info',
+  'deploy.service-event': 'info',
+  'deploy.succeeded': 'info',
+  'deploy.failed': 'error',
+  'deploy.timeout': 'error',
+  'deploy.rollback-started': 'warn',
+  'deploy.rollback-succeeded': 'warn',
+  'deploy.rollback-failed': 'error',
+  'deploy.definitions-deregistered': 'info',
+  'task.started': 'info',
+  'task.log': 'info',
+  'task.stopped': 'info',
 } as const satisfies Record<string, EventLevel>;
 
 export type EventCode = keyof typeof EVENT_CODES;

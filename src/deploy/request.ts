@@ -1,0 +1,107 @@
+/**
+ * What `ecs-deploy` asks the deploy engine to do, and what it answers. The CLI builds an
+ * EcsDeployRequest from flags (validated there); the engine never reads flags or env.
+ */
+import type { ImageReference } from '../core/images/reference.js';
+import type { TaskDefinitionEdits, TaskDefinitionJson } from '../core/taskdef/index.js';
+
+/** Defaults (documented in docs/ecs-deploy.md). */
+export const DEPLOY_DEFAULTS = {
+  /** Overall timeout. The script's 90 s is too short for ordinary rollouts. */
+  timeoutSeconds: 900,
+  /** Fail if nothing changes (counts, events, deployments) for this long. */
+  inactivityTimeoutSeconds: 600,
+  /** Without a circuit breaker: this many stopped tasks of our revision with the same reason mean failure. */
+  repeatedStopThreshold: 3,
+  /** Without a circuit breaker: "unable to place" for longer than this means failure. */
+  unablePlaceGraceSeconds: 300,
+} as const;
+
+export interface EcsDeployRequest {
+  /** Required with `services`. */
+  cluster?: string;
+  /** `-n`, repeatable: deployed concurrently. Exactly one of `services` (non-empty) and `family`. */
+  services: string[];
+  /** `-d`: a task definition family to update without a service. */
+  family?: string;
+  /** `-i`, already resolved (tag from env var applied, default tag added). */
+  image?: ImageReference;
+  /** Edits beyond `-i`: tag-only, per-container edits, exclusive modes. `image` above is copied into `edits.image` by the engine. */
+  edits: TaskDefinitionEdits;
+  /** `--task-definition-file`: base the new revision on this (already parsed) definition. */
+  taskDefinitionFile?: TaskDefinitionJson;
+  /** `--use-latest-task-def`: base on the newest ACTIVE revision of the family, not the service's. */
+  useLatestTaskDefinition: boolean;
+  /** `--copy-task-definition-tags`. */
+  copyTaskDefinitionTags: boolean;
+  /** `--force-new-deployment`: redeploy (no -i needed); with no edits, keeps the current revision. */
+  forceNewDeployment: boolean;
+  /** `-D`, `-m`, `-M`. */
+  desiredCount?: number;
+  minimumHealthyPercent?: number;
+  maximumPercent?: number;
+  /** `-t` seconds (default DEPLOY_DEFAULTS.timeoutSeconds). */
+  timeoutSeconds: number;
+  /** `--inactivity-timeout` seconds (default DEPLOY_DEFAULTS.inactivityTimeoutSeconds). */
+  inactivityTimeoutSeconds: number;
+  /** `--skip-deployments-check`: success does not wait for older deployments to drain. */
+  skipDeploymentsCheck: boolean;
+  /** `--enable-rollback`: on failure, go back to the last successfully deployed revision, wait and verify. */
+  enableRollback: boolean;
+  /** `--max-definitions N`: after success keep N newest ACTIVE revisions, never deregistering one in use or the rollback target. */
+  maxDefinitions?: number;
+  /** `--diff`: print the change and stop. `--dry-run`: print the whole plan and stop. */
+  diffOnly: boolean;
+  dryRun: boolean;
+  /** `--run-task` (with `family`): register, then run once. */
+  runTask?: {
+    launchType?: string;
+    platformVersion?: string;
+    /** Parsed `--network-configuration` JSON (awsvpcConfiguration ...). */
+    networkConfiguration?: Record<string, unknown>;
+    /** Wait until stopped; every essential container must exit 0. */
+    waitForSuccess: boolean;
+  };
+}
+
+/** How one service's (or the task's) deployment ended. */
+export type DeployOutcome =
+  | 'succeeded'
+  /** Nothing to do: the service already runs this exact content (no new revision registered). */
+  | 'no-change'
+  /** --diff / --dry-run: nothing was changed. */
+  | 'previewed'
+  /** Our deployment failed; nobody rolled back. */
+  | 'failed'
+  /** Our deployment failed and ECS's circuit breaker rolled the service back. */
+  | 'failed-ecs-rolled-back'
+  /** Our deployment failed and our --enable-rollback brought the last good revision back. */
+  | 'failed-rolled-back'
+  /** Our deployment failed and our rollback failed too. */
+  | 'rollback-failed'
+  /** The overall timeout passed; ECS may still be rolling. */
+  | 'timed-out'
+  /** Nothing changed for the inactivity timeout; ECS may still be rolling. */
+  | 'inactive'
+  /** --run-task: the task stopped with a failure. */
+  | 'task-failed';
+
+export interface ServiceDeployResult {
+  /** Service name, or the family for -d. */
+  name: string;
+  outcome: DeployOutcome;
+  /** One sentence for a person: what happened and what the service runs now. */
+  message: string;
+  /** The revision we deployed (or would deploy). */
+  taskDefinitionArn?: string;
+  /** Our ECS deployment id, if an UpdateService was made or attached to. */
+  deploymentId?: string;
+  /** The task definition the service runs at the end. */
+  runningTaskDefinitionArn?: string;
+}
+
+export interface DeployResult {
+  /** The worst outcome over all services (order: rollback-failed > failed > failed-ecs-rolled-back > failed-rolled-back > task-failed > timed-out > inactive > succeeded > no-change > previewed). */
+  outcome: DeployOutcome;
+  results: ServiceDeployResult[];
+}
