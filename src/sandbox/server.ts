@@ -13,6 +13,7 @@ import type { TokenBucketLimit } from '../core/aws-limits.js';
 import { handleAdmin } from './admin.js';
 import { authenticate, type Caller, type Protocol } from './auth.js';
 import { AwsError } from './errors.js';
+import { readBody as readLimitedBody } from './protocol/body.js';
 import { parseJsonBody, parseTarget, sendJson, sendJsonError } from './protocol/json.js';
 import { parseQueryBody, sendQuery, sendQueryError } from './protocol/query.js';
 import { handleRegistry } from './registry/handler.js';
@@ -29,23 +30,11 @@ export interface ServiceSet {
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        reject(
-          new AwsError('RequestEntityTooLargeException', `Request body is larger than ${limit} bytes.`, 413),
-        );
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+  return readLimitedBody(
+    req,
+    limit,
+    (max) => new AwsError('RequestEntityTooLargeException', `Request body is larger than ${max} bytes.`, 413),
+  );
 }
 
 /** The rate limit an action draws from, and the bucket's key within the account and region. */

@@ -126,23 +126,33 @@ export function putImageAction(input: JsonInput, ctx: CallContext): unknown {
   };
 }
 
-/** BatchGetImage. */
-export function batchGetImage(input: JsonInput, ctx: CallContext): unknown {
-  const registryId = registryOf(input, ctx, 'BatchGetImage');
-  const repo = getRepository(ctx.regionState.ecr, requireString(input, 'repositoryName'), registryId);
-  const images: unknown[] = [];
-  const failures: unknown[] = [];
-  for (const id of imageIdsField(input, true) ?? []) {
+/** The images the ids name; ids that are malformed or name nothing go to `failures` as ECR reports them. */
+function resolveImageIds(
+  repo: EcrRepository,
+  ids: ImageId[],
+  failures: unknown[],
+): { id: ImageId; img: EcrImage }[] {
+  const found: { id: ImageId; img: EcrImage }[] = [];
+  for (const id of ids) {
     const bad = idFailure(id);
     if (bad) {
       failures.push(bad);
       continue;
     }
     const img = findImage(repo, id);
-    if (!img) {
-      failures.push(notFound(id));
-      continue;
-    }
+    if (img) found.push({ id, img });
+    else failures.push(notFound(id));
+  }
+  return found;
+}
+
+/** BatchGetImage. */
+export function batchGetImage(input: JsonInput, ctx: CallContext): unknown {
+  const registryId = registryOf(input, ctx, 'BatchGetImage');
+  const repo = getRepository(ctx.regionState.ecr, requireString(input, 'repositoryName'), registryId);
+  const images: unknown[] = [];
+  const failures: unknown[] = [];
+  for (const { id, img } of resolveImageIds(repo, imageIdsField(input, true) ?? [], failures)) {
     images.push({
       registryId,
       repositoryName: repo.name,
@@ -208,17 +218,7 @@ export function batchDeleteImage(input: JsonInput, ctx: CallContext): unknown {
   const repo = getRepository(ctx.regionState.ecr, requireString(input, 'repositoryName'), registryId);
   const deleted: ImageId[] = [];
   const failures: unknown[] = [];
-  for (const id of imageIdsField(input, true) ?? []) {
-    const bad = idFailure(id);
-    if (bad) {
-      failures.push(bad);
-      continue;
-    }
-    const img = findImage(repo, id);
-    if (!img) {
-      failures.push(notFound(id));
-      continue;
-    }
+  for (const { id, img } of resolveImageIds(repo, imageIdsField(input, true) ?? [], failures)) {
     if (id.imageTag && !id.imageDigest && img.tags.length > 1) {
       // Deleting by tag only removes the tag while the image has others.
       img.tags = img.tags.filter((t) => t !== id.imageTag);

@@ -1,4 +1,5 @@
 /** HTTP plumbing of the registry: its error shape, bodies and the request context. */
+import { readBody as readLimitedBody } from '../protocol/body.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SandboxRuntime } from '../runtime.js';
 import type { EcrRegion, EcrRepository } from '../ecr/model.js';
@@ -53,30 +54,19 @@ export interface RegistryRequest {
   base: string;
 }
 
-/** Reads the request body, refusing more than `limit` bytes. */
+/** Reads the request body, refusing more than `limit` bytes with SIZE_INVALID. */
 export function readBody(req: IncomingMessage, limit = MAX_BODY): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        reject(
-          new RegistryError(
-            'SIZE_INVALID',
-            `the body exceeds the sandbox's limit of ${limit} bytes`,
-            undefined,
-            413,
-          ),
-        );
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+  return readLimitedBody(
+    req,
+    limit,
+    (max) =>
+      new RegistryError(
+        'SIZE_INVALID',
+        `the body exceeds the sandbox's limit of ${max} bytes`,
+        undefined,
+        413,
+      ),
+  );
 }
 
 /** Sends a response with the registry's common headers. */
