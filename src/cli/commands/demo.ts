@@ -27,14 +27,14 @@ interface Outcome {
   serviceTaskDefinition: string;
 }
 
-/** Polls DescribeServices until `deploymentId` leaves IN_PROGRESS, printing new events and counts. */
+/** Polls DescribeServices until `deploymentId` leaves IN_PROGRESS, printing events not `seen` before and counts. */
 async function watch(
   ecs: ECSClient,
   deploymentId: string,
   emit: EventSink,
   timeoutMs: number,
+  seen: Set<string>,
 ): Promise<Outcome> {
-  const seen = new Set<string>();
   let lastTable = '';
   const deadline = Date.now() + timeoutMs;
   // ECS drops a failed deployment from the list once its tasks are gone: remember how it ended.
@@ -145,6 +145,7 @@ export function registerDemo(program: Command): void {
           throw new SlipwayError('DEMO_FAILED', `Seeding the cluster failed: ${await admin.text()}`);
         const ecs = new ECSClient({ endpoint: sb.endpoint, region: sb.region, credentials: sb.credentials });
         const results: [string, Outcome, string][] = [];
+        const seen = new Set<string>();
 
         emit(
           makeEvent(
@@ -168,7 +169,7 @@ export function registerDemo(program: Command): void {
         );
         results.push([
           'create web:1',
-          await watch(ecs, primaryId(created.service), emit, 60_000),
+          await watch(ecs, primaryId(created.service), emit, 60_000, seen),
           'COMPLETED',
         ]);
 
@@ -179,7 +180,7 @@ export function registerDemo(program: Command): void {
         );
         results.push([
           'upgrade to web:2',
-          await watch(ecs, primaryId(up.service), emit, 60_000),
+          await watch(ecs, primaryId(up.service), emit, 60_000, seen),
           'COMPLETED',
         ]);
 
@@ -188,7 +189,11 @@ export function registerDemo(program: Command): void {
         const bad = await ecs.send(
           new UpdateServiceCommand({ cluster: CLUSTER, service: SERVICE, taskDefinition: td3 }),
         );
-        results.push(['broken web:3', await watch(ecs, primaryId(bad.service), emit, 90_000), 'FAILED']);
+        results.push([
+          'broken web:3',
+          await watch(ecs, primaryId(bad.service), emit, 90_000, seen),
+          'FAILED',
+        ]);
 
         let ok = true;
         for (const [name, outcome, expected] of results) {
