@@ -1,14 +1,21 @@
 /**
  * AWS clients per (credentials, region): the official SDK v3 clients with Slipway's credential
- * sources, endpoint overrides, the process-wide rate limiter and retries. CONTRACT STUB:
- * signatures are fixed; bodies are being written (issue 3).
+ * sources, endpoint overrides, the process-wide rate limiter and retries.
  */
-import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import type { ECRClient } from '@aws-sdk/client-ecr';
-import type { ECSClient } from '@aws-sdk/client-ecs';
-import type { STSClient } from '@aws-sdk/client-sts';
-import { SlipwayError } from '../core/errors.js';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { EventSink } from '../core/events.js';
+import { buildCredentials, credentialIdentityKey } from './credentials.js';
+import { credentialsError } from './errors.js';
+import { currentCall, installSlipwayMiddleware } from './middleware.js';
+import { sharedRateLimiter } from './rate-limit.js';
+import { DEFAULT_MAX_ATTEMPTS, SlipwayRetryStrategy } from './retry.js';
+
+export { describeAwsError } from './errors.js';
+export { resetRateLimiter, sharedRateLimiter } from './rate-limit.js';
 
 /** Where credentials come from. */
 export type CredentialSource =
@@ -55,7 +62,72 @@ export interface AwsClients {
   destroy(): void;
 }
 
-/** Builds the clients for a target. */
-export function createAwsClients(_target: AwsTarget, _options: AwsClientOptions = {}): AwsClients {
-  throw new SlipwayError('NOT_IMPLEMENTED', 'createAwsClients is being written');
+/** Builds the clients for a target. Throws SlipwayError('AWS_CREDENTIALS') when the region or static keys are missing; other credential problems surface on the first call, as the same error. */
+export function createAwsClients(target: AwsTarget, options: AwsClientOptions = {}): AwsClients {
+  if (!target.region) throw credentialsError('No AWS region is set.');
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  // One HTTP handler for every client (and the STS client of assume-role): destroy() closes all sockets.
+  const requestHandler = new NodeHttpHandler();
+  const credentials = buildCredentials(target.credentials, {
+    region: target.region,
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    requestHandler,
+    maxAttempts,
+    ...(options.emit ? { emit: options.emit } : {}),
+  });
+  const config = {
+    region: target.region,
+    // Unset, the SDK resolves AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL and the config file itself.
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    credentials: credentials.provider,
+    requestHandler,
+    maxAttempts,
+    retryStrategy: new SlipwayRetryStrategy({
+      maxAttempts,
+      ...(options.emit ? { emit: options.emit } : {}),
+      currentCall,
+    }),
+  };
+  const middleware = (service: string) => ({
+    service,
+    region: target.region,
+    identity: credentialIdentityKey(target.credentials),
+    credentials,
+    limiter: sharedRateLimiter,
+  });
+  const ecs = new ECSClient(config);
+  installSlipwayMiddleware(ecs.middlewareStack, middleware('ecs'));
+  const ecr = new ECRClient(config);
+  installSlipwayMiddleware(ecr.middlewareStack, middleware('ecr'));
+  const logs = new CloudWatchLogsClient(config);
+  installSlipwayMiddleware(logs.middlewareStack, middleware('logs'));
+  const sts = new STSClient(config);
+  installSlipwayMiddleware(sts.middlewareStack, middleware('sts'));
+
+  let account: Promise<string> | undefined;
+  return {
+    region: target.region,
+    ecs,
+    ecr,
+    logs,
+    sts,
+    accountId() {
+      if (!account) {
+        const asked = sts.send(new GetCallerIdentityCommand({})).then((r) => {
+          if (!r.Account) throw new Error('GetCallerIdentity returned no account');
+          return r.Account;
+        });
+        // A failure is not cached: the next call asks again.
+        asked.catch(() => {
+          if (account === asked) account = undefined;
+        });
+        account = asked;
+      }
+      return account;
+    },
+    destroy() {
+      for (const c of [ecs, ecr, logs, sts]) c.destroy();
+      requestHandler.destroy();
+    },
+  };
 }

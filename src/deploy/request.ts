@@ -44,6 +44,10 @@ export interface EcsDeployRequest {
   timeoutSeconds: number;
   /** `--inactivity-timeout` seconds (default DEPLOY_DEFAULTS.inactivityTimeoutSeconds). */
   inactivityTimeoutSeconds: number;
+  /** Without a circuit breaker: stopped tasks of our revision with one reason that mean failure (default DEPLOY_DEFAULTS.repeatedStopThreshold). */
+  repeatedStopThreshold?: number;
+  /** "Unable to place" for longer than this many seconds means failure (default DEPLOY_DEFAULTS.unablePlaceGraceSeconds). */
+  unablePlaceGraceSeconds?: number;
   /** `--skip-deployments-check`: success does not wait for older deployments to drain. */
   skipDeploymentsCheck: boolean;
   /** `--enable-rollback`: on failure, go back to the last successfully deployed revision, wait and verify. */

@@ -1,0 +1,226 @@
+/**
+ * Planning: read each service and its task definition, build the new revision, and decide what
+ * to do (register and update, update only, attach to a rollout in flight, or nothing).
+ */
+import { DescribeTaskDefinitionCommand, type ECSClient, type Service, type Tag } from '@aws-sdk/client-ecs';
+import { SlipwayError } from '../core/errors.js';
+import { parseTaskDefinitionRef, shortTaskDefinition } from '../core/rollout/types.js';
+import type { ServiceSnapshot } from '../core/rollout/types.js';
+import {
+  applyEdits,
+  cleanForRegister,
+  diffTaskDefinitions,
+  sameContent,
+  type TaskDefinitionChange,
+  type TaskDefinitionEdits,
+  type TaskDefinitionJson,
+} from '../core/taskdef/index.js';
+import type { EcsDeployRequest } from './request.js';
+import { describeServices, notFound, toServiceSnapshot } from './snapshot.js';
+
+/** What the engine will do for one service. */
+export type PlanAction =
+  /** Register the new revision, then UpdateService to it. */
+  | 'register-and-update'
+  /** UpdateService keeping the current revision (force new deployment, or a count/percent change). */
+  | 'update'
+  /** A rollout of this exact content is already in flight: watch it. */
+  | 'attach'
+  | 'no-change';
+
+export interface ServicePlan {
+  service: string;
+  cluster: string;
+  /** The service before we touch it. */
+  before: Service;
+  snapshot: ServiceSnapshot;
+  /** The revision the service targets now. */
+  currentTaskDefinitionArn: string;
+  family: string;
+  action: PlanAction;
+  /** The definition to register (cleaned and edited). */
+  taskDefinition: TaskDefinitionJson;
+  /** From the current revision to the new one. */
+  changes: TaskDefinitionChange[];
+  /** The family's tags, with --copy-task-definition-tags. */
+  tags?: Tag[];
+  forceNewDeployment: boolean;
+  /** Set for 'attach'. */
+  attachDeploymentId?: string;
+  /** The last successfully deployed revision (rollback target), if known. */
+  rollbackTarget?: string;
+  /** The revision to deploy: known after registration (or the current one for update/attach/no-change). */
+  taskDefinitionArn?: string;
+}
+
+/** A described task definition, cleaned for registering, with its ARN and tags. */
+export interface DescribedDefinition {
+  arn: string;
+  clean: TaskDefinitionJson;
+  tags: Tag[];
+}
+
+/** DescribeTaskDefinition (ARN, family:revision or family = newest ACTIVE). */
+export async function describeDefinition(
+  ecs: ECSClient,
+  ref: string,
+  withTags: boolean,
+): Promise<DescribedDefinition> {
+  let res;
+  try {
+    res = await ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: ref, ...(withTags ? { include: ['TAGS'] } : {}) }),
+    );
+  } catch (e) {
+    if (e instanceof Error && /ClientException|not ?found|Unable to describe/i.test(`${e.name} ${e.message}`))
+      throw new SlipwayError('NOT_FOUND', `Task definition ${ref} was not found: ${e.message}`, {
+        cause: e,
+        data: { family: parseTaskDefinitionRef(ref).family },
+      });
+    throw e;
+  }
+  const td = res.taskDefinition;
+  if (!td?.taskDefinitionArn) throw new SlipwayError('NOT_FOUND', `Task definition ${ref} was not found.`);
+  return {
+    arn: td.taskDefinitionArn,
+    clean: cleanForRegister(td as unknown as TaskDefinitionJson),
+    tags: res.tags ?? [],
+  };
+}
+
+/** The edits of a request (`-i` folded into `edits.image`). */
+export function editsOf(request: EcsDeployRequest): TaskDefinitionEdits {
+  return { ...request.edits, ...(request.image ? { image: request.image } : {}) };
+}
+
+/** The revision of the service's last COMPLETED deployment (the rollback target). */
+export function lastCompleted(s: ServiceSnapshot): string | undefined {
+  const done = s.deployments.find((d) => d.rolloutState === 'COMPLETED' && d.status !== 'INACTIVE');
+  if (done) return done.taskDefinitionArn;
+  // Without rollout states (older APIs), a lone PRIMARY at its desired count has completed.
+  const [only] = s.deployments;
+  if (s.deployments.length === 1 && only && only.rolloutState === undefined && only.running === only.desired)
+    return only.taskDefinitionArn;
+  return undefined;
+}
+
+function configChanged(request: EcsDeployRequest, s: Service): boolean {
+  const dc = s.deploymentConfiguration;
+  return (
+    (request.desiredCount !== undefined && request.desiredCount !== s.desiredCount) ||
+    (request.minimumHealthyPercent !== undefined &&
+      request.minimumHealthyPercent !== dc?.minimumHealthyPercent) ||
+    (request.maximumPercent !== undefined && request.maximumPercent !== dc?.maximumPercent)
+  );
+}
+
+/** Plans every service of the request (one DescribeServices per 10 services). */
+export async function planServices(ecs: ECSClient, request: EcsDeployRequest): Promise<ServicePlan[]> {
+  const cluster = request.cluster;
+  if (!cluster)
+    throw new SlipwayError('ECS_DEPLOY_NO_CLUSTER', 'A cluster (-c) is required to deploy a service.');
+  const names = [...new Set(request.services)];
+  const described = await describeServices(ecs, cluster, names);
+  const plans: ServicePlan[] = [];
+  // Definitions are shared by services of one family: describe each once.
+  const cache = new Map<string, Promise<DescribedDefinition>>();
+  const describe = (ref: string) => {
+    let p = cache.get(ref);
+    if (!p) {
+      p = describeDefinition(ecs, ref, request.copyTaskDefinitionTags);
+      cache.set(ref, p);
+    }
+    return p;
+  };
+  for (const name of names) {
+    const svc = described.get(name);
+    if (!svc) throw notFound(cluster, name);
+    plans.push(await planOne(request, cluster, name, svc, describe));
+  }
+  return plans;
+}
+
+async function planOne(
+  request: EcsDeployRequest,
+  cluster: string,
+  name: string,
+  svc: Service,
+  describe: (ref: string) => Promise<DescribedDefinition>,
+): Promise<ServicePlan> {
+  const snapshot = toServiceSnapshot(svc);
+  const currentArn = svc.taskDefinition ?? '';
+  const current = await describe(currentArn);
+  const serviceFamily = parseTaskDefinitionRef(currentArn).family;
+  let base: TaskDefinitionJson;
+  let tags = current.tags;
+  if (request.taskDefinitionFile) {
+    base = cleanForRegister(request.taskDefinitionFile);
+  } else if (request.useLatestTaskDefinition) {
+    const latest = await describe(serviceFamily);
+    base = latest.clean;
+    tags = latest.tags;
+  } else {
+    base = current.clean;
+  }
+  const { taskDefinition } = applyEdits(base, editsOf(request));
+  const family = typeof taskDefinition['family'] === 'string' ? taskDefinition['family'] : serviceFamily;
+  if (request.copyTaskDefinitionTags && family !== serviceFamily) tags = (await describe(family)).tags;
+  const changes = diffTaskDefinitions(current.clean, taskDefinition);
+
+  const primary = snapshot.deployments.find((d) => d.status === 'PRIMARY');
+  const changedConfig = configChanged(request, svc);
+  let action: PlanAction;
+  let attachDeploymentId: string | undefined;
+  let force = request.forceNewDeployment;
+  if (!sameContent(taskDefinition, current.clean)) {
+    action = 'register-and-update';
+  } else if (
+    primary?.rolloutState === 'IN_PROGRESS' &&
+    primary.taskDefinitionArn === currentArn &&
+    !changedConfig
+  ) {
+    // A rollout of this content is in flight (e.g. a re-run after the CLI was killed): watch it.
+    action = 'attach';
+    attachDeploymentId = primary.id;
+  } else if (primary?.rolloutState === 'FAILED') {
+    // The last attempt of this content failed: a re-run means "try again".
+    action = 'update';
+    force = true;
+  } else if (request.forceNewDeployment || changedConfig) {
+    action = 'update';
+  } else {
+    action = 'no-change';
+  }
+  const rollbackTarget = lastCompleted(snapshot);
+  return {
+    service: name,
+    cluster,
+    before: svc,
+    snapshot,
+    currentTaskDefinitionArn: currentArn,
+    family,
+    action,
+    taskDefinition,
+    changes,
+    ...(request.copyTaskDefinitionTags && tags.length > 0 ? { tags } : {}),
+    forceNewDeployment: force,
+    ...(attachDeploymentId ? { attachDeploymentId } : {}),
+    ...(rollbackTarget ? { rollbackTarget } : {}),
+    ...(action !== 'register-and-update' ? { taskDefinitionArn: currentArn } : {}),
+  };
+}
+
+/** One line saying what a plan will do. */
+export function describePlan(p: ServicePlan): string {
+  const cur = shortTaskDefinition(p.currentTaskDefinitionArn);
+  switch (p.action) {
+    case 'register-and-update':
+      return `will register a new revision of ${p.family} (${p.changes.length} change${p.changes.length === 1 ? '' : 's'} from ${cur}) and update the service to it`;
+    case 'update':
+      return `will update the service keeping ${cur}${p.forceNewDeployment ? ' (force new deployment)' : ''}`;
+    case 'attach':
+      return `a rollout of ${cur} is already in progress (deployment ${p.attachDeploymentId ?? ''}): will watch it`;
+    case 'no-change':
+      return `already runs this exact content (${cur}): nothing to do`;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * UpdateService, and finding OUR deployment in its answer.
+ */
+import {
+  UpdateServiceCommand,
+  type DeploymentConfiguration,
+  type ECSClient,
+  type Service,
+} from '@aws-sdk/client-ecs';
+import { SlipwayError } from '../core/errors.js';
+import { describeService } from './snapshot.js';
+
+export interface UpdateInput {
+  cluster: string;
+  service: string;
+  taskDefinitionArn: string;
+  desiredCount?: number;
+  minimumHealthyPercent?: number;
+  maximumPercent?: number;
+  forceNewDeployment: boolean;
+}
+
+/**
+ * The deployment configuration to send: the service's own, with min/max replaced. Sent in full so
+ * that the circuit breaker and alarms are never dropped.
+ */
+export function deploymentConfigurationFor(
+  current: DeploymentConfiguration | undefined,
+  min: number | undefined,
+  max: number | undefined,
+): DeploymentConfiguration | undefined {
+  if (min === undefined && max === undefined) return undefined;
+  return {
+    ...current,
+    ...(min !== undefined ? { minimumHealthyPercent: min } : {}),
+    ...(max !== undefined ? { maximumPercent: max } : {}),
+  };
+}
+
+/** Updates the service and returns our deployment id (the PRIMARY on our revision) and the service. */
+export async function updateService(
+  ecs: ECSClient,
+  input: UpdateInput,
+  before: Service,
+): Promise<{ deploymentId: string; service: Service }> {
+  const deploymentConfiguration = deploymentConfigurationFor(
+    before.deploymentConfiguration,
+    input.minimumHealthyPercent,
+    input.maximumPercent,
+  );
+  const res = await ecs.send(
+    new UpdateServiceCommand({
+      cluster: input.cluster,
+      service: input.service,
+      taskDefinition: input.taskDefinitionArn,
+      ...(input.desiredCount !== undefined ? { desiredCount: input.desiredCount } : {}),
+      ...(deploymentConfiguration ? { deploymentConfiguration } : {}),
+      ...(input.forceNewDeployment ? { forceNewDeployment: true } : {}),
+    }),
+  );
+  let service = res.service;
+  let ours = ourDeployment(service, input.taskDefinitionArn);
+  if (!ours) {
+    // Not in the answer (should not happen): the service as it is now tells.
+    service = await describeService(ecs, input.cluster, input.service);
+    ours = ourDeployment(service, input.taskDefinitionArn);
+  }
+  if (!ours || !service)
+    throw new SlipwayError(
+      'AWS_CALL_FAILED',
+      `UpdateService of ${input.service} returned no PRIMARY deployment on ${input.taskDefinitionArn}.`,
+    );
+  return { deploymentId: ours, service };
+}
+
+function ourDeployment(s: Service | undefined, arn: string): string | undefined {
+  return s?.deployments?.find((d) => d.status === 'PRIMARY' && d.taskDefinition === arn)?.id;
+}
