@@ -59,10 +59,4 @@ describe('slipway CLI', () => {
     assert.equal(unknown.status, 3);
     assert.match(unknown.stderr, /unknown command/);
   });
-
-  it('ecs-deploy says it is not built yet', () => {
-    const r = slipway(['ecs-deploy', '-c', 'c', '-n', 's', '-i', 'img:1']);
-    assert.equal(r.status, 3);
-    assert.match(r.stderr, /NOT_IMPLEMENTED/);
-  });
 });

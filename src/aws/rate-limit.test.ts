@@ -41,7 +41,7 @@ describe('RateLimiter', () => {
   afterEach(() => mock.timers.reset());
 
   it('keeps headroom below the published burst, then paces at the reduced rate in order', async () => {
-    const limiter = new RateLimiter({ headroom: 0.9, now: () => Date.now() });
+    const limiter = new RateLimiter({ headroom: 0.9, burstHeadroom: 0.9, now: () => Date.now() });
     assert.equal(limiter.inspect(register).burst, 18);
     const order: number[] = [];
     const calls = Array.from({ length: 21 }, (_, i) => limiter.acquire(register).then(() => order.push(i)));

@@ -1,6 +1,6 @@
 /**
  * The process-wide client-side rate limiter: token buckets per (identity, region, API bucket),
- * sized from the published limits in core/aws-limits.ts with a little headroom, refilled on the
+ * sized from the published limits in core/aws-limits.ts (the full burst, a little below the rate), refilled on the
  * wall clock. A call waits (asynchronously, first come first served per bucket) for its token
  * before it is sent, so bursts of parallel calls are paced instead of throttled by AWS.
  */
@@ -12,8 +12,14 @@ import {
   type TokenBucketLimit,
 } from '../core/aws-limits.js';
 
-/** Fraction of the published burst and rate we allow ourselves: other callers share the account's buckets. */
-export const DEFAULT_HEADROOM = 0.9;
+/**
+ * Fraction of the published sustained rate we allow ourselves, so that our pace stays just under
+ * AWS's refill. The burst is used whole by default: AWS's bucket starts full too, and if another
+ * caller emptied it, AWS throttles and the retry strategy backs off.
+ */
+export const DEFAULT_HEADROOM = 0.95;
+/** Fraction of the published burst we allow ourselves by default. */
+export const DEFAULT_BURST_HEADROOM = 1;
 
 /** A named bucket and its published limit. */
 export interface BucketChoice {
@@ -143,8 +149,10 @@ class TokenBucket {
 
 /** Options of a RateLimiter. */
 export interface RateLimiterOptions {
-  /** Fraction of the published burst and rate to use (default DEFAULT_HEADROOM, 0.9). */
+  /** Fraction of the published sustained rate to use (default DEFAULT_HEADROOM, 0.95). */
   headroom?: number;
+  /** Fraction of the published burst to use (default DEFAULT_BURST_HEADROOM, 1). */
+  burstHeadroom?: number;
   /** Wall-clock milliseconds (default performance.now; monotonic). */
   now?: () => number;
 }
@@ -153,10 +161,12 @@ export interface RateLimiterOptions {
 export class RateLimiter {
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly headroom: number;
+  private readonly burstHeadroom: number;
   private readonly now: () => number;
 
   constructor(options: RateLimiterOptions = {}) {
     this.headroom = options.headroom ?? DEFAULT_HEADROOM;
+    this.burstHeadroom = options.burstHeadroom ?? DEFAULT_BURST_HEADROOM;
     this.now = options.now ?? (() => performance.now());
   }
 
@@ -165,7 +175,7 @@ export class RateLimiter {
     const id = `${key.identity}|${key.region}|${choice.name}`;
     let b = this.buckets.get(id);
     if (!b) {
-      const burst = Math.max(1, Math.floor(choice.limit.burst * this.headroom));
+      const burst = Math.max(1, Math.floor(choice.limit.burst * this.burstHeadroom));
       const perMs = (choice.limit.perSecond * this.headroom) / 1000;
       b = new TokenBucket(burst, perMs, this.now);
       this.buckets.set(id, b);

@@ -3,32 +3,25 @@
  * here errors become a message on stderr and an exit code (see exit-codes.ts).
  */
 import { Command, CommanderError } from 'commander';
-import { isSlipwayError, SlipwayError, toSlipwayError } from '../core/errors.js';
+import { isSlipwayError, toSlipwayError, type SlipwayError } from '../core/errors.js';
 import { registerDemo } from './commands/demo.js';
+import { registerEcsDeploy, type RunState } from './commands/ecs-deploy.js';
 import { registerSandbox } from './commands/sandbox.js';
+import { normaliseSlipwayArgv } from './ecs-deploy/argv.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 
-export function buildProgram(): Command {
+const VERSION = '0.1.0';
+
+/** Builds the program; a command that ends with its own exit code sets `state.exitCode`. */
+export function buildProgram(state: RunState = { exitCode: EXIT.OK }): Command {
   const program = new Command('slipway')
     .description('Deployment automation for Amazon ECS, with a local AWS sandbox.')
-    .version('0.1.0')
+    .version(VERSION)
     .exitOverride()
     .showHelpAfterError();
   registerSandbox(program);
   registerDemo(program);
-  program
-    .command('ecs-deploy', { hidden: false })
-    .description(
-      'Deploy a new image to an ECS service (flag-compatible with the ecs-deploy script). Not built yet.',
-    )
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      throw new SlipwayError(
-        'NOT_IMPLEMENTED',
-        'slipway ecs-deploy is not built yet (planned: issue 3). Until then, use the sandbox with the AWS CLI or SDK.',
-      );
-    });
+  registerEcsDeploy(program, state, VERSION);
   return program;
 }
 
@@ -42,8 +35,10 @@ function report(err: SlipwayError): void {
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function run(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv, { from: 'user' });
-    return EXIT.OK;
+    const state: RunState = { exitCode: EXIT.OK };
+    // The ecs-deploy script's `-to` is rewritten before commander reads the arguments.
+    await buildProgram(state).parseAsync(normaliseSlipwayArgv(argv), { from: 'user' });
+    return state.exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.exitCode === 0) return EXIT.OK;

@@ -16,6 +16,9 @@ import { createSandboxServer } from './server.js';
 import { loadState, StateSaver } from './state-file.js';
 import { stsService } from './sts/api.js';
 import { emptyWorld } from './world.js';
+import { DEFAULT_SANDBOX_PORT } from './defaults.js';
+
+export { DEFAULT_SANDBOX_PORT };
 
 /** Options of startSandbox. */
 export interface SandboxOptions {
@@ -46,8 +49,6 @@ export interface SandboxHandle {
   /** Stops listening, saves the state file, cancels timers. */
   close(): Promise<void>;
 }
-
-export const DEFAULT_SANDBOX_PORT = 4599;
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandle> {
   const host = options.host ?? '127.0.0.1';

@@ -14,7 +14,6 @@ import {
 import type { Command } from 'commander';
 import { SlipwayError } from '../../core/errors.js';
 import { makeEvent, type EventSink } from '../../core/events.js';
-import { startSandbox } from '../../sandbox/index.js';
 import { stderrSink } from '../render.js';
 
 const CLUSTER = 'demo';
@@ -134,6 +133,8 @@ export function registerDemo(program: Command): void {
     .option('--output <format>', 'text or json (events as NDJSON on stderr)', 'text')
     .action(async (opts: { timeScale: number; output: string }) => {
       const emit = stderrSink({ json: opts.output === 'json' });
+      // Loaded on use, so other commands start without the sandbox's code.
+      const { startSandbox } = await import('../../sandbox/index.js');
       const sb = await startSandbox({ port: 0, timeScale: opts.timeScale });
       try {
         emit(makeEvent('demo.step', `Sandbox on ${sb.endpoint} (time scale ${opts.timeScale}).`));

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { UserInputError } from '../../core/errors.js';
 import { makeEvent } from '../../core/events.js';
-import { DEFAULT_SANDBOX_PORT, startSandbox } from '../../sandbox/index.js';
+import { DEFAULT_SANDBOX_PORT } from '../../sandbox/defaults.js';
 import { stderrSink } from '../render.js';
 
 function number(name: string, min: number, integer: boolean) {
@@ -35,6 +35,8 @@ export function registerSandbox(program: Command): void {
     .option('--no-throttling', 'do not enforce the AWS API rate limits')
     .action(async (opts: { port: number; timeScale: number; state?: string; throttling: boolean }) => {
       const emit = stderrSink();
+      // Loaded on use, so other commands start without the sandbox's code.
+      const { startSandbox } = await import('../../sandbox/index.js');
       const sb = await startSandbox({
         port: opts.port,
         timeScale: opts.timeScale,
