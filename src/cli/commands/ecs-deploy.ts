@@ -169,12 +169,24 @@ export function registerEcsDeploy(program: Command, state: RunState, version: st
         process.stderr,
       );
       const clients = createAwsClients(awsTarget(plan, region), { emit: renderer.emit });
+      // ECS keeps rolling when we stop watching; say so, and how to pick the rollout up again.
+      const onInterrupt = () => {
+        renderer.close();
+        process.stderr.write(
+          '\ninterrupted: ECS goes on with the rollout. Run the same command again to re-attach to it and see how it ends.\n',
+        );
+        process.exit(130);
+      };
+      process.once('SIGINT', onInterrupt);
+      process.once('SIGTERM', onInterrupt);
       try {
         const result = await runEcsDeploy(plan.request, clients, renderer.emit);
         renderer.close();
         process.stdout.write(renderer.formatResult(result));
         state.exitCode = exitCodeForOutcome(result.outcome);
       } finally {
+        process.off('SIGINT', onInterrupt);
+        process.off('SIGTERM', onInterrupt);
         renderer.close();
         clients.destroy();
       }

@@ -212,7 +212,9 @@ export function createRenderer(options: RenderOptions, err: Terminal): EcsDeploy
     const facts: string[] = [];
     if (r.taskDefinitionArn) facts.push(`revision ${shortRevision(r.taskDefinitionArn)}`);
     if (r.runningTaskDefinitionArn) facts.push(`runs ${shortRevision(r.runningTaskDefinitionArn)}`);
-    return `${r.name}: ${r.outcome}${facts.length ? ` (${facts.join(', ')})` : ''} - ${r.message}`;
+    // The engine's message may start with the service's name; the line already does.
+    const message = r.message.startsWith(`${r.name}: `) ? r.message.slice(r.name.length + 2) : r.message;
+    return `${r.name}: ${r.outcome}${facts.length ? ` (${facts.join(', ')})` : ''} - ${message}`;
   };
 
   return {
