@@ -6,6 +6,7 @@
  */
 import type { EventSink, SlipwayEvent } from '../../core/events.js';
 import type { DeployResult, ServiceDeployResult } from '../../deploy/request.js';
+import type { DeploymentRow } from '../../deploy/progress.js';
 
 /** Where text goes: process.stderr or a test's buffer. */
 export interface Terminal {
@@ -21,18 +22,6 @@ export interface RenderOptions {
   colour?: boolean;
   /** The targets of the run: events without a `service` are attributed to the only one. */
   targets: string[];
-}
-
-/** One deployment row, as `deploy.deployments` carries it. */
-interface DeploymentRow {
-  id: string;
-  taskDefinition: string;
-  status: string;
-  rolloutState: string;
-  desired: number;
-  pending: number;
-  running: number;
-  failed: number;
 }
 
 const RESET = '\x1b[0m';
