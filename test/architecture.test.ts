@@ -24,8 +24,8 @@ const RANK: Record<string, number> = {
   sandbox: 1,
 };
 
-/** Packages core/ may use: pure libraries only. */
-const CORE_PACKAGES = new Set(['zod']);
+/** Packages core/ may use: pure libraries only (schemas, Markdown, hashes: no I/O). */
+const CORE_PACKAGES = new Set(['zod', 'marked', '@noble/hashes']);
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 function layerOf(fileFromSrc: string): string {

@@ -42,6 +42,13 @@ export const ERROR_CODES = {
     summary: 'No container of the task definition uses the repository of the image given with -i.',
   },
   AWS_CREDENTIALS: { owner: 'user', summary: 'No usable AWS credentials or region were found.' },
+  TEMPLATE_CYCLE: { owner: 'user', summary: 'Variables refer to each other in a cycle (A → B → A).' },
+  FEED_UNREACHABLE: { owner: 'user', summary: 'A container registry (feed) could not be reached.' },
+  FEED_UNAUTHORIZED: { owner: 'user', summary: 'A container registry (feed) refused the credentials.' },
+  FEED_REPOSITORY_NOT_FOUND: {
+    owner: 'user',
+    summary: 'A container registry (feed) has no such repository.',
+  },
   NOT_IMPLEMENTED: { owner: 'internal', summary: 'The command or feature is planned but not built yet.' },
   DEMO_FAILED: { owner: 'internal', summary: 'The scripted demo rollout did not end as expected.' },
   INTERNAL: { owner: 'internal', summary: 'A bug in Slipway. Please report it with the log.' },
