@@ -26,7 +26,15 @@ export interface VariablePrompt {
 }
 
 /** Where a value comes from: the project, or an included library variable set (ranks below the project at equal specificity). */
-export type VariableSource = { kind: 'project' } | { kind: 'library'; setId: string; setName: string };
+export type VariableSource =
+  | { kind: 'project' }
+  | {
+      kind: 'library';
+      setId: string;
+      setName: string;
+      /** Position of the set in the project's list of included sets (0 = first): earlier sets win ties. */
+      includeOrder?: number;
+    };
 
 export interface ScopedVariable {
   /** Stable id (used in the tie-break and for explanations). */
