@@ -18,6 +18,8 @@ export const EVENT_CODES = {
   'aws.retry': 'debug',
   'aws.throttled': 'debug',
   'aws.credentials-refreshed': 'debug',
+  // Feeds (src/feeds).
+  'feed.retry': 'debug',
   // ecs-deploy (src/deploy). Every deploy.* event's data names the `service` (or `family` without one).
   'deploy.plan': 'info',
   'deploy.diff': 'info',

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what the feed tests need on a Debian machine: Debian's docker-registry (a real Docker
+# Registry v2 server) and apache2-utils (htpasswd, for the Basic-auth registry). Idempotent: installs
+# only what is missing and runs `apt-get update` at most once. Run as root (CI) or with sudo.
+set -euo pipefail
+
+missing=()
+command -v docker-registry >/dev/null 2>&1 || [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
+command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "install-test-deps: docker-registry and htpasswd are present"
+  exit 0
+fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "install-test-deps: apt-get not found; install ${missing[*]} by hand (the feed tests skip without them)" >&2
+  exit 1
+fi
+
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo=(sudo -n); else
+    echo "install-test-deps: need root (or sudo) to install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+install() { "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"; }
+# Try without refreshing the lists first: on a machine whose lists are current this saves a minute.
+if ! install >/dev/null 2>&1; then
+  "${sudo[@]}" apt-get update
+  install
+fi
+# The package's own service is not wanted: the tests start their registries on loopback themselves.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet docker-registry 2>/dev/null; then
+  "${sudo[@]}" systemctl disable --now docker-registry >/dev/null 2>&1 || true
+fi
+echo "install-test-deps: installed ${missing[*]}"
