@@ -43,6 +43,7 @@ export function exitCodeFor(err: SlipwayError): number {
     case 'SANDBOX_STATE_INVALID':
     case 'AWS_CREDENTIALS':
     case 'IMAGE_NOT_IN_TASK_DEFINITION':
+    case 'TEMPLATE_CYCLE':
       return EXIT.USAGE;
     case 'ECS_DEPLOY_NO_TARGET':
       return EXIT.NO_TARGET;

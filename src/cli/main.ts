@@ -6,7 +6,9 @@ import { Command, CommanderError } from 'commander';
 import { isSlipwayError, toSlipwayError, type SlipwayError } from '../core/errors.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEcsDeploy, type RunState } from './commands/ecs-deploy.js';
+import { registerFeed } from './commands/feed.js';
 import { registerSandbox } from './commands/sandbox.js';
+import { registerTemplate } from './commands/template.js';
 import { normaliseSlipwayArgv } from './ecs-deploy/argv.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 
@@ -22,6 +24,8 @@ export function buildProgram(state: RunState = { exitCode: EXIT.OK }): Command {
   registerSandbox(program);
   registerDemo(program);
   registerEcsDeploy(program, state, VERSION);
+  registerTemplate(program, state);
+  registerFeed(program);
   return program;
 }
 

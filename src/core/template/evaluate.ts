@@ -1,0 +1,262 @@
+/**
+ * Evaluation of a parsed template against an indexed variable set. Variable values are templates
+ * themselves, evaluated on use in the root scope (once per render: cached), with cycle detection.
+ */
+import type { Expr, Node, Path, Segment } from './ast.js';
+import { isRefSegment } from './ast.js';
+import { evaluateCalc, formatNumber } from './calc.js';
+import { evaluateCondition, type ConditionHost } from './conditions.js';
+import { iterationScope, type Scope } from './each.js';
+import { Lookup } from './resolve.js';
+import type { FilterContext, FilterDefinition } from './filters/types.js';
+import { pathKey } from './names.js';
+import { normaliseCalc, normaliseNode } from './normalise.js';
+import { parseTemplate } from './parser.js';
+import type { VarEntry, VariableIndex } from './vars.js';
+
+/** Past this depth of nested variable evaluation, plain dependency chains are resolved iteratively. */
+const PREWARM_DEPTH = 64;
+
+/** Reports a cycle; the caller turns it into a TemplateError. */
+export class CycleFound extends Error {
+  constructor(readonly cycle: string[]) {
+    super(cycle.join(' → '));
+  }
+}
+
+export class Evaluator {
+  readonly missing = new Set<string>();
+  nulled = false;
+  private readonly cache = new Map<string, string>();
+  private readonly stackKeys: string[] = [];
+  private readonly onStack = new Set<string>();
+  private readonly parsedValues = new Map<string, Node[] | null>();
+  private readonly lookup: Lookup;
+
+  constructor(
+    private readonly vars: VariableIndex,
+    private readonly filter: (name: string) => FilterDefinition | undefined,
+    private readonly context: FilterContext,
+  ) {
+    this.lookup = new Lookup(vars, (e, key) => this.value(e, key));
+  }
+
+  render(nodes: readonly Node[]): string {
+    const out: string[] = [];
+    this.nodes(nodes, null, out);
+    return out.join('');
+  }
+
+  private nodes(nodes: readonly Node[], scope: Scope, out: string[]): void {
+    for (const n of nodes) this.node(n, scope, out);
+  }
+
+  private node(n: Node, scope: Scope, out: string[]): void {
+    switch (n.kind) {
+      case 'text':
+        out.push(n.text);
+        return;
+      case 'subst': {
+        const v = this.expr(n.expr, scope);
+        if (typeof v === 'string') out.push(v);
+        else if (v === undefined) this.echo(normaliseNode(n), out);
+        return;
+      }
+      case 'calc': {
+        const v = evaluateCalc(n.expr, (p) => this.path(p, scope));
+        if (v === undefined) this.echo(`#{${normaliseCalc(n.expr)}}`, out);
+        else out.push(formatNumber(v));
+        return;
+      }
+      case 'if': {
+        const host: ConditionHost = {
+          name: (e) => (e.path ? this.path(e.path, scope) : undefined),
+          chain: (e) => this.expr(e, scope),
+        };
+        for (const b of n.branches) {
+          const r = evaluateCondition(b.condition, host);
+          if (r === undefined) {
+            this.echo(normaliseNode(n), out);
+            return;
+          }
+          if (b.keyword === 'unless' ? !r : r) {
+            this.nodes(b.body, scope, out);
+            return;
+          }
+        }
+        if (n.otherwise) this.nodes(n.otherwise, scope, out);
+        return;
+      }
+      case 'each': {
+        const segs = this.segments(n.collection, scope);
+        const items = segs ? this.lookup.collection(segs, scope) : [];
+        for (let i = 0; i < items.length; i++) {
+          this.nodes(n.body, iterationScope(scope, n.name, items[i]!, i, items.length), out);
+        }
+        return;
+      }
+    }
+  }
+
+  private echo(text: string, out: string[]): void {
+    out.push(text);
+    this.missing.add(text);
+  }
+
+  /** A name or filter chain: undefined when missing or a filter failed, null after the Null filter. */
+  expr(e: Expr, scope: Scope): string | null | undefined {
+    let v = e.path ? this.path(e.path, scope) : undefined;
+    for (const f of e.filters) {
+      const options = f.options.map((o) => (o.kind === 'text' ? o.text : this.text(o.node, scope)));
+      const def = this.filter(f.name);
+      if (!def || (v === undefined && !def.acceptsMissing)) return undefined;
+      let r: string | null | undefined;
+      try {
+        r = def.apply(v, options, this.context);
+      } catch {
+        return undefined; // a failing filter makes the reference missing, never an exception
+      }
+      if (r === null) {
+        this.nulled = true;
+        return null;
+      }
+      if (typeof r !== 'string') return undefined;
+      v = r;
+    }
+    return v;
+  }
+
+  private text(n: Node, scope: Scope): string {
+    const out: string[] = [];
+    this.node(n, scope, out);
+    return out.join('');
+  }
+
+  /** The segments of a path with index substitutions resolved; undefined when an inner one is missing. */
+  private segments(p: Path, scope: Scope): Segment[] | undefined {
+    if (p.key !== undefined) return p.steps as Segment[];
+    const segs: Segment[] = [];
+    for (const s of p.steps) {
+      if (!isRefSegment(s)) {
+        segs.push(s);
+        continue;
+      }
+      const v = this.expr(s.ref, scope);
+      if (typeof v !== 'string') return undefined;
+      segs.push({ name: v, index: true });
+    }
+    return segs;
+  }
+
+  /** The value of a path in a scope, or undefined when missing. */
+  path(p: Path, scope: Scope): string | undefined {
+    if (scope === null && p.key !== undefined && !p.star) {
+      const e = this.vars.entries.get(p.key);
+      if (e) return this.value(e, p.key);
+    }
+    const segs = this.segments(p, scope);
+    if (!segs) return undefined;
+    for (let s = scope; s; s = s.parent) {
+      const special = s.specials.get(pathKey(segs));
+      if (special !== undefined) return special;
+      const first = segs[0];
+      if (first && !first.index && first.name.toLowerCase() === s.name) {
+        const v = this.lookup.itemValue(s.item, segs.slice(1));
+        if (v !== undefined) return v;
+      }
+    }
+    return this.lookup.root(segs);
+  }
+
+  /** A variable's value, evaluated as a template (root scope) when it holds references. */
+  private value(e: VarEntry, key: string): string {
+    const raw = e.value;
+    if (!raw.includes('#{')) return raw;
+    const cached = this.cache.get(key);
+    if (cached !== undefined) return cached;
+    if (this.onStack.has(key)) throw new CycleFound(this.cycleTo(key, []));
+    const nodes = this.parsedValue(raw);
+    if (!nodes) return raw; // a value that does not parse is plain text
+    if (this.stackKeys.length > PREWARM_DEPTH) {
+      this.prewarm(key);
+      const warm = this.cache.get(key);
+      if (warm !== undefined) return warm;
+    }
+    this.stackKeys.push(key);
+    this.onStack.add(key);
+    let result: string;
+    try {
+      result = this.render(nodes);
+    } finally {
+      this.stackKeys.pop();
+      this.onStack.delete(key);
+    }
+    this.cache.set(key, result);
+    return result;
+  }
+
+  private parsedValue(raw: string): Node[] | null {
+    let nodes = this.parsedValues.get(raw);
+    if (nodes === undefined) {
+      const parsed = parseTemplate(raw, false);
+      nodes = parsed.error === undefined ? parsed.nodes : null;
+      this.parsedValues.set(raw, nodes);
+    }
+    return nodes;
+  }
+
+  /** The names of the cycle that closes at `key`, through the evaluation stack and then `more`. */
+  private cycleTo(key: string, more: string[]): string[] {
+    const chain = [...this.stackKeys, ...more];
+    const from = chain.indexOf(key);
+    return [...chain.slice(from), key].map((k) => this.vars.entries.get(k)?.name ?? k);
+  }
+
+  /** Plain (unconditional, static) references in a value that would be evaluated next. */
+  private dependencies(key: string): string[] {
+    const e = this.vars.entries.get(key);
+    if (!e || !e.value.includes('#{') || this.cache.has(key)) return [];
+    const nodes = this.parsedValue(e.value) ?? [];
+    const deps: string[] = [];
+    for (const n of nodes) {
+      if (n.kind !== 'subst' || !n.expr.path) continue;
+      const k = n.expr.path.key;
+      if (k === undefined || n.expr.path.star) continue;
+      const d = this.vars.entries.get(k);
+      if (d && d.value.includes('#{') && !this.cache.has(k)) deps.push(k);
+    }
+    return deps;
+  }
+
+  /**
+   * Evaluates the plain reference chain under `start` bottom-up with an explicit stack, so a chain of
+   * thousands of variables does not exhaust the call stack. Top-level references are always evaluated,
+   * so a loop among them is a real cycle.
+   */
+  private prewarm(start: string): void {
+    const frames = [{ key: start, deps: this.dependencies(start), i: 0 }];
+    const onPath = new Set([start]);
+    while (frames.length) {
+      const top = frames[frames.length - 1]!;
+      if (top.i < top.deps.length) {
+        const d = top.deps[top.i++]!;
+        if (this.cache.has(d)) continue;
+        if (onPath.has(d) || this.onStack.has(d)) {
+          throw new CycleFound(
+            this.cycleTo(
+              d,
+              frames.map((f) => f.key),
+            ),
+          );
+        }
+        frames.push({ key: d, deps: this.dependencies(d), i: 0 });
+        onPath.add(d);
+        continue;
+      }
+      frames.pop();
+      onPath.delete(top.key);
+      const e = this.vars.entries.get(top.key);
+      if (top.key !== start && e) this.value(e, top.key);
+    }
+  }
+}
