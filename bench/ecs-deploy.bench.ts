@@ -175,7 +175,7 @@ async function manyServices(): Promise<void> {
     const throttled = [...stats.matchAll(/"throttled":(\d+)/g)].reduce((s, m) => s + Number(m[1]), 0);
     const floor = N - 20; // RegisterTaskDefinition: a burst of 20 at once, then 1 per second
     console.log(
-      `3. ${N} services in one run (limiter headroom ${process.env.BENCH_HEADROOM ?? 'the default: full burst, 0.95 of the rate'}): ${seconds.toFixed(1)} s, ${failures.length} failures, ${throttled} throttled calls answered by retries; ` +
+      `3. ${N} services in one run (limiter headroom ${process.env.BENCH_HEADROOM ?? 'the default: 0.95 of the burst and of the rate'}): ${seconds.toFixed(1)} s, ${failures.length} failures, ${throttled} throttled calls answered by retries; ` +
         `floor ~${floor} s (RegisterTaskDefinition: burst 20, then 1/s); anchor ≤ 1.2× floor; ratio ${(seconds / floor / 1.2).toFixed(2)} (time/floor ${(seconds / floor).toFixed(2)})`,
     );
     if (failures.length)
@@ -185,7 +185,7 @@ async function manyServices(): Promise<void> {
   }
 }
 
-// The client-side limiter paces at 0.95 of the published rate (so it stays under AWS's refill);
+// The client-side limiter keeps to 0.95 of the published burst and rate (so it stays under AWS's bucket);
 // BENCH_HEADROOM=1 shows what the published limits alone allow.
 if (process.env.BENCH_HEADROOM) resetRateLimiter({ headroom: Number(process.env.BENCH_HEADROOM) });
 

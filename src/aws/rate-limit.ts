@@ -1,6 +1,6 @@
 /**
  * The process-wide client-side rate limiter: token buckets per (identity, region, API bucket),
- * sized from the published limits in core/aws-limits.ts (the full burst, a little below the rate), refilled on the
+ * sized from the published limits in core/aws-limits.ts (a little below the burst and the rate), refilled on the
  * wall clock. A call waits (asynchronously, first come first served per bucket) for its token
  * before it is sent, so bursts of parallel calls are paced instead of throttled by AWS.
  */
@@ -14,12 +14,14 @@ import {
 
 /**
  * Fraction of the published sustained rate we allow ourselves, so that our pace stays just under
- * AWS's refill. The burst is used whole by default: AWS's bucket starts full too, and if another
- * caller emptied it, AWS throttles and the retry strategy backs off.
+ * AWS's refill. If another caller emptied the bucket, AWS throttles and the retry strategy backs off.
  */
 export const DEFAULT_HEADROOM = 0.95;
-/** Fraction of the published burst we allow ourselves by default. */
-export const DEFAULT_BURST_HEADROOM = 1;
+/**
+ * Fraction of the published burst we allow ourselves by default: one token short of a burst of 20,
+ * because AWS's bucket starts when our first call *arrives*, a little after ours started.
+ */
+export const DEFAULT_BURST_HEADROOM = 0.95;
 
 /** A named bucket and its published limit. */
 export interface BucketChoice {
@@ -151,7 +153,7 @@ class TokenBucket {
 export interface RateLimiterOptions {
   /** Fraction of the published sustained rate to use (default DEFAULT_HEADROOM, 0.95). */
   headroom?: number;
-  /** Fraction of the published burst to use (default DEFAULT_BURST_HEADROOM, 1). */
+  /** Fraction of the published burst to use (default DEFAULT_BURST_HEADROOM, 0.95). */
   burstHeadroom?: number;
   /** Wall-clock milliseconds (default performance.now; monotonic). */
   now?: () => number;
