@@ -64,7 +64,7 @@ describe('RateLimiter', () => {
   });
 
   it('keeps buckets apart by identity, region and bucket, and shares them otherwise', async () => {
-    const limiter = new RateLimiter({ headroom: 1, now: () => Date.now() });
+    const limiter = new RateLimiter({ headroom: 1, burstHeadroom: 1, now: () => Date.now() });
     for (let i = 0; i < 20; i++) await limiter.acquire(register);
     assert.equal(Math.floor(limiter.inspect(register).available), 0);
     // Deregistering draws from the same bucket as registering.
@@ -78,7 +78,7 @@ describe('RateLimiter', () => {
   });
 
   it('lets a waiting call give up when its signal aborts, without losing the others their turn', async () => {
-    const limiter = new RateLimiter({ headroom: 1, now: () => Date.now() });
+    const limiter = new RateLimiter({ headroom: 1, burstHeadroom: 1, now: () => Date.now() });
     for (let i = 0; i < 20; i++) await limiter.acquire(register);
     const ac = new AbortController();
     const first = limiter.acquire(register, ac.signal);
@@ -91,7 +91,7 @@ describe('RateLimiter', () => {
   });
 
   it('rejects waiting calls when disposed', async () => {
-    const limiter = new RateLimiter({ headroom: 1, now: () => Date.now() });
+    const limiter = new RateLimiter({ headroom: 1, burstHeadroom: 1, now: () => Date.now() });
     for (let i = 0; i < 20; i++) await limiter.acquire(register);
     const waiting = limiter.acquire(register);
     limiter.dispose();
