@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
-# Installs what the feed tests need on a Debian machine: Debian's docker-registry (a real Docker
-# Registry v2 server) and apache2-utils (htpasswd, for the Basic-auth registry). Idempotent: installs
-# only what is missing and runs `apt-get update` at most once. Run as root (CI) or with sudo.
+# Installs what the tests need on a Debian machine: Debian's docker-registry (a real Docker Registry
+# v2 server) and apache2-utils (htpasswd, for the Basic-auth registry) for the feed tests, and
+# postgresql (server binaries under /usr/lib/postgresql/<ver>/bin) for the store tests. Idempotent:
+# installs only what is missing and runs `apt-get update` at most once. Run as root (CI) or with sudo.
 set -euo pipefail
 
 missing=()
 command -v docker-registry >/dev/null 2>&1 || [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
 command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
+# The store tests run initdb/pg_ctl from Debian's versioned directory, which is not on PATH.
+compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null || missing+=(postgresql)
 
 if [ "${#missing[@]}" -eq 0 ]; then
-  echo "install-test-deps: docker-registry and htpasswd are present"
+  echo "install-test-deps: docker-registry, htpasswd and postgresql are present"
   exit 0
 fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "install-test-deps: apt-get not found; install ${missing[*]} by hand (the feed tests skip without them)" >&2
+  echo "install-test-deps: apt-get not found; install ${missing[*]} by hand (the feed and store tests skip without them)" >&2
   exit 1
 fi
 
@@ -36,5 +39,9 @@ fi
 # The package's own service is not wanted: the tests start their registries on loopback themselves.
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet docker-registry 2>/dev/null; then
   "${sudo[@]}" systemctl disable --now docker-registry >/dev/null 2>&1 || true
+fi
+# Likewise PostgreSQL's default cluster: the store tests run their own servers on free ports.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet postgresql 2>/dev/null; then
+  "${sudo[@]}" systemctl disable --now postgresql >/dev/null 2>&1 || true
 fi
 echo "install-test-deps: installed ${missing[*]}"

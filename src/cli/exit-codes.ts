@@ -44,6 +44,9 @@ export function exitCodeFor(err: SlipwayError): number {
     case 'AWS_CREDENTIALS':
     case 'IMAGE_NOT_IN_TASK_DEFINITION':
     case 'TEMPLATE_CYCLE':
+    case 'ALREADY_EXISTS':
+    case 'CONFLICT':
+    case 'STORE_UNAVAILABLE':
       return EXIT.USAGE;
     case 'ECS_DEPLOY_NO_TARGET':
       return EXIT.NO_TARGET;

@@ -49,6 +49,19 @@ export const ERROR_CODES = {
     owner: 'user',
     summary: 'A container registry (feed) has no such repository.',
   },
+  ALREADY_EXISTS: { owner: 'user', summary: 'A name that must be unique is already taken.' },
+  CONFLICT: {
+    owner: 'user',
+    summary: 'Someone else changed the thing since you read it (its version moved on).',
+  },
+  STORE_UNAVAILABLE: {
+    owner: 'user',
+    summary: 'The database (data directory or PostgreSQL) could not be opened or reached.',
+  },
+  STORE_MIGRATION_FAILED: {
+    owner: 'internal',
+    summary: 'A database migration failed at start-up and was rolled back.',
+  },
   NOT_IMPLEMENTED: { owner: 'internal', summary: 'The command or feature is planned but not built yet.' },
   DEMO_FAILED: { owner: 'internal', summary: 'The scripted demo rollout did not end as expected.' },
   INTERNAL: { owner: 'internal', summary: 'A bug in Slipway. Please report it with the log.' },

@@ -1,0 +1,15 @@
+/**
+ * Every migration, in order. Forward-only: a released migration is never edited or removed; a change
+ * is a new file `NNNN_name.ts` exporting `up(db)`, added at the end of this list.
+ */
+import type { Kysely } from 'kysely';
+import * as m0001 from './0001_foundation.js';
+
+/** One migration: a name (`NNNN_what`) and the function that applies it inside a transaction. */
+export interface Migration {
+  name: string;
+  up(db: Kysely<unknown>): Promise<void>;
+}
+
+/** The migrations Slipway applies at start-up, oldest first. */
+export const MIGRATIONS: readonly Migration[] = [{ name: '0001_foundation', up: m0001.up }];
