@@ -54,6 +54,14 @@ export const ERROR_CODES = {
     owner: 'user',
     summary: 'Someone else changed the thing since you read it (its version moved on).',
   },
+  PRECONDITION_FAILED: {
+    owner: 'user',
+    summary: "An API request's If-Match names a version the thing is no longer at.",
+  },
+  PRECONDITION_REQUIRED: {
+    owner: 'user',
+    summary: 'An API request that changes a thing was sent without If-Match.',
+  },
   STORE_UNAVAILABLE: {
     owner: 'user',
     summary: 'The database (data directory or PostgreSQL) could not be opened or reached.',
@@ -61,6 +69,10 @@ export const ERROR_CODES = {
   STORE_MIGRATION_FAILED: {
     owner: 'internal',
     summary: 'A database migration failed at start-up and was rolled back.',
+  },
+  SECRET_UNREADABLE: {
+    owner: 'user',
+    summary: 'A stored secret cannot be decrypted: wrong master key, or the stored value was altered.',
   },
   NOT_IMPLEMENTED: { owner: 'internal', summary: 'The command or feature is planned but not built yet.' },
   DEMO_FAILED: { owner: 'internal', summary: 'The scripted demo rollout did not end as expected.' },

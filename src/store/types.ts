@@ -11,6 +11,8 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 type Jsonb = ColumnType<JsonValue | null, string | null, string | null>;
 /** A timestamptz column that defaults to now() and may be set explicitly. */
 type Timestamp = ColumnType<Date, Date | undefined, Date>;
+/** A nullable timestamptz column that starts out null unless set. */
+type OptionalTimestamp = ColumnType<Date | null, Date | null | undefined, Date | null>;
 
 export interface MigrationsTable {
   name: string;
@@ -48,10 +50,34 @@ export interface AuditEventsTable {
   after: Jsonb;
 }
 
+export interface UsersTable {
+  id: string;
+  name: string;
+  is_admin: Generated<boolean>;
+  created_at: Timestamp;
+  disabled_at: OptionalTimestamp;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** Public part of the key, shown in lists and used to find the row. */
+  prefix: string;
+  /** Hex SHA-256 of the whole key; the key itself is never stored. */
+  hash: string;
+  created_at: Timestamp;
+  expires_at: OptionalTimestamp;
+  revoked_at: OptionalTimestamp;
+  last_used_at: OptionalTimestamp;
+}
+
 /** Every table of the store. */
 export interface Database {
   slipway_migrations: MigrationsTable;
   spaces: SpacesTable;
   environments: EnvironmentsTable;
   audit_events: AuditEventsTable;
+  users: UsersTable;
+  api_keys: ApiKeysTable;
 }

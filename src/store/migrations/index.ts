@@ -4,6 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import * as m0001 from './0001_foundation.js';
+import * as m0002 from './0002_users_and_api_keys.js';
 
 /** One migration: a name (`NNNN_what`) and the function that applies it inside a transaction. */
 export interface Migration {
@@ -12,4 +13,7 @@ export interface Migration {
 }
 
 /** The migrations Slipway applies at start-up, oldest first. */
-export const MIGRATIONS: readonly Migration[] = [{ name: '0001_foundation', up: m0001.up }];
+export const MIGRATIONS: readonly Migration[] = [
+  { name: '0001_foundation', up: m0001.up },
+  { name: '0002_users_and_api_keys', up: m0002.up },
+];

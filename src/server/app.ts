@@ -1,0 +1,66 @@
+/**
+ * buildServer: the HTTP API as a fastify instance that never listens by itself (the caller
+ * listens, or tests use `inject`). One error boundary turns everything thrown into
+ * `{ code, message, details }` with the status of src/server/errors.ts.
+ */
+import { createRequire } from 'node:module';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Store } from '../store/database.js';
+import { toErrorResponse } from './errors.js';
+import { openApiDocument } from './openapi.js';
+import { fastifyPath, type RouteSpec } from './route.js';
+import { environmentRoutes } from './routes/environments.js';
+import { healthRoutes } from './routes/health.js';
+
+/** What the server needs. */
+export interface ServerDeps {
+  store: Store;
+  /** Log requests and errors with fastify's logger (pino, JSON on stdout). Default false. */
+  logger?: boolean;
+  /** The clock. Default `() => new Date()`. */
+  now?: () => Date;
+}
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+/** The API over `deps.store`; call `listen` on the result, or `inject` in tests. */
+export function buildServer(deps: ServerDeps): FastifyInstance {
+  const app = Fastify({ logger: deps.logger ?? false });
+
+  // JSON Merge Patch bodies are JSON: parse them like application/json.
+  app.addContentTypeParser(
+    'application/merge-patch+json',
+    { parseAs: 'string' },
+    app.getDefaultJsonParser('error', 'error'),
+  );
+
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body } = toErrorResponse(error, request.id);
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    return reply.status(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({
+      code: 'NOT_FOUND',
+      message: `There is no route ${request.method} ${request.url.split('?')[0] ?? ''}; see /api/openapi.json.`,
+      details: { method: request.method, url: request.url },
+    }),
+  );
+
+  const routes: RouteSpec[] = [...healthRoutes(deps), ...environmentRoutes(deps)];
+  // The document lists itself too; its handler reads `document`, built below from the full list.
+  routes.push({
+    method: 'GET',
+    path: '/api/openapi.json',
+    operationId: 'getOpenApi',
+    summary: 'This document (OpenAPI 3.1).',
+    tag: 'meta',
+    responses: { 200: { description: 'The OpenAPI document.' } },
+    handler: async () => document,
+  });
+  const document = openApiDocument(routes, version);
+  for (const route of routes) {
+    app.route({ method: route.method, url: fastifyPath(route.path), handler: route.handler });
+  }
+  return app;
+}

@@ -1,0 +1,65 @@
+/**
+ * A route is declared once, as data: its path, parameters, headers, body and responses (with zod
+ * schemas) and its handler. app.ts registers the handlers and openapi.ts documents the same list,
+ * so the document cannot drift from what the server serves.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+
+/** A schema with the name it gets under `components.schemas` in the OpenAPI document. */
+export interface NamedSchema {
+  name: string;
+  schema: z.ZodType;
+}
+
+/** One documented response. */
+export interface ResponseSpec {
+  description: string;
+  /** The JSON body; undefined for none. Error statuses always use the error body. */
+  body?: NamedSchema;
+  /** Response headers: name → description. */
+  headers?: Record<string, string>;
+}
+
+/** A request header the route reads. */
+export interface HeaderSpec {
+  name: string;
+  description: string;
+  required?: boolean;
+}
+
+/** One route of the API. */
+export interface RouteSpec {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** OpenAPI-style path, e.g. `/api/spaces/{space}/environments/{id}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  tag: string;
+  /** Path parameters: name → description (all strings). */
+  params?: Record<string, string>;
+  /** The query string's schema (an object of optional fields). */
+  query?: z.ZodObject;
+  headers?: HeaderSpec[];
+  body?: NamedSchema;
+  /** Status → response; statuses ≥ 400 are documented with the error body. */
+  responses: Record<number, ResponseSpec>;
+  handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+}
+
+/** The path in fastify's syntax (`{id}` → `:id`). */
+export function fastifyPath(path: string): string {
+  return path.replace(/\{(\w+)\}/g, ':$1');
+}
+
+/** A path parameter the router matched (always present for a declared `{name}`). */
+export function param(request: FastifyRequest, name: string): string {
+  const value = (request.params as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : '';
+}
+
+/** A request header as one string (repeated headers joined, as HTTP allows for lists). */
+export function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
