@@ -40,6 +40,7 @@ export function exitCodeFor(err: SlipwayError): number {
     case 'INVALID_INPUT':
     case 'CONFIG':
     case 'SANDBOX_START_FAILED':
+    case 'SERVER_START_FAILED':
     case 'SANDBOX_STATE_INVALID':
     case 'AWS_CREDENTIALS':
     case 'IMAGE_NOT_IN_TASK_DEFINITION':

@@ -8,6 +8,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerEcsDeploy, type RunState } from './commands/ecs-deploy.js';
 import { registerFeed } from './commands/feed.js';
 import { registerSandbox } from './commands/sandbox.js';
+import { registerServer } from './commands/server.js';
 import { registerTemplate } from './commands/template.js';
 import { normaliseSlipwayArgv } from './ecs-deploy/argv.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
@@ -26,6 +27,7 @@ export function buildProgram(state: RunState = { exitCode: EXIT.OK }): Command {
   registerEcsDeploy(program, state, VERSION);
   registerTemplate(program, state);
   registerFeed(program);
+  registerServer(program);
   return program;
 }
 

@@ -74,6 +74,15 @@ export const ERROR_CODES = {
     owner: 'user',
     summary: 'A stored secret cannot be decrypted: wrong master key, or the stored value was altered.',
   },
+  UNAUTHENTICATED: {
+    owner: 'user',
+    summary: 'An API request carried no API key, or a key that is wrong, expired or revoked.',
+  },
+  FORBIDDEN: { owner: 'user', summary: 'The API key is valid but its user may not do this.' },
+  SERVER_START_FAILED: {
+    owner: 'user',
+    summary: 'The server could not start listening (port in use, address not available, ...).',
+  },
   NOT_IMPLEMENTED: { owner: 'internal', summary: 'The command or feature is planned but not built yet.' },
   DEMO_FAILED: { owner: 'internal', summary: 'The scripted demo rollout did not end as expected.' },
   INTERNAL: { owner: 'internal', summary: 'A bug in Slipway. Please report it with the log.' },

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { DEFAULT_SPACE_ID as SPACE } from '../core/model/space.js';
-import { forEachBackend } from '../../test/helpers/postgres.js';
+import { forEachBackend, tempDataDir } from '../../test/helpers/postgres.js';
+import { ensureAdministrator } from '../store/api-keys.js';
 import type { Store } from '../store/database.js';
 import { buildServer } from './app.js';
 
@@ -33,11 +34,22 @@ interface EnvJson {
   guidedFailure: boolean;
 }
 
+type Inject = (options: InjectOptions) => Promise<LightMyRequestResponse>;
+
+/** Injects with the first administrator's key, which every /api route needs. */
+async function withAdminKey(app: FastifyInstance, store: Store): Promise<Inject> {
+  const { key } = await ensureAdministrator(store, { dataDir: tempDataDir() });
+  assert.ok(key);
+  return (options) =>
+    app.inject({ ...options, headers: { ...options.headers, authorization: `Bearer ${key}` } });
+}
+
 forEachBackend('server', (backend) => {
   let store: Store;
   let app: FastifyInstance;
+  let inject: Inject;
   const create = async (body: unknown) => {
-    const res = await app.inject({ method: 'POST', url: BASE, payload: body as object });
+    const res = await inject({ method: 'POST', url: BASE, payload: body as object });
     assert.equal(res.statusCode, 201, res.body);
     return res.json<EnvJson>();
   };
@@ -45,20 +57,21 @@ forEachBackend('server', (backend) => {
   before(async () => {
     store = await backend.open();
     app = buildServer({ store, now: () => FIXED });
+    inject = await withAdminKey(app, store);
     await app.ready();
   });
   after(() => app.close());
 
   it('answers health and readiness', async () => {
-    const health = await app.inject({ method: 'GET', url: '/healthz' });
+    const health = await inject({ method: 'GET', url: '/healthz' });
     assert.equal(health.statusCode, 200);
     assert.deepEqual(health.json(), { status: 'ok', time: FIXED.toISOString() });
-    const ready = await app.inject({ method: 'GET', url: '/readyz' });
+    const ready = await inject({ method: 'GET', url: '/readyz' });
     assert.equal(ready.statusCode, 200, ready.body);
   });
 
   it('creates, reads, changes and deletes an environment, with audit rows', async () => {
-    const res = await app.inject({
+    const res = await inject({
       method: 'POST',
       url: `/api/spaces/default/environments`, // the space by name, ignoring case
       payload: { name: 'Staging', description: 'pre-prod' },
@@ -70,12 +83,12 @@ forEachBackend('server', (backend) => {
     assert.equal(res.headers.location, `${BASE}/${env.id}`);
     assert.equal(res.headers.etag, '"1"');
 
-    const got = await app.inject({ method: 'GET', url: `${BASE}/${env.id}` });
+    const got = await inject({ method: 'GET', url: `${BASE}/${env.id}` });
     assert.equal(got.statusCode, 200);
     assert.equal(got.headers.etag, '"1"');
     assert.deepEqual(got.json(), env);
 
-    const patched = await app.inject({
+    const patched = await inject({
       method: 'PATCH',
       url: `${BASE}/${env.id}`,
       headers: { 'if-match': '"1"', 'content-type': 'application/merge-patch+json' },
@@ -86,21 +99,21 @@ forEachBackend('server', (backend) => {
     assert.equal(patched.json<EnvJson>().guidedFailure, true);
     assert.equal(patched.json<EnvJson>().description, 'pre-prod');
 
-    const staleDelete = await app.inject({
+    const staleDelete = await inject({
       method: 'DELETE',
       url: `${BASE}/${env.id}`,
       headers: { 'if-match': '"1"' },
     });
     error(staleDelete, 412, 'PRECONDITION_FAILED', /changed since you read it/);
-    const deleted = await app.inject({
+    const deleted = await inject({
       method: 'DELETE',
       url: `${BASE}/${env.id}`,
       headers: { 'if-match': '"2"' },
     });
     assert.equal(deleted.statusCode, 204);
     assert.equal(deleted.body, '');
-    error(await app.inject({ method: 'GET', url: `${BASE}/${env.id}` }), 404, 'NOT_FOUND', /no environment/);
-    error(await app.inject({ method: 'DELETE', url: `${BASE}/${env.id}` }), 404, 'NOT_FOUND');
+    error(await inject({ method: 'GET', url: `${BASE}/${env.id}` }), 404, 'NOT_FOUND', /no environment/);
+    error(await inject({ method: 'DELETE', url: `${BASE}/${env.id}` }), 404, 'NOT_FOUND');
 
     const audit = await store.db
       .selectFrom('audit_events')
@@ -111,17 +124,17 @@ forEachBackend('server', (backend) => {
     assert.deepEqual(
       audit.map((a) => [a.action, a.actor, a.source_ip]),
       [
-        ['create', 'anonymous', '127.0.0.1'],
-        ['update', 'anonymous', '127.0.0.1'],
-        ['delete', 'anonymous', '127.0.0.1'],
+        ['create', 'admin', '127.0.0.1'],
+        ['update', 'admin', '127.0.0.1'],
+        ['delete', 'admin', '127.0.0.1'],
       ],
     );
   });
 
   it('pages with cursors and filters by name', async () => {
-    const space = await app.inject({ method: 'GET', url: `${BASE}?limit=500` });
+    const space = await inject({ method: 'GET', url: `${BASE}?limit=500` });
     for (const e of space.json<{ items: EnvJson[] }>().items) {
-      await app.inject({ method: 'DELETE', url: `${BASE}/${e.id}` });
+      await inject({ method: 'DELETE', url: `${BASE}/${e.id}` });
     }
     for (let i = 0; i < 5; i++) await create({ name: `Page ${i}`, sortOrder: 100 + i });
     await create({ name: 'Other', sortOrder: 50 });
@@ -130,7 +143,7 @@ forEachBackend('server', (backend) => {
     let pages = 0;
     do {
       const url = `${BASE}?limit=2&name=page${cursor ? `&cursor=${cursor}` : ''}`;
-      const res = await app.inject({ method: 'GET', url });
+      const res = await inject({ method: 'GET', url });
       assert.equal(res.statusCode, 200, res.body);
       const page = res.json<{ items: EnvJson[]; nextCursor?: string }>();
       names.push(...page.items.map((e) => e.name));
@@ -139,7 +152,7 @@ forEachBackend('server', (backend) => {
     } while (cursor);
     assert.deepEqual(names, ['Page 0', 'Page 1', 'Page 2', 'Page 3', 'Page 4']);
     assert.equal(pages, 3);
-    const all = await app.inject({ method: 'GET', url: BASE });
+    const all = await inject({ method: 'GET', url: BASE });
     assert.deepEqual(
       all.json<{ items: EnvJson[] }>().items.map((e) => e.name),
       ['Other', 'Page 0', 'Page 1', 'Page 2', 'Page 3', 'Page 4'],
@@ -149,7 +162,7 @@ forEachBackend('server', (backend) => {
 
   it('refuses a duplicate name with 409 naming it', async () => {
     await create({ name: 'Production' });
-    const res = await app.inject({ method: 'POST', url: BASE, payload: { name: 'PRODUCTION' } });
+    const res = await inject({ method: 'POST', url: BASE, payload: { name: 'PRODUCTION' } });
     const body = error(res, 409, 'ALREADY_EXISTS', /"PRODUCTION" already exists/);
     assert.equal(body.details.name, 'PRODUCTION');
   });
@@ -157,11 +170,11 @@ forEachBackend('server', (backend) => {
   it('answers 304 to a current If-None-Match', async () => {
     const env = await create({ name: 'Cached' });
     const url = `${BASE}/${env.id}`;
-    const fresh = await app.inject({ method: 'GET', url, headers: { 'if-none-match': '"1"' } });
+    const fresh = await inject({ method: 'GET', url, headers: { 'if-none-match': '"1"' } });
     assert.equal(fresh.statusCode, 304);
     assert.equal(fresh.headers.etag, '"1"');
     assert.equal(fresh.body, '');
-    const stale = await app.inject({ method: 'GET', url, headers: { 'if-none-match': 'W/"0", "7"' } });
+    const stale = await inject({ method: 'GET', url, headers: { 'if-none-match': 'W/"0", "7"' } });
     assert.equal(stale.statusCode, 200);
   });
 
@@ -169,7 +182,7 @@ forEachBackend('server', (backend) => {
     const env = await create({ name: 'Guarded' });
     const url = `${BASE}/${env.id}`;
     const patch = (ifMatch?: string) =>
-      app.inject({
+      inject({
         method: 'PATCH',
         url,
         headers: ifMatch === undefined ? {} : { 'if-match': ifMatch },
@@ -186,7 +199,7 @@ forEachBackend('server', (backend) => {
     const env = await create({ name: 'Raced' });
     const results = await Promise.all(
       ['a', 'b'].map((description) =>
-        app.inject({
+        inject({
           method: 'PATCH',
           url: `${BASE}/${env.id}`,
           headers: { 'if-match': '"1"' },
@@ -236,16 +249,16 @@ forEachBackend('server', (backend) => {
       ['delete if-match', { method: 'DELETE', url, headers: { 'if-match': 'v1' } }, /If-Match/],
     ];
     for (const [what, request, pattern] of cases) {
-      const body = error(await app.inject(request), 400, 'INVALID_INPUT', pattern);
+      const body = error(await inject(request), 400, 'INVALID_INPUT', pattern);
       assert.ok(Array.isArray(body.details.issues), what);
     }
     // Nothing was created or changed by the refused requests.
-    assert.equal((await app.inject({ method: 'GET', url })).json<EnvJson>().version, 1);
+    assert.equal((await inject({ method: 'GET', url })).json<EnvJson>().version, 1);
   });
 
   it('answers 400 to malformed JSON, 415 to other types, 413 to huge bodies', async () => {
     for (const method of ['POST', 'PATCH'] as const) {
-      const res = await app.inject({
+      const res = await inject({
         method,
         url: method === 'POST' ? BASE : `${BASE}/x`,
         headers: { 'content-type': 'application/json', 'if-match': '"1"' },
@@ -253,32 +266,32 @@ forEachBackend('server', (backend) => {
       });
       error(res, 400, 'INVALID_INPUT', /not valid JSON/);
     }
-    const xml = await app.inject({
+    const xml = await inject({
       method: 'POST',
       url: BASE,
       headers: { 'content-type': 'application/xml' },
       payload: '<a/>',
     });
     error(xml, 415, 'INVALID_INPUT', /send application\/json/);
-    const huge = await app.inject({ method: 'POST', url: BASE, payload: { name: 'x'.repeat(2_000_000) } });
+    const huge = await inject({ method: 'POST', url: BASE, payload: { name: 'x'.repeat(2_000_000) } });
     error(huge, 413, 'INVALID_INPUT', /too large/);
   });
 
   it('answers 404 for an unknown space, environment or route', async () => {
     error(
-      await app.inject({ method: 'GET', url: '/api/spaces/Nowhere/environments' }),
+      await inject({ method: 'GET', url: '/api/spaces/Nowhere/environments' }),
       404,
       'NOT_FOUND',
       /no space "Nowhere"/,
     );
     error(
-      await app.inject({ method: 'POST', url: '/api/spaces/Nowhere/environments', payload: { name: 'X' } }),
+      await inject({ method: 'POST', url: '/api/spaces/Nowhere/environments', payload: { name: 'X' } }),
       404,
       'NOT_FOUND',
     );
-    error(await app.inject({ method: 'GET', url: `${BASE}/Environments-missing` }), 404, 'NOT_FOUND');
+    error(await inject({ method: 'GET', url: `${BASE}/Environments-missing` }), 404, 'NOT_FOUND');
     error(
-      await app.inject({
+      await inject({
         method: 'PATCH',
         url: `${BASE}/Environments-missing`,
         headers: { 'if-match': '"1"' },
@@ -288,16 +301,16 @@ forEachBackend('server', (backend) => {
       'NOT_FOUND',
     );
     error(
-      await app.inject({ method: 'GET', url: '/api/nothing?x=1' }),
+      await inject({ method: 'GET', url: '/api/nothing?x=1' }),
       404,
       'NOT_FOUND',
       /no route GET \/api\/nothing;/,
     );
-    error(await app.inject({ method: 'PUT', url: BASE }), 404, 'NOT_FOUND');
+    error(await inject({ method: 'PUT', url: BASE }), 404, 'NOT_FOUND');
   });
 
   it('serves an OpenAPI document listing every route', async () => {
-    const res = await app.inject({ method: 'GET', url: '/api/openapi.json' });
+    const res = await inject({ method: 'GET', url: '/api/openapi.json' });
     assert.equal(res.statusCode, 200);
     const doc = JSON.parse(res.body) as {
       openapi: string;
@@ -314,6 +327,7 @@ forEachBackend('server', (backend) => {
     assert.deepEqual(ops.sort(), [
       'DELETE /api/spaces/{space}/environments/{id}',
       'GET /api/openapi.json',
+      'GET /api/spaces/{space}/audit-events',
       'GET /api/spaces/{space}/environments',
       'GET /api/spaces/{space}/environments/{id}',
       'GET /healthz',
@@ -328,7 +342,17 @@ forEachBackend('server', (backend) => {
     );
     const patch = doc.paths['/api/spaces/{space}/environments/{id}']!.patch!;
     assert.ok(patch.parameters?.some((p) => p.in === 'header' && p.name === 'If-Match'));
-    assert.deepEqual(Object.keys(patch.responses).sort(), ['200', '400', '404', '409', '412', '428', '500']);
+    assert.deepEqual(Object.keys(patch.responses).sort(), [
+      '200',
+      '400',
+      '401',
+      '403',
+      '404',
+      '409',
+      '412',
+      '428',
+      '500',
+    ]);
     assert.deepEqual(Object.keys(doc.components.schemas.Error?.properties ?? {}), [
       'code',
       'message',
@@ -346,10 +370,11 @@ forEachBackend('server failures', (backend) => {
   it('never shows the internals of an unexpected error', async () => {
     const store = await backend.open();
     const app = buildServer({ store });
+    const inject = await withAdminKey(app, store);
     app.get('/boom', () => {
       throw new Error('password=hunter2 at /srv/secret/path');
     });
-    const res = await app.inject({ method: 'GET', url: '/boom' });
+    const res = await inject({ method: 'GET', url: '/boom' });
     const body = error(res, 500, 'INTERNAL', /internal error occurred \(request /);
     assert.doesNotMatch(res.body, /hunter2|secret|stack/);
     assert.equal(typeof body.details.requestId, 'string');
@@ -359,12 +384,13 @@ forEachBackend('server failures', (backend) => {
   it('is not ready once the store is closed', async () => {
     const store = await backend.open();
     const app = buildServer({ store });
-    assert.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
+    const inject = await withAdminKey(app, store);
+    assert.equal((await inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
     await store.close();
-    error(await app.inject({ method: 'GET', url: '/readyz' }), 503, 'STORE_UNAVAILABLE');
-    assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
+    error(await inject({ method: 'GET', url: '/readyz' }), 503, 'STORE_UNAVAILABLE');
+    assert.equal((await inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
     // A route that needs the store fails without leaking the driver's message.
-    const res = await app.inject({ method: 'GET', url: BASE });
+    const res = await inject({ method: 'GET', url: BASE });
     assert.ok(res.statusCode >= 500, res.body);
     assert.doesNotMatch(res.body, /destroyed|driver|kysely/i);
     await app.close();

@@ -6,9 +6,11 @@
 import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Store } from '../store/database.js';
+import { registerAuth, SECRET_HEADERS } from './auth.js';
 import { toErrorResponse } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { fastifyPath, type RouteSpec } from './route.js';
+import { auditRoutes } from './routes/audit.js';
 import { environmentRoutes } from './routes/environments.js';
 import { healthRoutes } from './routes/health.js';
 
@@ -17,6 +19,8 @@ export interface ServerDeps {
   store: Store;
   /** Log requests and errors with fastify's logger (pino, JSON on stdout). Default false. */
   logger?: boolean;
+  /** Where the log goes when `logger` is on (tests read it). Default stdout. */
+  logStream?: NodeJS.WritableStream;
   /** The clock. Default `() => new Date()`. */
   now?: () => Date;
 }
@@ -25,7 +29,20 @@ const { version } = createRequire(import.meta.url)('../../package.json') as { ve
 
 /** The API over `deps.store`; call `listen` on the result, or `inject` in tests. */
 export function buildServer(deps: ServerDeps): FastifyInstance {
-  const app = Fastify({ logger: deps.logger ?? false });
+  const app = Fastify({
+    logger: deps.logger
+      ? {
+          ...(deps.logStream ? { stream: deps.logStream } : {}),
+          // Defence in depth: fastify's request serializer omits headers, but anything that logs a
+          // request's or its headers must not write an API key.
+          redact: {
+            paths: SECRET_HEADERS.flatMap((h) => [`req.headers["${h}"]`, `headers["${h}"]`]),
+            censor: '[redacted]',
+          },
+        }
+      : false,
+  });
+  registerAuth(app, deps.store);
 
   // JSON Merge Patch bodies are JSON: parse them like application/json.
   app.addContentTypeParser(
@@ -47,7 +64,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     }),
   );
 
-  const routes: RouteSpec[] = [...healthRoutes(deps), ...environmentRoutes(deps)];
+  const routes: RouteSpec[] = [...healthRoutes(deps), ...environmentRoutes(deps), ...auditRoutes(deps)];
   // The document lists itself too; its handler reads `document`, built below from the full list.
   routes.push({
     method: 'GET',
@@ -55,12 +72,18 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     operationId: 'getOpenApi',
     summary: 'This document (OpenAPI 3.1).',
     tag: 'meta',
+    auth: 'none',
     responses: { 200: { description: 'The OpenAPI document.' } },
     handler: async () => document,
   });
   const document = openApiDocument(routes, version);
   for (const route of routes) {
-    app.route({ method: route.method, url: fastifyPath(route.path), handler: route.handler });
+    app.route({
+      method: route.method,
+      url: fastifyPath(route.path),
+      config: { auth: route.auth ?? 'admin' },
+      handler: route.handler,
+    });
   }
   return app;
 }

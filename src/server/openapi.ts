@@ -7,6 +7,22 @@ type Json = Record<string, unknown>;
 
 const ERROR_REF = { $ref: '#/components/schemas/Error' };
 
+// The two ways to send an API key; either one is enough, so each is its own requirement.
+const SECURITY_SCHEMES = {
+  bearerApiKey: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key (`slw_...`) as `Authorization: Bearer <key>`.',
+  },
+  headerApiKey: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-Slipway-ApiKey',
+    description: 'An API key (`slw_...`) in its own header.',
+  },
+};
+const API_KEY_SECURITY = [{ bearerApiKey: [] }, { headerApiKey: [] }];
+
 // OpenAPI 3.1 schemas are JSON Schema 2020-12, zod's default target; `$schema` belongs to documents.
 function jsonSchema(schema: z.ZodType): Json {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
@@ -56,6 +72,16 @@ function operation(route: RouteSpec, schemas: Map<string, z.ZodType>): Json {
       ...(content ? { content } : {}),
     };
   }
+  if ((route.auth ?? 'admin') !== 'none') {
+    responses['401'] ??= {
+      description: 'No API key, or one that is wrong, expired or revoked (UNAUTHENTICATED).',
+      content: { 'application/json': { schema: ERROR_REF } },
+    };
+    responses['403'] ??= {
+      description: 'The key is valid but its user is not an administrator (FORBIDDEN).',
+      content: { 'application/json': { schema: ERROR_REF } },
+    };
+  }
   // Any route can fail unexpectedly; the 500 body is generic and names the request id.
   responses['500'] = {
     description: 'An internal error (INTERNAL).',
@@ -66,6 +92,8 @@ function operation(route: RouteSpec, schemas: Map<string, z.ZodType>): Json {
     operationId: route.operationId,
     summary: route.summary,
     tags: [route.tag],
+    // An empty list says "no key needed", overriding the document's default.
+    security: (route.auth ?? 'admin') === 'none' ? [] : API_KEY_SECURITY,
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.body
       ? {
@@ -93,10 +121,13 @@ export function openApiDocument(routes: readonly RouteSpec[], version: string): 
       version,
       description:
         'Errors are `{ code, message, details }` with the codes of docs/errors.md. Versioned resources carry ' +
-        '`ETag: "<version>"`; changes need `If-Match`. Lists page with `limit` and `cursor`.',
+        '`ETag: "<version>"`; changes need `If-Match`. Lists page with `limit` and `cursor`. Every route ' +
+        "but the probes and this document needs an administrator's API key.",
     },
+    security: API_KEY_SECURITY,
     paths,
     components: {
+      securitySchemes: SECURITY_SCHEMES,
       schemas: Object.fromEntries([...schemas].map(([name, schema]) => [name, jsonSchema(schema)])),
     },
   };

@@ -44,8 +44,16 @@ export interface RouteSpec {
   body?: NamedSchema;
   /** Status → response; statuses ≥ 400 are documented with the error body. */
   responses: Record<number, ResponseSpec>;
+  /**
+   * Who may call it: `none` (probes, the OpenAPI document) or `admin`, the default, so a new route
+   * is protected unless it says otherwise. Checked by the one hook in auth.ts.
+   */
+  auth?: RouteAuth;
   handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 }
+
+/** Access a route requires; roles will add levels between the two. */
+export type RouteAuth = 'none' | 'admin';
 
 /** The path in fastify's syntax (`{id}` → `:id`). */
 export function fastifyPath(path: string): string {

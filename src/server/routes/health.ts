@@ -22,6 +22,7 @@ export function healthRoutes(deps: ServerDeps): RouteSpec[] {
       operationId: 'getHealth',
       summary: 'Liveness: the process is up and serving requests (does not touch the database).',
       tag: 'health',
+      auth: 'none',
       responses: { 200: { description: 'Alive.', body: health } },
       handler: async () => ({ status: 'ok', time: now().toISOString() }),
     },
@@ -31,6 +32,7 @@ export function healthRoutes(deps: ServerDeps): RouteSpec[] {
       operationId: 'getReadiness',
       summary: 'Readiness: the database answers a query.',
       tag: 'health',
+      auth: 'none',
       responses: {
         200: { description: 'Ready to serve.', body: health },
         503: { description: 'The database does not answer (STORE_UNAVAILABLE).' },

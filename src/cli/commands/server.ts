@@ -1,0 +1,100 @@
+/** `slipway server`: serves the HTTP API until SIGINT/SIGTERM, creating the first administrator. */
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { SlipwayError, UserInputError } from '../../core/errors.js';
+
+/** Default TCP port of the API. */
+export const DEFAULT_SERVER_PORT = 4600;
+/** Loopback by default: exposing the API is a decision, not an accident. */
+export const DEFAULT_SERVER_HOST = '127.0.0.1';
+
+function port(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) {
+    throw new UserInputError(`--port must be an integer from 0 to 65535 (0 = any free port), got "${v}".`);
+  }
+  return n;
+}
+
+interface ServerOptions {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string;
+}
+
+export function registerServer(program: Command): void {
+  program
+    .command('server')
+    .description(
+      'Serve the Slipway API (loopback by default). On first start, creates the administrator and prints ' +
+        'its API key once. Ctrl-C stops it.',
+    )
+    .option('--port <n>', 'TCP port (0 = any free port)', port, DEFAULT_SERVER_PORT)
+    .option('--host <address>', 'address to listen on', DEFAULT_SERVER_HOST)
+    .option('--data-dir <dir>', 'data directory (embedded database, keys)', './.slipway')
+    .option(
+      '--database-url <url>',
+      'PostgreSQL URL instead of the embedded database (default: $DATABASE_URL)',
+    )
+    .action(async (opts: ServerOptions) => serve(opts));
+}
+
+async function serve(opts: ServerOptions): Promise<void> {
+  // Plain lines: the server's progress has no event codes of its own (yet); its log is pino's, on stdout.
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  // Loaded on use, so other commands start without the server's and the database's code.
+  const [{ openStore }, { ensureAdministrator, ADMIN_KEY_FILE }, { buildServer }] = await Promise.all([
+    import('../../store/database.js'),
+    import('../../store/api-keys.js'),
+    import('../../server/app.js'),
+  ]);
+  const databaseUrl = opts.databaseUrl ?? (process.env.DATABASE_URL || undefined);
+  const store = await openStore({ dataDir: opts.dataDir, databaseUrl });
+  let app: ReturnType<typeof buildServer> | undefined;
+  // Listening for signals before the URL is printed: a client (or test) that stops us as soon as it
+  // reads the URL must get a graceful stop, not the default kill.
+  let stop = () => {};
+  const stopped = new Promise<void>((done) => (stop = done));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const { key } = await ensureAdministrator(store, { dataDir: opts.dataDir });
+    if (key) {
+      // The one time this key is shown; it is on stderr so it stays out of piped output.
+      process.stderr.write(
+        `Created the administrator "admin". Its API key (shown once; also in ` +
+          `${join(resolve(opts.dataDir), ADMIN_KEY_FILE)}, mode 0600 — store it safely, then delete the file):\n` +
+          `  ${key}\n`,
+      );
+    }
+    app = buildServer({ store, logger: true });
+    try {
+      await app.listen({ port: opts.port, host: opts.host });
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code;
+      throw new SlipwayError(
+        'SERVER_START_FAILED',
+        code === 'EADDRINUSE'
+          ? `Port ${opts.port} on ${opts.host} is in use. Pick another with --port, or stop the program using it.`
+          : `The server could not listen on ${opts.host}:${opts.port}: ${(cause as Error).message}. ` +
+              `Check --host and --port.`,
+        { cause, data: { host: opts.host, port: opts.port } },
+      );
+    }
+    const address = app.server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const url = `http://${host}:${address.port}`;
+    say(`Slipway server listening on ${url} (Ctrl-C stops it).`);
+    await stopped;
+    say('Stopping: finishing requests in flight.');
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    // Requests in flight finish before the store they use closes.
+    await app?.close();
+    await store.close();
+  }
+  say('Slipway server stopped.');
+}
