@@ -9,6 +9,7 @@
  * Run: npm run bench:mask
  */
 import { createMasker, maskPatterns, MASK } from '../src/core/variables/mask.js';
+import { prng } from '../test/helpers/prng.js';
 
 const SECRETS = 1000;
 const TEXT_MB = 50;
@@ -16,16 +17,6 @@ const CHUNK = 64 * 1024;
 const ANCHOR_MBPS = 100;
 const ROUNDS = 5;
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rnd = prng(42);
 const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;

@@ -7,18 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MASK, MIN_MASKED_LENGTH, createMasker, maskPatterns } from './mask.js';
 import { derivedForms } from './mask-forms.js';
-
-/** mulberry32: small, fast, good enough for test data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../../test/helpers/prng.js';
 
 // No '*': a secret made of asterisks would be "revealed" by the mask itself.
 const ALPHABET = [
