@@ -1,7 +1,8 @@
 /**
- * VersionMajor ... VersionMetadata: parts of `[v]major[.minor[.patch[.revision]]][-prerelease][+metadata]`.
- * Parsed here on purpose (not with core/versions) so the filters stay self-contained.
+ * VersionMajor ... VersionMetadata: parts of `[v]major[.minor[.patch[.revision]]][-prerelease][+metadata]`,
+ * read with the same parser feeds use for tags (core/versions).
  */
+import { parseVersion as parseTagVersion } from '../../versions/index.js';
 import type { FilterDefinition } from './types.js';
 import { noOptions } from './util.js';
 
@@ -17,30 +18,24 @@ export interface VersionParts {
   metadata: string;
 }
 
-const VERSION =
-  /^\s*[vV]?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?\s*$/;
 // "beta.4" → beta / 4; "rc-2" → rc / 2; "beta" → beta / ""; "alpha.1.2" → alpha.1 / 2.
 const PRE_RELEASE = /^(.*?)(?:[.-]?(\d+))?$/;
 
-function number(text: string | undefined): string {
-  return text === undefined ? '0' : text.replace(/^0+(?=\d)/, '');
-}
-
 /** Parses a version, or undefined when it is not one. */
 export function parseVersion(text: string): VersionParts | undefined {
-  const m = VERSION.exec(text);
-  if (!m) return undefined;
-  const preRelease = m[5] ?? '';
+  const v = parseTagVersion(text.trim());
+  if (!v) return undefined;
+  const preRelease = v.prerelease ?? '';
   const pre = PRE_RELEASE.exec(preRelease);
   return {
-    major: number(m[1]),
-    minor: number(m[2]),
-    patch: number(m[3]),
-    revision: number(m[4]),
+    major: String(v.major),
+    minor: String(v.minor),
+    patch: String(v.patch),
+    revision: String(v.revision),
     preRelease,
     preReleasePrefix: pre?.[1] ?? '',
     preReleaseCounter: pre?.[2] ?? '',
-    metadata: m[6] ?? '',
+    metadata: v.metadata ?? '',
   };
 }
 
