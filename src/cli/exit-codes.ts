@@ -34,6 +34,11 @@ export const EXIT = {
   INTERNAL: 70,
 } as const;
 
+/** Set by a command that finishes with an exit code of its own (main.ts returns it). */
+export interface RunState {
+  exitCode: number;
+}
+
 export function exitCodeFor(err: SlipwayError): number {
   switch (err.code) {
     case 'USAGE':

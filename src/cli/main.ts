@@ -5,13 +5,13 @@
 import { Command, CommanderError } from 'commander';
 import { isSlipwayError, toSlipwayError, type SlipwayError } from '../core/errors.js';
 import { registerDemo } from './commands/demo.js';
-import { registerEcsDeploy, type RunState } from './commands/ecs-deploy.js';
+import { registerEcsDeploy } from './commands/ecs-deploy.js';
 import { registerFeed } from './commands/feed.js';
 import { registerSandbox } from './commands/sandbox.js';
 import { registerServer } from './commands/server.js';
 import { registerTemplate } from './commands/template.js';
 import { normaliseSlipwayArgv } from './ecs-deploy/argv.js';
-import { EXIT, exitCodeFor } from './exit-codes.js';
+import { EXIT, exitCodeFor, type RunState } from './exit-codes.js';
 
 const VERSION = '0.1.0';
 

@@ -12,12 +12,7 @@ import { runEcsDeploy } from '../../deploy/ecs-deploy.js';
 import { DEPLOY_DEFAULTS } from '../../deploy/request.js';
 import { awsTarget, planFromFlags, type EcsDeployFlags } from '../ecs-deploy/options.js';
 import { createRenderer } from '../ecs-deploy/render.js';
-import { exitCodeForOutcome } from '../exit-codes.js';
-
-/** Set by a command that finishes with an exit code of its own (main.ts returns it). */
-export interface RunState {
-  exitCode: number;
-}
+import { exitCodeForOutcome, type RunState } from '../exit-codes.js';
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { UserInputError } from '../../core/errors.js';
 import { renderTemplate } from '../../core/template/index.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, type RunState } from '../exit-codes.js';
 
 interface RenderFlags {
   var: string[];
@@ -68,7 +68,7 @@ export function loadVariables(varsFile: string | undefined, vars: string[]): Rec
   return out;
 }
 
-export function registerTemplate(program: Command, state: { exitCode: number }): void {
+export function registerTemplate(program: Command, state: RunState): void {
   const template = program.command('template').description('Work with #{...} templates (Octostache syntax).');
   template
     .command('render [file]')
