@@ -1,12 +1,16 @@
 /** The package variables a step receives for one image (octopus-model.md: PackageId, Image, ...). */
 import { UserInputError } from '../core/errors.js';
+import { formatImageReference } from '../core/images/reference.js';
 import type { PackageVariables } from './types.js';
 
 /** `registry/repository:version`, or `registry/repository@digest` when the version is a digest. */
 export function imageReference(registryHost: string, repository: string, version: string): string {
-  return /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]{32,}$/i.test(version)
-    ? `${registryHost}/${repository}@${version}`
-    : `${registryHost}/${repository}:${version}`;
+  const digest = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]{32,}$/i.test(version);
+  return formatImageReference({
+    registry: registryHost,
+    repository,
+    ...(digest ? { digest: version } : { tag: version }),
+  });
 }
 
 /** The variables for a feed, repository and version; INVALID_INPUT when a part is empty. */

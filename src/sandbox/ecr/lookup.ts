@@ -1,4 +1,5 @@
 /** Whether an image reference names an image the sandbox registry holds (for ECS pulls). */
+import { tryParseImageReference } from '../../core/images/reference.js';
 import type { SandboxRuntime } from '../runtime.js';
 import type { AccountState } from '../world.js';
 import { findImage } from './store.js';
@@ -22,9 +23,9 @@ export function imageExists(
   region: string,
   image: string,
 ): boolean | undefined {
-  const slash = image.indexOf('/');
-  if (slash <= 0) return undefined;
-  const host = image.slice(0, slash).toLowerCase();
+  const ref = tryParseImageReference(image);
+  const host = ref?.registry?.toLowerCase();
+  if (!ref || host === undefined) return undefined;
   let target: { account: AccountState | undefined; region: string } | undefined;
   const ecr = ECR_HOST.exec(host);
   if (ecr) {
@@ -35,24 +36,11 @@ export function imageExists(
     if (host === runtime.registryHost.toLowerCase() || local) target = { account, region };
   }
   if (!target) return undefined;
-  let rest = image.slice(slash + 1);
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  let tag: string | undefined;
-  const colon = rest.lastIndexOf(':');
-  if (colon >= 0) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  const repo = target.account?.regions[target.region]?.ecr.repositories[rest];
+  const repo = target.account?.regions[target.region]?.ecr.repositories[ref.repository];
   if (!repo) return false;
   // A digest pins the image; a tag next to it is informational, as for docker pull.
-  const img = digest
-    ? findImage(repo, { imageDigest: digest })
-    : findImage(repo, { imageTag: tag ?? 'latest' });
+  const img = ref.digest
+    ? findImage(repo, { imageDigest: ref.digest })
+    : findImage(repo, { imageTag: ref.tag ?? 'latest' });
   return img !== undefined;
 }
