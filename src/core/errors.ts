@@ -54,6 +54,10 @@ export const ERROR_CODES = {
     owner: 'user',
     summary: 'Someone else changed the thing since you read it (its version moved on).',
   },
+  IN_USE: {
+    owner: 'user',
+    summary: 'The thing cannot be deleted while other things use it (they are named in the message).',
+  },
   PRECONDITION_FAILED: {
     owner: 'user',
     summary: "An API request's If-Match names a version the thing is no longer at.",

@@ -5,6 +5,7 @@ import { DEFAULT_SPACE_ID as SPACE } from '../core/model/space.js';
 import { forEachBackend, tempDataDir } from '../../test/helpers/postgres.js';
 import { ensureAdministrator } from '../store/api-keys.js';
 import type { Store } from '../store/database.js';
+import { testSecrets } from '../store/secrets-testkit.js';
 import { buildServer } from './app.js';
 
 const BASE = `/api/spaces/${SPACE}/environments`;
@@ -56,7 +57,7 @@ forEachBackend('server', (backend) => {
 
   before(async () => {
     store = await backend.open();
-    app = buildServer({ store, now: () => FIXED });
+    app = buildServer({ store, secrets: testSecrets(), now: () => FIXED });
     inject = await withAdminKey(app, store);
     await app.ready();
   });
@@ -369,7 +370,7 @@ forEachBackend('server', (backend) => {
 forEachBackend('server failures', (backend) => {
   it('never shows the internals of an unexpected error', async () => {
     const store = await backend.open();
-    const app = buildServer({ store });
+    const app = buildServer({ store, secrets: testSecrets() });
     const inject = await withAdminKey(app, store);
     app.get('/boom', () => {
       throw new Error('password=hunter2 at /srv/secret/path');
@@ -383,7 +384,7 @@ forEachBackend('server failures', (backend) => {
 
   it('is not ready once the store is closed', async () => {
     const store = await backend.open();
-    const app = buildServer({ store });
+    const app = buildServer({ store, secrets: testSecrets() });
     const inject = await withAdminKey(app, store);
     assert.equal((await inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
     await store.close();

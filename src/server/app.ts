@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Store } from '../store/database.js';
+import type { SecretBox } from '../store/secrets.js';
 import { registerAuth, SECRET_HEADERS } from './auth.js';
 import { toErrorResponse } from './errors.js';
 import { openApiDocument } from './openapi.js';
@@ -13,10 +14,14 @@ import { fastifyPath, type RouteSpec } from './route.js';
 import { auditRoutes } from './routes/audit.js';
 import { environmentRoutes } from './routes/environments.js';
 import { healthRoutes } from './routes/health.js';
+import { resourceRoutes } from './routes/resources.js';
+import { userRoutes } from './routes/users.js';
 
 /** What the server needs. */
 export interface ServerDeps {
   store: Store;
+  /** Encrypts and decrypts secret fields and sensitive variables (the master key). */
+  secrets: SecretBox;
   /** Log requests and errors with fastify's logger (pino, JSON on stdout). Default false. */
   logger?: boolean;
   /** Where the log goes when `logger` is on (tests read it). Default stdout. */
@@ -26,6 +31,17 @@ export interface ServerDeps {
 }
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+/** Every route of the API (the permission matrix test walks this list). */
+export function apiRoutes(deps: ServerDeps): RouteSpec[] {
+  return [
+    ...healthRoutes(deps),
+    ...environmentRoutes(deps),
+    ...auditRoutes(deps),
+    ...resourceRoutes(deps),
+    ...userRoutes(deps),
+  ];
+}
 
 /** The API over `deps.store`; call `listen` on the result, or `inject` in tests. */
 export function buildServer(deps: ServerDeps): FastifyInstance {
@@ -64,7 +80,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     }),
   );
 
-  const routes: RouteSpec[] = [...healthRoutes(deps), ...environmentRoutes(deps), ...auditRoutes(deps)];
+  const routes: RouteSpec[] = apiRoutes(deps);
   // The document lists itself too; its handler reads `document`, built below from the full list.
   routes.push({
     method: 'GET',

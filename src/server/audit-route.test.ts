@@ -5,6 +5,7 @@ import { DEFAULT_SPACE_ID as SPACE } from '../core/model/space.js';
 import { forEachBackend, tempDataDir } from '../../test/helpers/postgres.js';
 import { ensureAdministrator } from '../store/api-keys.js';
 import type { Store } from '../store/database.js';
+import { testSecrets } from '../store/secrets-testkit.js';
 import { buildServer } from './app.js';
 
 const AUDIT = `/api/spaces/${SPACE}/audit-events`;
@@ -61,7 +62,7 @@ forEachBackend('audit route', (backend) => {
   before(async () => {
     store = await backend.open();
     ({ key } = await ensureAdministrator(store, { dataDir: tempDataDir() }));
-    app = buildServer({ store });
+    app = buildServer({ store, secrets: testSecrets() });
     await app.ready();
     const created = await call({ method: 'POST', url: ENVS, payload: { name: 'Audited' } });
     assert.equal(created.statusCode, 201, created.body);

@@ -6,6 +6,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { tempDataDir } from '../../test/helpers/postgres.js';
 import { API_KEY_REJECTED_MESSAGE, apiKeysRepository, ensureAdministrator } from '../store/api-keys.js';
 import { openStore, type Store } from '../store/database.js';
+import { testSecrets } from '../store/secrets-testkit.js';
 import { buildServer } from './app.js';
 
 const ENVS = '/api/spaces/Default/environments';
@@ -54,7 +55,7 @@ describe('API authentication and authorisation', () => {
         done();
       },
     });
-    app = buildServer({ store, logger: true, logStream });
+    app = buildServer({ store, secrets: testSecrets(), logger: true, logStream });
     // A route outside the spec list: protected by default, and it logs the headers it got.
     app.get('/api/test/log-headers', async (request) => {
       request.log.info({ headers: request.headers }, 'headers seen');

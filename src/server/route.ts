@@ -5,6 +5,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import type { AccessScope, Permission } from '../core/model/permissions.js';
 
 /** A schema with the name it gets under `components.schemas` in the OpenAPI document. */
 export interface NamedSchema {
@@ -45,15 +46,25 @@ export interface RouteSpec {
   /** Status → response; statuses ≥ 400 are documented with the error body. */
   responses: Record<number, ResponseSpec>;
   /**
-   * Who may call it: `none` (probes, the OpenAPI document) or `admin`, the default, so a new route
-   * is protected unless it says otherwise. Checked by the one hook in auth.ts.
+   * Who may call it: `none` (probes, the OpenAPI document), `authenticated` (any valid key, e.g.
+   * "who am I"), a permission (checked against the caller's team grants, in `scope` when given),
+   * or `admin`, the default, so a new route is protected unless it says otherwise. Checked by the
+   * hooks in auth.ts.
    */
   auth?: RouteAuth;
   handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 }
 
-/** Access a route requires; roles will add levels between the two. */
-export type RouteAuth = 'none' | 'admin';
+/**
+ * Access a route requires. A permission route may name the scope it touches (resolved after the
+ * body is parsed); without `scope` the permission must be held in some scope, and the handler
+ * narrows further (lists filter, bodies name environments) with access.ts.
+ */
+export type RouteAuth =
+  | 'none'
+  | 'authenticated'
+  | 'admin'
+  | { permission: Permission; scope?: (request: FastifyRequest) => Promise<AccessScope> };
 
 /** The path in fastify's syntax (`{id}` → `:id`). */
 export function fastifyPath(path: string): string {

@@ -45,11 +45,13 @@ async function serve(opts: ServerOptions): Promise<void> {
   // Plain lines: the server's progress has no event codes of its own (yet); its log is pino's, on stdout.
   const say = (line: string) => process.stderr.write(`${line}\n`);
   // Loaded on use, so other commands start without the server's and the database's code.
-  const [{ openStore }, { ensureAdministrator, ADMIN_KEY_FILE }, { buildServer }] = await Promise.all([
-    import('../../store/database.js'),
-    import('../../store/api-keys.js'),
-    import('../../server/app.js'),
-  ]);
+  const [{ openStore }, { ensureAdministrator, ADMIN_KEY_FILE }, { buildServer }, { createSecretBox }] =
+    await Promise.all([
+      import('../../store/database.js'),
+      import('../../store/api-keys.js'),
+      import('../../server/app.js'),
+      import('../../store/secrets.js'),
+    ]);
   const databaseUrl = opts.databaseUrl ?? (process.env.DATABASE_URL || undefined);
   const store = await openStore({ dataDir: opts.dataDir, databaseUrl });
   let app: ReturnType<typeof buildServer> | undefined;
@@ -69,7 +71,9 @@ async function serve(opts: ServerOptions): Promise<void> {
           `  ${key}\n`,
       );
     }
-    app = buildServer({ store, logger: true });
+    // Before listening: a missing or unreadable master key must stop the start, not the first write.
+    const secrets = createSecretBox({ dataDir: opts.dataDir });
+    app = buildServer({ store, secrets, logger: true });
     try {
       await app.listen({ port: opts.port, host: opts.host });
     } catch (cause) {
