@@ -68,7 +68,8 @@ function sourceFiles(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) sourceFiles(p, out);
-    else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) out.push(p);
+    // Tests and testkits (test fixtures, excluded from the build) may reach test/helpers.
+    else if (name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('testkit.ts')) out.push(p);
   }
   return out;
 }

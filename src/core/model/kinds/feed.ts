@@ -3,25 +3,34 @@ import { z } from 'zod';
 import { nameSchema, unknownFields } from '../parse.js';
 import { defineKind, type ResourceRef } from '../resource.js';
 import { secretSchema } from '../secret.js';
-import { refSchema, regionSchema } from './common.js';
+import { descriptionSchema, optionalRef, refSchema, regionSchema } from './common.js';
 
-const docker = z.strictObject(
-  {
-    name: nameSchema('name'),
-    type: z.literal('docker'),
-    url: z.url({
-      protocol: /^https?$/,
-      error: 'url must be an http(s) URL such as https://registry.example.com',
-    }),
-    username: z.string({ error: 'username must be a string' }).optional(),
-    password: secretSchema('password').optional(),
-  },
-  { error: unknownFields('a Docker registry feed') },
-);
+const docker = z
+  .strictObject(
+    {
+      name: nameSchema('name'),
+      description: descriptionSchema,
+      type: z.literal('docker'),
+      url: z.url({
+        protocol: /^https?$/,
+        error: 'url must be an http(s) URL such as https://registry.example.com',
+      }),
+      username: z.string({ error: 'username must be a string' }).optional(),
+      password: secretSchema('password').optional(),
+    },
+    { error: unknownFields('a Docker registry feed') },
+  )
+  .superRefine((feed, ctx) => {
+    // Registries authenticate with both (basic auth or a token exchange); a lone password is a mistake.
+    if (typeof feed.password === 'string' && feed.username === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['username'], message: 'username is required with a password' });
+    }
+  });
 
 const ecr = z.strictObject(
   {
     name: nameSchema('name'),
+    description: descriptionSchema,
     type: z.literal('ecr'),
     region: regionSchema,
     /** An AWS account resource; absent means the server's ambient credentials. */
@@ -30,10 +39,16 @@ const ecr = z.strictObject(
   { error: unknownFields('an ECR feed') },
 );
 
-/** A feed: `type` "docker" (url, optional username/password) or "ecr" (region, optional awsAccount). */
+/**
+ * A feed: `type` "docker" (url, username?, password?) or "ecr" (region, awsAccount?), both with
+ * name and description.
+ */
 export const feedSchema = z.discriminatedUnion('type', [docker, ecr], {
   error: 'type must be "docker" or "ecr"',
 });
+
+/** A Feed document after validation (defaults filled in, references as written). */
+export type FeedDocument = z.output<typeof feedSchema>;
 
 export const feedKind = defineKind({
   name: 'feed',
@@ -43,8 +58,6 @@ export const feedKind = defineKind({
   schema: feedSchema,
   secretFields: [['password']],
   refs: (doc): ResourceRef[] =>
-    doc.type === 'ecr' && doc.awsAccount !== undefined
-      ? [{ path: ['awsAccount'], target: 'aws-account', value: doc.awsAccount }]
-      : [],
+    doc.type === 'ecr' ? optionalRef(['awsAccount'], 'aws-account', doc.awsAccount) : [],
   applyOrder: 3,
 });

@@ -1,14 +1,18 @@
-/** Library variable sets. CONTRACT STUB: the schema is a placeholder, replaced by the model's full one. */
+/** Library variable sets: variables and variable templates shared by the projects that include them. */
 import { z } from 'zod';
 import { nameSchema, unknownFields } from '../parse.js';
 import { defineKind } from '../resource.js';
 import { descriptionSchema } from './common.js';
+import { variableTemplatesSchema } from './templates.js';
 
-/** A library variable set. */
+/** A library variable set: name, description and its common variable templates (its variables live at /variables). */
 export const librarySetSchema = z.strictObject(
-  { name: nameSchema('name'), description: descriptionSchema },
+  { name: nameSchema('name'), description: descriptionSchema, templates: variableTemplatesSchema },
   { error: unknownFields('a library variable set') },
 );
+
+/** A LibrarySet document after validation (defaults filled in, references as written). */
+export type LibrarySetDocument = z.output<typeof librarySetSchema>;
 
 export const librarySetKind = defineKind({
   name: 'library-set',

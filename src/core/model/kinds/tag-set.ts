@@ -39,6 +39,9 @@ export const tagSetSchema = z
     });
   });
 
+/** A TagSet document after validation (defaults filled in, references as written). */
+export type TagSetDocument = z.output<typeof tagSetSchema>;
+
 export const tagSetKind = defineKind({
   name: 'tag-set',
   label: 'tag set',

@@ -1,0 +1,156 @@
+/**
+ * The action a step runs, by `type`: update an existing ECS service, deploy one through
+ * CloudFormation (deploy-service.ts), run a script, or wait for a person. Every action has package
+ * references (`packages`), possibly none. String properties may contain `#{...}`.
+ */
+import { z } from 'zod';
+import { unknownFields } from '../parse.js';
+import type { ResourceRef } from '../resource.js';
+import { ARN_PARTITION, awsTagListSchema } from './aws.js';
+import {
+  containerNameSchema,
+  environmentFileListSchema,
+  environmentListSchema,
+  hasPackage,
+  packagesSchema,
+} from './action-parts.js';
+import {
+  checkNoDuplicates,
+  enumSchema,
+  flagSchema,
+  listRefs,
+  patternOrTemplateSchema,
+  propertySchema,
+  refListSchema,
+  wholeNumberSchema,
+} from './common.js';
+import { ecsDeployServiceActionSchema } from './deploy-service.js';
+
+/** The action types. */
+export const ACTION_TYPES = [
+  'ecs-update-service',
+  'ecs-deploy-service',
+  'run-script',
+  'manual-intervention',
+] as const;
+
+/** Largest script accepted, in UTF-8 bytes. */
+export const MAX_SCRIPT_BYTES = 1024 * 1024;
+
+const FAMILY = '[A-Za-z0-9_-]{1,255}';
+const TASK_DEFINITION = new RegExp(
+  `^(?:${FAMILY}(?::\\d+)?|${ARN_PARTITION}:ecs:[a-z0-9-]+:\\d{12}:task-definition/${FAMILY}:\\d+)$`,
+);
+
+const updateContainerSchema = z.strictObject(
+  {
+    name: containerNameSchema(),
+    /** A package reference of this action whose image (at the release's version) the container gets. */
+    image: z.string({ error: 'image must be a string (the name of a package reference)' }).optional(),
+    environment: environmentListSchema,
+    /** "append": add to (and override) the template's variables; "replace": only these. */
+    environmentMode: enumSchema('environmentMode', ['append', 'replace']).default('append'),
+    environmentFiles: environmentFileListSchema,
+  },
+  { error: unknownFields('a container') },
+);
+
+/** Update Amazon ECS Service: clone a task definition, set images and environment, roll the service. */
+const ecsUpdateServiceSchema = z
+  .strictObject(
+    {
+      type: z.literal('ecs-update-service'),
+      /** The service's name or ARN. */
+      service: propertySchema('service', 1024),
+      /** family, family:revision or an ARN; absent = the service's current task definition. */
+      templateTaskDefinition: patternOrTemplateSchema(
+        'templateTaskDefinition',
+        TASK_DEFINITION,
+        'a task definition family, family:revision or task definition ARN',
+      ).optional(),
+      containers: z
+        .array(updateContainerSchema, { error: 'containers must be a list' })
+        .superRefine((cs, ctx) =>
+          checkNoDuplicates(
+            cs.map((c) => c.name),
+            ctx,
+            (i) => [i, 'name'],
+            'container',
+          ),
+        )
+        .default([]),
+      waitForDeployment: flagSchema('waitForDeployment').default(true),
+      timeoutMinutes: wholeNumberSchema('timeoutMinutes', 1, 1440).default(30),
+      forceNewDeployment: flagSchema('forceNewDeployment').default(false),
+      tags: awsTagListSchema(50),
+      packages: packagesSchema,
+    },
+    { error: unknownFields('an "ecs-update-service" action') },
+  )
+  .superRefine((action, ctx) => {
+    action.containers.forEach((c, i) => {
+      if (c.image !== undefined && !hasPackage(action.packages, c.image)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['containers', i, 'image'],
+          message: `image "${c.image}" is not a package reference of this step (add it to packages)`,
+        });
+      }
+    });
+  });
+
+/** Run a script (bash or Node) with the step's AWS credentials and the variables. */
+const runScriptSchema = z.strictObject(
+  {
+    type: z.literal('run-script'),
+    syntax: enumSchema('syntax', ['bash', 'node']),
+    script: z
+      .string({ error: 'script must be a string' })
+      .min(1, { error: 'script must not be empty', abort: true })
+      .refine((s) => new TextEncoder().encode(s).length <= MAX_SCRIPT_BYTES, {
+        error: `script must be at most ${MAX_SCRIPT_BYTES} bytes (1 MB)`,
+      }),
+    packages: packagesSchema,
+  },
+  { error: unknownFields('a "run-script" action') },
+);
+
+/** Manual intervention: wait until someone (of the responsible teams, if any) proceeds or aborts. */
+const manualInterventionSchema = z.strictObject(
+  {
+    type: z.literal('manual-intervention'),
+    instructions: propertySchema('instructions', 10_000),
+    /** Teams whose members may answer; empty = anyone allowed to submit interruptions. */
+    responsibleTeams: refListSchema('responsibleTeams'),
+    packages: packagesSchema,
+  },
+  { error: unknownFields('a "manual-intervention" action') },
+);
+
+/** A step's action, by `type`. */
+export const actionSchema = z.discriminatedUnion(
+  'type',
+  [ecsUpdateServiceSchema, ecsDeployServiceActionSchema, runScriptSchema, manualInterventionSchema],
+  { error: `type must be one of ${ACTION_TYPES.map((t) => `"${t}"`).join(', ')}` },
+);
+
+/** A step's action after validation. */
+export type Action = z.output<typeof actionSchema>;
+
+/** The references inside an action at `path` (the action's location), in document order. */
+export function actionRefs(path: readonly (string | number)[], action: Action): ResourceRef[] {
+  const teams = action.type === 'manual-intervention' ? action.responsibleTeams : [];
+  return [
+    ...listRefs([...path, 'responsibleTeams'], 'team', teams),
+    ...action.packages.map((p, i): ResourceRef => ({
+      path: [...path, 'packages', i, 'feed'],
+      target: 'feed',
+      value: p.feed,
+    })),
+  ];
+}
+
+/** True for actions that run against deployment targets (and so need target roles). */
+export function targetsEcs(action: Action): boolean {
+  return action.type === 'ecs-update-service' || action.type === 'ecs-deploy-service';
+}
