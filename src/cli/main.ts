@@ -4,9 +4,13 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isSlipwayError, toSlipwayError, type SlipwayError } from '../core/errors.js';
+import { registerApply } from './commands/apply.js';
+import { registerConfig } from './commands/config-schema.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEcsDeploy } from './commands/ecs-deploy.js';
+import { registerExport } from './commands/export.js';
 import { registerFeed } from './commands/feed.js';
+import { registerMasterKey } from './commands/master-key.js';
 import { registerSandbox } from './commands/sandbox.js';
 import { registerServer } from './commands/server.js';
 import { registerTemplate } from './commands/template.js';
@@ -28,6 +32,10 @@ export function buildProgram(state: RunState = { exitCode: EXIT.OK }): Command {
   registerTemplate(program, state);
   registerFeed(program);
   registerServer(program);
+  registerMasterKey(program);
+  registerApply(program, state);
+  registerExport(program, state);
+  registerConfig(program);
   return program;
 }
 

@@ -322,9 +322,10 @@ forEachBackend('server', (backend) => {
       components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
     };
     assert.equal(doc.openapi, '3.1.0');
-    const ops = Object.entries(doc.paths).flatMap(([path, methods]) =>
-      Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
-    );
+    // This suite's routes; the resource kinds' routes have their own document test.
+    const ops = Object.entries(doc.paths)
+      .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`))
+      .filter((op) => /environments|audit-events|openapi|healthz|readyz/.test(op));
     assert.deepEqual(ops.sort(), [
       'DELETE /api/spaces/{space}/environments/{id}',
       'GET /api/openapi.json',

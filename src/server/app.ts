@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { AmbientAws } from '../aws/account-credentials.js';
 import type { Store } from '../store/database.js';
 import type { SecretBox } from '../store/secrets.js';
 import { registerAuth, SECRET_HEADERS } from './auth.js';
@@ -13,6 +14,7 @@ import { openApiDocument } from './openapi.js';
 import { fastifyPath, type RouteSpec } from './route.js';
 import { auditRoutes } from './routes/audit.js';
 import { environmentRoutes } from './routes/environments.js';
+import { feedTagRoutes } from './routes/feed-tags.js';
 import { healthRoutes } from './routes/health.js';
 import { resourceRoutes } from './routes/resources.js';
 import { userRoutes } from './routes/users.js';
@@ -26,6 +28,8 @@ export interface ServerDeps {
   logger?: boolean;
   /** Where the log goes when `logger` is on (tests read it). Default stdout. */
   logStream?: NodeJS.WritableStream;
+  /** AWS where an account or target says "ambient". Default: the SDK's credential chain and AWS's endpoints. */
+  aws?: AmbientAws;
   /** The clock. Default `() => new Date()`. */
   now?: () => Date;
 }
@@ -39,6 +43,7 @@ export function apiRoutes(deps: ServerDeps): RouteSpec[] {
     ...environmentRoutes(deps),
     ...auditRoutes(deps),
     ...resourceRoutes(deps),
+    ...feedTagRoutes(deps),
     ...userRoutes(deps),
   ];
 }

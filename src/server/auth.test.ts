@@ -138,14 +138,20 @@ describe('API authentication and authorisation', () => {
     assert.match(refused(two, 401, 'UNAUTHENTICATED').message, /different keys/);
   });
 
-  it('answers 403 FORBIDDEN to a valid key of a user who is not an administrator', async () => {
-    for (const options of [
-      { method: 'GET', url: ENVS },
-      { method: 'POST', url: ENVS, payload: { name: 'Bob was here' } },
+  it('answers 403 FORBIDDEN to a valid key whose user holds no permission there', async () => {
+    // bob is in no team: he may call nothing that needs a permission (permission-matrix.test.ts
+    // covers roles and scopes).
+    for (const [options, permission] of [
+      [{ method: 'GET', url: ENVS }, 'environment.view'],
+      [{ method: 'POST', url: ENVS, payload: { name: 'Bob was here' } }, 'environment.edit'],
     ] as const) {
       const body = refused(await withKey(userKey, options), 403, 'FORBIDDEN');
-      assert.match(body.message, /"bob" is not an administrator\. Roles are not available yet/);
-      assert.match(body.message, /ask an administrator/);
+      assert.equal(
+        body.message,
+        `User "bob" may not ${permission} in space "Default": ask an administrator to add you to a team ` +
+          'with a role that allows it.',
+      );
+      assert.equal(body.details.permission, permission);
     }
     const created = await store.db
       .selectFrom('environments')
@@ -153,6 +159,18 @@ describe('API authentication and authorisation', () => {
       .where('name', '=', 'Bob was here')
       .executeTakeFirst();
     assert.equal(created, undefined);
+    // A route that declares nothing is for administrators only.
+    const body = refused(
+      await withKey(userKey, { method: 'GET', url: '/api/test/log-headers' }),
+      403,
+      'FORBIDDEN',
+    );
+    assert.match(
+      body.message,
+      /"bob" is not an administrator, and only administrators may GET \/api\/test\/log-headers/,
+    );
+    // But any valid key learns that a route does not exist.
+    assert.equal((await withKey(userKey, { method: 'GET', url: '/api/nothing' })).statusCode, 404);
   });
 
   it('serves probes and the OpenAPI document without a key', async () => {
@@ -185,7 +203,7 @@ describe('API authentication and authorisation', () => {
     assert.equal(doc.security.length, 2);
     for (const [path, methods] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(methods)) {
-        const open = path === '/healthz' || path === '/readyz' || path === '/api/openapi.json';
+        const open = ['/healthz', '/readyz', '/api/openapi.json', '/api/docs'].includes(path);
         assert.deepEqual(op.security.length === 0, open, `${method} ${path}`);
         assert.equal('401' in op.responses, !open, `${method} ${path} 401`);
         assert.equal('403' in op.responses, !open, `${method} ${path} 403`);

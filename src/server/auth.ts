@@ -1,14 +1,20 @@
 /**
- * Authentication and authorisation, in one hook for every route. The route's spec says what it
- * needs (`auth`, default `admin`); a route without a spec (a 404, a test route) needs `admin` too,
- * so nothing is open by omission. Until roles exist, only administrators may use the API.
+ * Authentication and authorisation for every route. The route's spec says what it needs (`auth`,
+ * default `admin`); a route without a spec (a test route) needs `admin` too, so nothing is open by
+ * omission. A permission is checked against the caller's team grants in the route's space: first
+ * that they hold it somewhere (before the body is read), then, when the route names its scope,
+ * in that scope (after the body is parsed). Handlers narrow further with access.ts.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SlipwayError } from '../core/errors.js';
+import { allows, holdsSomewhere, type Grant } from '../core/model/permissions.js';
 import { API_KEY_REJECTED_MESSAGE, apiKeysRepository } from '../store/api-keys.js';
 import type { Store } from '../store/database.js';
-import { setAuthenticatedUser } from './actor.js';
-import type { RouteAuth } from './route.js';
+import { grantsRepository } from '../store/grants.js';
+import { spacesRepository } from '../store/spaces.js';
+import { forbidden, requestAccess, setRequestAccess, type RequestAccess } from './access.js';
+import { authenticatedUser, setAuthenticatedUser } from './actor.js';
+import { param, type RouteAuth } from './route.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -69,12 +75,26 @@ function presentedKey(request: FastifyRequest, reply: FastifyReply): string {
   return key;
 }
 
-/** Adds the hook that authenticates and authorises every request to `app`. */
+/** Administrators hold every permission, unscoped, in every space. */
+const ADMINISTRATOR: readonly Grant[] = [{ role: 'administrator' }];
+
+// An unknown URL answers 404 to any valid key: nothing runs there, and "not an administrator"
+// would mislead.
+function requiredAuth(request: FastifyRequest): RouteAuth {
+  if (request.is404) return 'authenticated';
+  return request.routeOptions.config.auth ?? 'admin';
+}
+
+/** Adds the hooks that authenticate and authorise every request to `app`. */
 export function registerAuth(app: FastifyInstance, store: Store): void {
   const keys = apiKeysRepository(store.db);
-  // onRequest runs before the body is read, so an unauthenticated caller cannot make us parse it.
+  const spaces = spacesRepository(store.db);
+  const grants = grantsRepository(store.db);
+
+  // onRequest runs before the body is read, so a caller without the permission in any scope (or
+  // without a key) cannot make us parse it.
   app.addHook('onRequest', async (request, reply) => {
-    const required: RouteAuth = request.routeOptions.config.auth ?? 'admin';
+    const required = requiredAuth(request);
     if (required === 'none') return;
     const key = presentedKey(request, reply);
     const check = await keys.checkApiKey(key);
@@ -84,15 +104,46 @@ export function registerAuth(app: FastifyInstance, store: Store): void {
       throw unauthenticated(reply, API_KEY_REJECTED_MESSAGE, 'rejected');
     }
     const { user } = check;
-    if (!user.isAdmin) {
+    setAuthenticatedUser(request, user);
+
+    // Team grants belong to a space; routes without one (users, "me") grant nothing through teams.
+    const spaceParam = param(request, 'space');
+    let access: RequestAccess = { grants: [] };
+    if (user.isAdmin) {
+      access = { grants: ADMINISTRATOR };
+    } else if (spaceParam !== '') {
+      const space = await spaces.get(spaceParam);
+      access = { grants: await grants.ofUser(space.id, user.id), space };
+    }
+    setRequestAccess(request, access);
+
+    if (required === 'authenticated') return;
+    if (required === 'admin') {
+      if (user.isAdmin) return;
       request.log.info({ userId: user.id }, 'non-administrator refused');
       throw new SlipwayError(
         'FORBIDDEN',
-        `User "${user.name}" is not an administrator. Roles are not available yet, so only administrators ` +
-          `may use the API; ask an administrator to do this for you.`,
+        `User "${user.name}" is not an administrator, and only administrators may ` +
+          `${request.method} ${request.routeOptions.url ?? request.url}; ask an administrator to do this for you.`,
         { data: { user: user.name } },
       );
     }
-    setAuthenticatedUser(request, user);
+    // The scope, if the route names one, is checked once the body is parsed (preHandler).
+    if (!holdsSomewhere(access.grants, required.permission)) {
+      request.log.info({ userId: user.id, permission: required.permission }, 'permission refused');
+      throw forbidden(user.name, required.permission, {}, access.space);
+    }
+  });
+
+  app.addHook('preHandler', async (request) => {
+    const required = requiredAuth(request);
+    if (typeof required !== 'object' || required.scope === undefined) return;
+    const scope = await required.scope(request);
+    const access = requestAccess(request);
+    if (allows(access.grants, required.permission, scope)) return;
+    const user = authenticatedUser(request);
+    request.log.info({ userId: user?.id, permission: required.permission, scope }, 'permission refused');
+    const names = access.space ? await grants.scopeNames(access.space.id, scope) : {};
+    throw forbidden(user?.name ?? '(anonymous)', required.permission, scope, access.space, names);
   });
 }

@@ -78,7 +78,8 @@ function operation(route: RouteSpec, schemas: Map<string, z.ZodType>): Json {
       content: { 'application/json': { schema: ERROR_REF } },
     };
     responses['403'] ??= {
-      description: 'The key is valid but its user is not an administrator (FORBIDDEN).',
+      description:
+        "The key is valid but its user's roles do not allow this here (FORBIDDEN; the message names the permission).",
       content: { 'application/json': { schema: ERROR_REF } },
     };
   }
@@ -122,7 +123,7 @@ export function openApiDocument(routes: readonly RouteSpec[], version: string): 
       description:
         'Errors are `{ code, message, details }` with the codes of docs/errors.md. Versioned resources carry ' +
         '`ETag: "<version>"`; changes need `If-Match`. Lists page with `limit` and `cursor`. Every route ' +
-        "but the probes and this document needs an administrator's API key.",
+        'but the probes, this document and /api/docs needs an API key whose roles allow it (docs/security.md).',
     },
     security: API_KEY_SECURITY,
     paths,

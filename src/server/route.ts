@@ -31,7 +31,7 @@ export interface HeaderSpec {
 
 /** One route of the API. */
 export interface RouteSpec {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** OpenAPI-style path, e.g. `/api/spaces/{space}/environments/{id}`. */
   path: string;
   operationId: string;

@@ -55,7 +55,8 @@ forEachBackend('users and API keys', (backend) => {
     const names = (
       await store.db.selectFrom('slipway_migrations').select('name').orderBy('name').execute()
     ).map((r) => r.name);
-    assert.deepEqual(names, ['0001_foundation', '0002_users_and_api_keys']);
+    assert.deepEqual(names.slice(0, 2), ['0001_foundation', '0002_users_and_api_keys']);
+    assert.deepEqual(names, MIGRATIONS.map((m) => m.name).sort());
     assert.deepEqual(await migrate(store.db, MIGRATIONS), { applied: [] });
     for (const t of ['users', 'api_keys', 'spaces', 'environments']) {
       const r = await sql<{ t: string | null }>`select to_regclass(${t})::text as t`.execute(store.db);

@@ -11,10 +11,12 @@ import {
   environmentPatchSchema,
   type Environment,
 } from '../core/model/environment.js';
+import { RESOURCE_KINDS } from '../core/model/kinds/index.js';
 import { listQuerySchema, type Page } from '../core/model/page.js';
 import { parseInput } from '../core/model/parse.js';
 import { inTransaction, recordAudit, type Actor } from './audit.js';
 import { uniqueViolation } from './db-errors.js';
+import { inUseError, usagesOf } from './resource-refs.js';
 import type { Database, EnvironmentsTable, JsonValue } from './types.js';
 
 const ENTITY = 'environment';
@@ -236,11 +238,22 @@ export function environmentsRepository(db: Kysely<Database>) {
       }
     },
 
-    /** Deletes the environment (checking `expectedVersion` when given); NOT_FOUND when it is gone. */
+    /**
+     * Deletes the environment (checking `expectedVersion` when given); NOT_FOUND when it is gone,
+     * IN_USE naming whatever still refers to it.
+     */
     async delete(spaceId: string, id: string, by: Actor, expectedVersion?: number): Promise<void> {
       await inTransaction(db, async (trx) => {
         const before = await lockRow(trx, spaceId, id);
         checkVersion(before, expectedVersion, 'delete');
+        // Lifecycles, tenants, targets, variables, teams, ... name environments; they must let go first.
+        const usages = await usagesOf(trx, id, []);
+        if (usages.length > 0) {
+          throw inUseError(`Cannot delete environment "${before.name}": it is`, usages, RESOURCE_KINDS, {
+            entity: ENTITY,
+            id,
+          });
+        }
         await trx.deleteFrom('environments').where('id', '=', id).execute();
         await recordAudit(trx, by, {
           spaceId,

@@ -188,9 +188,14 @@ export interface EncryptedColumn {
 
 /**
  * Every column that holds secrets. A migration that adds one adds a line here, so rotation
- * re-encrypts it. None yet: api_keys holds hashes, not ciphertexts.
+ * re-encrypts it (api_keys holds hashes, not ciphertexts).
  */
-export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [];
+export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
+  // Secret fields of resource documents (feed passwords, AWS secret keys): `resource-secret/<id>/value`.
+  { table: 'resource_secrets', column: 'value', entityType: 'resource-secret' },
+  // Sensitive variables and tenant values: `variable/<id>/value`.
+  { table: 'variables', column: 'secret_value', entityType: 'variable', field: 'value' },
+];
 
 /** What a rotation did. */
 export interface RotationResult {
@@ -237,10 +242,10 @@ export async function rotateMasterKey(
   return result;
 }
 
-/** Writes `key` (base64) as `<dataDir>/master.key` with mode 0600, replacing any previous one. */
-export function writeMasterKeyFile(dataDir: string, key: string): string {
+/** Writes `key` (base64) as `<dataDir>/<file>` (default master.key) with mode 0600, replacing any previous one. */
+export function writeMasterKeyFile(dataDir: string, key: string, file: string = MASTER_KEY_FILE): string {
   parseKey(key, 'The new master key');
-  const path = join(resolve(dataDir), MASTER_KEY_FILE);
+  const path = join(resolve(dataDir), file);
   mkdirSync(resolve(dataDir), { recursive: true, mode: 0o700 });
   writeFileSync(path, `${key.trim()}\n`, { mode: 0o600 });
   // The mode option applies only when the file is created; an existing file keeps its mode.

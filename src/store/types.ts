@@ -72,6 +72,73 @@ export interface ApiKeysTable {
   last_used_at: OptionalTimestamp;
 }
 
+export interface ResourcesTable {
+  id: string;
+  space_id: string;
+  /** A ResourceKindName. */
+  kind: string;
+  /** The parent project of channels and processes. */
+  parent_id: string | null;
+  name: string;
+  version: Generated<number>;
+  /** The version of the resource's variable set (projects, library sets, tenants' values). */
+  variables_version: Generated<number>;
+  /** The document: references as ids, secret fields as `{ "set": boolean }` (never a value). */
+  data: ColumnType<JsonValue, string, string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One reference from a document (or a variable set) to something it names. */
+export interface ResourceRefsTable {
+  /** The resource whose document or variable set holds the reference. */
+  from_id: string;
+  from_kind: string;
+  /** The referring resource's name when the row was written (messages read the current one). */
+  from_name: string;
+  /** `document` (the resource's data) or `variables` (its variable set or template values). */
+  source: 'document' | 'variables';
+  /** Where, e.g. `phases[0].automaticEnvironments[1]` or `variables "Colour".scope.environments[0]`. */
+  path: string;
+  /** The environment, resource, user or (for tags) tag set referred to. */
+  to_id: string;
+  /** `environment`, `user`, `tag` or a resource kind. */
+  to_kind: string;
+  /** What the document holds: the id, or `Set/Tag` for tags. */
+  value: string;
+}
+
+/** One encrypted secret field of a resource document. */
+export interface ResourceSecretsTable {
+  /** `${resource_id}:${path}`; part of the ciphertext's context. */
+  id: string;
+  resource_id: string;
+  /** Dotted path of the field in the document, e.g. `password` or `steps.0.action.token`. */
+  path: string;
+  /** Ciphertext (see secrets.ts). */
+  value: string;
+}
+
+/** A variable of a project or library set, or a tenant's value for a variable template. */
+export interface VariablesTable {
+  id: string;
+  space_id: string;
+  owner_id: string;
+  name: string;
+  type: string;
+  /** The value of a non-sensitive variable. */
+  value: string | null;
+  /** The ciphertext of a sensitive variable's value. */
+  secret_value: string | null;
+  description: Generated<string>;
+  scope: ColumnType<JsonValue, string, string>;
+  prompt: Jsonb;
+  /** Tenant values only: `{ project, environment }` or `{ librarySet }` (ids). */
+  template_scope: Jsonb;
+  /** Position in the set as last written. */
+  sort: Generated<number>;
+}
+
 /** Every table of the store. */
 export interface Database {
   slipway_migrations: MigrationsTable;
@@ -80,4 +147,8 @@ export interface Database {
   audit_events: AuditEventsTable;
   users: UsersTable;
   api_keys: ApiKeysTable;
+  resources: ResourcesTable;
+  resource_refs: ResourceRefsTable;
+  resource_secrets: ResourceSecretsTable;
+  variables: VariablesTable;
 }

@@ -2,6 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { AmbientAws } from '../../aws/account-credentials.js';
 import { SlipwayError, UserInputError } from '../../core/errors.js';
 
 /** Default TCP port of the API. */
@@ -22,6 +23,8 @@ interface ServerOptions {
   host: string;
   dataDir: string;
   databaseUrl?: string;
+  sandbox: boolean;
+  sandboxPort: number;
 }
 
 export function registerServer(program: Command): void {
@@ -38,6 +41,12 @@ export function registerServer(program: Command): void {
       '--database-url <url>',
       'PostgreSQL URL instead of the embedded database (default: $DATABASE_URL)',
     )
+    .option(
+      '--sandbox',
+      'start the embedded AWS sandbox and use it wherever an AWS account or target says "ambient"',
+      false,
+    )
+    .option('--sandbox-port <n>', 'TCP port of the embedded sandbox (0 = any free port)', port, 4599)
     .action(async (opts: ServerOptions) => serve(opts));
 }
 
@@ -55,6 +64,7 @@ async function serve(opts: ServerOptions): Promise<void> {
   const databaseUrl = opts.databaseUrl ?? (process.env.DATABASE_URL || undefined);
   const store = await openStore({ dataDir: opts.dataDir, databaseUrl });
   let app: ReturnType<typeof buildServer> | undefined;
+  let sandbox: { endpoint: string; close(): Promise<void> } | undefined;
   // Listening for signals before the URL is printed: a client (or test) that stops us as soon as it
   // reads the URL must get a graceful stop, not the default kill.
   let stop = () => {};
@@ -73,7 +83,15 @@ async function serve(opts: ServerOptions): Promise<void> {
     }
     // Before listening: a missing or unreadable master key must stop the start, not the first write.
     const secrets = createSecretBox({ dataDir: opts.dataDir });
-    app = buildServer({ store, secrets, logger: true });
+    let aws: AmbientAws | undefined;
+    if (opts.sandbox) {
+      const { startSandbox } = await import('../../sandbox/index.js');
+      const sb = await startSandbox({ port: opts.sandboxPort });
+      sandbox = sb;
+      aws = { endpoint: sb.endpoint, credentials: { kind: 'static', ...sb.credentials } };
+      say(`AWS sandbox listening on ${sb.endpoint}: "ambient" AWS accounts and targets use it.`);
+    }
+    app = buildServer({ store, secrets, logger: true, ...(aws ? { aws } : {}) });
     try {
       await app.listen({ port: opts.port, host: opts.host });
     } catch (cause) {
@@ -99,6 +117,7 @@ async function serve(opts: ServerOptions): Promise<void> {
     // Requests in flight finish before the store they use closes.
     await app?.close();
     await store.close();
+    await sandbox?.close();
   }
   say('Slipway server stopped.');
 }

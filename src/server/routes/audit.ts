@@ -67,6 +67,7 @@ export function auditRoutes(deps: ServerDeps): RouteSpec[] {
       tag: 'audit',
       params: { space: 'The space, by id (`Spaces-1`) or name (`Default`, ignoring case).' },
       query: auditQuerySchema,
+      auth: { permission: 'audit.view' },
       responses: {
         200: { description: 'A page; follow `nextCursor` for older events.', body: PAGE },
         400: { description: 'A bad query parameter (named in the message).' },

@@ -8,8 +8,10 @@ import {
   type Environment,
 } from '../../core/model/environment.js';
 import { listQuerySchema } from '../../core/model/page.js';
+import type { AccessScope } from '../../core/model/permissions.js';
 import { environmentsRepository } from '../../store/environments.js';
 import { spacesRepository } from '../../store/spaces.js';
+import { visible } from '../access.js';
 import { resolveActor } from '../actor.js';
 import type { ServerDeps } from '../app.js';
 import { etagOf, ifMatchVersion, noneMatch } from '../etag.js';
@@ -65,6 +67,12 @@ const ETAG_HEADER = { ETag: 'The version as an entity tag, `"<version>"`; send i
 
 const BASE = '/api/spaces/{space}/environments';
 
+// The environment a request names: its id is in the path (no lookup, so a refusal does not say
+// whether the environment exists).
+const environmentScope = async (request: FastifyRequest): Promise<AccessScope> => ({
+  environmentId: param(request, 'id'),
+});
+
 /** The routes under /api/spaces/{space}/environments. */
 export function environmentRoutes(deps: ServerDeps): RouteSpec[] {
   const spaces = spacesRepository(deps.store.db);
@@ -86,6 +94,7 @@ export function environmentRoutes(deps: ServerDeps): RouteSpec[] {
       tag: 'environments',
       params: SPACE_PARAM,
       query: listQuerySchema,
+      auth: { permission: 'environment.view' },
       responses: {
         200: { description: 'A page; follow `nextCursor` for the next one.', body: PAGE },
         400: { description: 'A bad query parameter (named in the message).' },
@@ -93,8 +102,11 @@ export function environmentRoutes(deps: ServerDeps): RouteSpec[] {
       },
       handler: async (request) => {
         const page = await envs.list(await spaceOf(request), request.query);
+        // Filtered after paging: a page may come back short, but the cursor stays the repository's,
+        // so following it still reaches every environment the caller may see.
+        const ids = visible(request, 'environment.view', 'environmentIds');
         return {
-          items: page.items.map(toJson),
+          items: page.items.filter((e) => ids === undefined || ids.has(e.id)).map(toJson),
           ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
         };
       },
@@ -107,6 +119,7 @@ export function environmentRoutes(deps: ServerDeps): RouteSpec[] {
       tag: 'environments',
       params: SPACE_PARAM,
       body: CREATE,
+      auth: { permission: 'environment.edit' },
       responses: {
         201: {
           description: 'Created.',
@@ -134,6 +147,7 @@ export function environmentRoutes(deps: ServerDeps): RouteSpec[] {
       summary: 'One environment, with its version as the ETag.',
       tag: 'environments',
       params: ID_PARAMS,
+      auth: { permission: 'environment.view', scope: environmentScope },
       headers: [{ name: 'If-None-Match', description: 'An ETag you hold; 304 when it is still current.' }],
       responses: {
         200: { description: 'The environment.', body: ENVIRONMENT, headers: ETAG_HEADER },
@@ -154,6 +168,7 @@ export function environmentRoutes(deps: ServerDeps): RouteSpec[] {
       summary: 'Changes some fields of an environment, if it is still at the version in If-Match.',
       tag: 'environments',
       params: ID_PARAMS,
+      auth: { permission: 'environment.edit', scope: environmentScope },
       headers: [{ name: 'If-Match', description: 'The ETag of your last read, e.g. `"3"`.', required: true }],
       body: PATCH,
       responses: {
@@ -202,6 +217,7 @@ export function environmentRoutes(deps: ServerDeps): RouteSpec[] {
       summary: 'Deletes an environment (only if still at the version in If-Match, when given).',
       tag: 'environments',
       params: ID_PARAMS,
+      auth: { permission: 'environment.edit', scope: environmentScope },
       headers: [{ name: 'If-Match', description: 'Optional: delete only if still at this ETag.' }],
       responses: {
         204: { description: 'Deleted.' },

@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import * as m0001 from './0001_foundation.js';
 import * as m0002 from './0002_users_and_api_keys.js';
+import * as m0003 from './0003_model.js';
 
 /** One migration: a name (`NNNN_what`) and the function that applies it inside a transaction. */
 export interface Migration {
@@ -16,4 +17,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { name: '0001_foundation', up: m0001.up },
   { name: '0002_users_and_api_keys', up: m0002.up },
+  { name: '0003_model', up: m0003.up },
 ];

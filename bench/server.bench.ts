@@ -1,0 +1,180 @@
+/**
+ * Server benchmark (issue 6). Not a test: prints its figures and the ratio to the anchor.
+ * Seeds 10 environments, 50 projects, 1,000 tenants (each connected to 5 projects) and 100,000
+ * project variables (2,000 per project, a third scoped), then times listing and reading endpoints
+ * through fastify's inject: authentication, routing, validation, the store and JSON included, no
+ * socket. Anchor: median under 100 ms per endpoint, on PGlite and on PostgreSQL.
+ * Run: npm run bench:server [-- pglite|postgres]
+ */
+import { performance } from 'node:perf_hooks';
+import type { FastifyInstance } from 'fastify';
+import { RESOURCE_KINDS } from '../src/core/model/kinds/index.js';
+import { buildServer } from '../src/server/app.js';
+import { ensureAdministrator } from '../src/store/api-keys.js';
+import type { Actor } from '../src/store/audit.js';
+import { openStore, type Store } from '../src/store/database.js';
+import { environmentsRepository } from '../src/store/environments.js';
+import { resourcesRepository } from '../src/store/resources.js';
+import { testSecrets } from '../src/store/secrets-testkit.js';
+import { variablesRepository } from '../src/store/variables.js';
+import { postgresUnavailableReason, startPostgres, tempDataDir } from '../test/helpers/postgres.js';
+
+const ENVIRONMENTS = 10;
+const PROJECTS = 50;
+const TENANTS = 1_000;
+const VARIABLES_PER_PROJECT = 2_000;
+const RUNS = 40;
+const ANCHOR_MS = 100;
+const SPACE = 'Spaces-1';
+const BY: Actor = { actor: 'bench' };
+
+async function seed(store: Store): Promise<{ projectId: string; tenantId: string }> {
+  const secrets = testSecrets();
+  const envs = environmentsRepository(store.db);
+  const resources = (kind: keyof typeof RESOURCE_KINDS) =>
+    resourcesRepository(store.db, secrets, RESOURCE_KINDS[kind]);
+  const envNames: string[] = [];
+  for (let i = 0; i < ENVIRONMENTS; i++) {
+    envNames.push(`Env ${i}`);
+    await envs.create(SPACE, { name: `Env ${i}` }, BY);
+  }
+  await resources('tag-set').create(
+    SPACE,
+    { name: 'Tier', tags: [{ name: 'Gold' }, { name: 'Silver' }] },
+    BY,
+  );
+  await resources('lifecycle').create(SPACE, { name: 'Standard', phases: [] }, BY);
+  const projectIds: string[] = [];
+  const variables = variablesRepository(store.db, secrets);
+  for (let p = 0; p < PROJECTS; p++) {
+    const project = await resources('project').create(
+      SPACE,
+      { name: `project-${p}`, lifecycle: 'Standard', tenantedMode: 'both' },
+      BY,
+    );
+    projectIds.push(project.id);
+    const set = Array.from({ length: VARIABLES_PER_PROJECT }, (_, v) => ({
+      name: `Var${v % 700}`,
+      value: `value-${p}-${v}`,
+      ...(v % 3 === 0 ? { scope: { environments: [envNames[v % ENVIRONMENTS]!] } } : {}),
+      ...(v % 97 === 0 ? { type: 'sensitive' } : {}),
+    }));
+    await variables.replace(SPACE, project.id, set, 1, BY);
+  }
+  let tenantId = '';
+  for (let t = 0; t < TENANTS; t++) {
+    const tenant = await resources('tenant').create(
+      SPACE,
+      {
+        name: `tenant-${String(t).padStart(4, '0')}`,
+        tags: [t % 2 ? 'Tier/Gold' : 'Tier/Silver'],
+        projects: Array.from({ length: 5 }, (_, k) => ({
+          project: projectIds[(t + k) % PROJECTS]!,
+          environments: envNames.slice(0, 3),
+        })),
+      },
+      BY,
+    );
+    if (t === TENANTS / 2) tenantId = tenant.id;
+  }
+  return { projectId: projectIds[PROJECTS / 2]!, tenantId };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+async function time(app: FastifyInstance, key: string, url: string) {
+  const samples: number[] = [];
+  for (let i = 0; i < RUNS + 3; i++) {
+    const start = performance.now();
+    const res = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } });
+    const ms = performance.now() - start;
+    if (res.statusCode !== 200) throw new Error(`GET ${url} → ${res.statusCode}: ${res.body.slice(0, 300)}`);
+    if (i >= 3) samples.push(ms); // the first calls warm caches and the JIT
+  }
+  samples.sort((a, b) => a - b);
+  return { median: percentile(samples, 0.5), p95: percentile(samples, 0.95) };
+}
+
+async function runOn(label: string, store: Store, dataDir: string): Promise<void> {
+  const seedStart = performance.now();
+  const { projectId, tenantId } = await seed(store);
+  const seedSeconds = (performance.now() - seedStart) / 1000;
+  const { key } = await ensureAdministrator(store, { dataDir });
+  if (!key) throw new Error('no administrator key');
+  const app = buildServer({ store, secrets: testSecrets() });
+  await app.ready();
+  const base = `/api/spaces/Default`;
+  // A cursor from deep in the tenant list: keyset pagination must not slow down with depth.
+  let deep = `${base}/tenants?limit=50`;
+  for (let i = 0; i < 15; i++) {
+    const page = (await app.inject({ url: deep, headers: { authorization: `Bearer ${key}` } })).json<{
+      nextCursor?: string;
+    }>();
+    if (!page.nextCursor) break;
+    deep = `${base}/tenants?limit=50&cursor=${encodeURIComponent(page.nextCursor)}`;
+  }
+  const endpoints: [string, string][] = [
+    ['environments (list)', `${base}/environments`],
+    ['projects (list, 50)', `${base}/projects`],
+    ['project (read)', `${base}/projects/${projectId}`],
+    ['process (read)', `${base}/projects/${projectId}/process`],
+    ['project variables (page of 50)', `${base}/projects/${projectId}/variables`],
+    ['project variables (page of 500)', `${base}/projects/${projectId}/variables?limit=500`],
+    ['project variables (name filter)', `${base}/projects/${projectId}/variables?name=Var12`],
+    ['tenants (list, 50)', `${base}/tenants`],
+    ['tenants (page 16 by cursor)', deep],
+    ['tenants (tag filter)', `${base}/tenants?tag=Tier%2FGold`],
+    ['tenants (name filter)', `${base}/tenants?name=tenant-09`],
+    ['tenant (read)', `${base}/tenants/${tenantId}`],
+    ['audit events (page of 50)', `${base}/audit-events`],
+  ];
+  console.log(
+    `\n${label}: seeded ${ENVIRONMENTS} environments, ${PROJECTS} projects, ${TENANTS} tenants, ` +
+      `${PROJECTS * VARIABLES_PER_PROJECT} variables in ${seedSeconds.toFixed(1)} s`,
+  );
+  console.log(`${'endpoint'.padEnd(34)} ${'median'.padStart(9)} ${'p95'.padStart(9)} ${'ratio'.padStart(7)}`);
+  let worst = 0;
+  for (const [name, url] of endpoints) {
+    const { median, p95 } = await time(app, key, url);
+    worst = Math.max(worst, median);
+    console.log(
+      `${name.padEnd(34)} ${median.toFixed(2).padStart(6)} ms ${p95.toFixed(2).padStart(6)} ms ${(median / ANCHOR_MS).toFixed(3).padStart(7)}`,
+    );
+  }
+  console.log(
+    `${label}: slowest median ${worst.toFixed(2)} ms → ratio ${(worst / ANCHOR_MS).toFixed(3)} to the ${ANCHOR_MS} ms anchor`,
+  );
+  await app.close();
+}
+
+async function main(): Promise<void> {
+  const which = process.argv[2];
+  if (which === undefined || which === 'pglite') {
+    const dataDir = tempDataDir();
+    const store = await openStore({ dataDir });
+    try {
+      await runOn('PGlite', store, dataDir);
+    } finally {
+      await store.close();
+    }
+  }
+  if (which === undefined || which === 'postgres') {
+    const reason = postgresUnavailableReason();
+    if (reason) {
+      console.log(`\nPostgreSQL: skipped (${reason})`);
+      return;
+    }
+    const pg = await startPostgres();
+    const store = await openStore({ databaseUrl: pg.url });
+    try {
+      await runOn('PostgreSQL', store, tempDataDir());
+    } finally {
+      await store.close();
+      await pg.stop();
+    }
+  }
+}
+
+await main();

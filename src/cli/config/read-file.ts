@@ -1,0 +1,50 @@
+/**
+ * Reads a configuration file (YAML, or JSON, which YAML reads too; `-` is stdin) and validates it,
+ * with each bad place's line in the message.
+ */
+import { readFileSync } from 'node:fs';
+import { isNode, LineCounter, parseDocument } from 'yaml';
+import { loadConfig, type DesiredState } from '../../core/config/config-file.js';
+import type { DocPath } from '../../core/config/names.js';
+import { SlipwayError } from '../../core/errors.js';
+
+/** Reads and validates `file`; INVALID_INPUT (exit 3) when it cannot be read, parsed or validated. */
+export function readConfigFile(file: string): DesiredState {
+  let text: string;
+  try {
+    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (e) {
+    throw new SlipwayError(
+      'INVALID_INPUT',
+      `Cannot read the configuration file ${file}: ${(e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
+  }
+  return parseConfigText(text, file === '-' ? 'stdin' : file);
+}
+
+/** Parses and validates configuration text; `source` names it in messages. */
+export function parseConfigText(text: string, source: string): DesiredState {
+  const lines = new LineCounter();
+  // YAML 1.2 core schema: no dates, no yes/no booleans; duplicate keys are errors.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  const problem = doc.errors[0];
+  if (problem !== undefined) {
+    throw new SlipwayError(
+      'INVALID_INPUT',
+      `${source} is not valid YAML or JSON (nothing was applied): ${problem.message}`,
+      { cause: problem },
+    );
+  }
+  const locate = (path: DocPath): string | undefined => {
+    // The deepest node that exists on the path: a missing field is reported at its parent.
+    for (let n = path.length; n >= 0; n--) {
+      const node: unknown = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+      if (isNode(node) && node.range) return `line ${lines.linePos(node.range[0]).line}`;
+    }
+    return undefined;
+  };
+  return loadConfig(doc.toJS({ maxAliasCount: 1000 }), source, locate);
+}

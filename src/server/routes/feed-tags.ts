@@ -1,0 +1,120 @@
+/**
+ * GET /api/spaces/{space}/feeds/{id}/tags: what versions a feed offers for an image, newest first,
+ * optionally filtered by a channel rule. Talks to the registry (or ECR, through the feed's AWS
+ * account or the server's ambient AWS, e.g. the embedded sandbox) with the stored credentials.
+ */
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { CHAIN_AMBIENT } from '../../aws/account-credentials.js';
+import { RESOURCE_KINDS } from '../../core/model/kinds/index.js';
+import { parseInput, unknownFields } from '../../core/model/parse.js';
+import {
+  formatVersion,
+  matchingVersions,
+  parseVersion,
+  validateChannelRule,
+} from '../../core/versions/index.js';
+import { openFeed, type FeedConfig } from '../../feeds/index.js';
+import { awsAccountCredentials } from '../../store/aws-credentials.js';
+import { resourcesRepository } from '../../store/resources.js';
+import { spacesRepository } from '../../store/spaces.js';
+import type { ServerDeps } from '../app.js';
+import { param, type RouteSpec } from '../route.js';
+
+const querySchema = z.strictObject(
+  {
+    image: z
+      .string({ error: 'image must be a string' })
+      .min(1, { error: 'image must name a repository, e.g. hello-color' }),
+    versionRange: z.string({ error: 'versionRange must be a string' }).optional(),
+    preReleaseTag: z.string({ error: 'preReleaseTag must be a string' }).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  },
+  { error: unknownFields('a tags query') },
+);
+
+const tagsSchema = z.object({
+  items: z.array(
+    z.object({
+      tag: z.string(),
+      version: z.string().meta({ description: 'The tag read as a version (missing numbers as 0).' }),
+    }),
+  ),
+  /** Tags that are not versions (`latest`, `main-abc123`): never picked for a release. */
+  otherTags: z.array(z.string()),
+});
+
+/** GET /api/spaces/{space}/feeds/{id}/tags. */
+export function feedTagRoutes(deps: ServerDeps): RouteSpec[] {
+  const spaces = spacesRepository(deps.store.db);
+  const feeds = resourcesRepository(deps.store.db, deps.secrets, RESOURCE_KINDS.feed);
+  const ambient = deps.aws ?? CHAIN_AMBIENT;
+
+  async function feedConfig(request: FastifyRequest): Promise<FeedConfig> {
+    const spaceId = (await spaces.get(param(request, 'space'))).id;
+    const idOrName = param(request, 'id');
+    const feed = (await feeds.find(spaceId, idOrName)) ?? (await feeds.get(spaceId, idOrName));
+    const doc = feed.data as
+      | { type: 'docker'; url: string; username?: string }
+      | { type: 'ecr'; region: string; awsAccount?: string };
+    if (doc.type === 'docker') {
+      const { password } = await feeds.revealSecrets(spaceId, feed.id);
+      return {
+        kind: 'docker-registry',
+        url: doc.url,
+        ...(doc.username === undefined ? {} : { username: doc.username }),
+        ...(password === undefined ? {} : { password }),
+      };
+    }
+    const credentials = await awsAccountCredentials(
+      deps.store.db,
+      deps.secrets,
+      spaceId,
+      doc.awsAccount,
+      ambient,
+    );
+    return {
+      kind: 'ecr',
+      region: doc.region,
+      credentials,
+      ...(ambient.endpoint === undefined ? {} : { endpoint: ambient.endpoint }),
+    };
+  }
+
+  return [
+    {
+      method: 'GET',
+      path: '/api/spaces/{space}/feeds/{id}/tags',
+      operationId: 'listFeedTags',
+      summary: 'The versions a feed holds for an image, newest first, optionally within a channel rule.',
+      tag: 'feeds',
+      params: {
+        space: 'The space, by id or name.',
+        id: 'The feed, by id or name.',
+      },
+      query: querySchema,
+      auth: { permission: 'feed.view' },
+      responses: {
+        200: { description: 'The tags.', body: { name: 'FeedTags', schema: tagsSchema } },
+        400: { description: 'A bad query (named) or an invalid rule.' },
+        404: { description: 'No such space or feed.' },
+        502: { description: 'The registry could not be reached or refused the credentials.' },
+      },
+      handler: async (request) => {
+        const q = parseInput(querySchema, request.query, 'tags query');
+        const rule = {
+          ...(q.versionRange === undefined ? {} : { versionRange: q.versionRange }),
+          ...(q.preReleaseTag === undefined ? {} : { preReleaseTag: q.preReleaseTag }),
+        };
+        validateChannelRule(rule);
+        const feed = openFeed(await feedConfig(request));
+        const tags = (await feed.listTags(q.image)).map((t) => t.tag);
+        const versions = matchingVersions(tags, rule);
+        return {
+          items: versions.slice(0, q.limit).map((v) => ({ tag: v.original, version: formatVersion(v) })),
+          otherTags: tags.filter((t) => parseVersion(t) === undefined),
+        };
+      },
+    },
+  ];
+}
