@@ -1,7 +1,7 @@
 /** `slipway server` as a user runs it: a child process, its key and URL on stderr, SIGTERM. */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDataDir } from './helpers/postgres.js';
@@ -79,5 +79,40 @@ describe('slipway server', () => {
     assert.equal(await second.exited, 0, second.stderr());
     assert.doesNotMatch(second.stderr(), KEY);
     assert.doesNotMatch(second.stderr(), /Created the administrator/);
+  });
+
+  it('--sandbox starts the embedded AWS sandbox beside the API and stops it with the server', async () => {
+    const dataDir = tempDataDir();
+    const started = await start(['--port', '0', '--data-dir', dataDir, '--sandbox', '--sandbox-port', '0']);
+    let sandboxUrl: string | undefined;
+    try {
+      sandboxUrl = /AWS sandbox listening on (http:\/\/\S+):/.exec(started.stderr())?.[1];
+      assert.ok(sandboxUrl, started.stderr());
+      const health = await fetch(`${sandboxUrl}/_sandbox/health`);
+      assert.equal(health.status, 200);
+    } finally {
+      started.child.kill('SIGTERM');
+    }
+    assert.equal(await started.exited, 0, started.stderr());
+    await assert.rejects(fetch(`${sandboxUrl}/_sandbox/health`));
+  });
+
+  it('master-key rotate re-keys the data directory and says what to do next', async () => {
+    const dataDir = tempDataDir();
+    const first = await start(['--port', '0', '--data-dir', dataDir]);
+    first.child.kill('SIGTERM');
+    assert.equal(await first.exited, 0, first.stderr());
+    const before = readFileSync(join(dataDir, 'master.key'), 'utf8');
+    const rotate = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', BIN, 'master-key', 'rotate', '--data-dir', dataDir],
+      {
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(rotate.status, 0, rotate.stderr);
+    assert.match(rotate.stderr, /Re-encrypted \d+ secrets? from key [0-9a-f]{8} to [0-9a-f]{8}/);
+    assert.match(rotate.stderr, /Restart every server/);
+    assert.notEqual(readFileSync(join(dataDir, 'master.key'), 'utf8'), before);
   });
 });

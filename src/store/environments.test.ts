@@ -165,6 +165,27 @@ forEachBackend('environments', (backend) => {
     await assert.rejects(envs.list(SPACE, { limit: 0 }), code('INVALID_INPUT', /limit must be at least 1/));
   });
 
+  it('lists only the ids a scoped caller may see, with full pages', async () => {
+    const a = await envs.create(SPACE, { name: 'Scoped A' }, alice);
+    const b = await envs.create(SPACE, { name: 'Scoped B' }, alice);
+    const page = await envs.list(SPACE, { limit: 1 }, { ids: new Set([a.id, b.id]) });
+    assert.deepEqual(
+      page.items.map((e) => e.id),
+      [a.id],
+    );
+    assert.ok(page.nextCursor);
+    const rest = await envs.list(
+      SPACE,
+      { limit: 1, cursor: page.nextCursor },
+      { ids: new Set([a.id, b.id]) },
+    );
+    assert.deepEqual(
+      rest.items.map((e) => e.id),
+      [b.id],
+    );
+    assert.deepEqual((await envs.list(SPACE, {}, { ids: new Set() })).items, []);
+  });
+
   it('places a new environment after the last one by default', async () => {
     const last = await envs.create(SPACE, { name: 'Far', sortOrder: 5000 }, alice);
     const next = await envs.create(SPACE, { name: 'Next' }, alice);

@@ -171,10 +171,19 @@ export function environmentsRepository(db: Kysely<Database>) {
       return row ? toEnvironment(row) : undefined;
     },
 
-    /** One page in (sortOrder, name) order; `name` filters by substring, ignoring case. */
-    async list(spaceId: string, query: unknown = {}): Promise<Page<Environment>> {
+    /**
+     * One page in (sortOrder, name) order; `name` filters by substring, ignoring case; `ids` (default
+     * all) keeps only those environments (what a scoped caller may see).
+     */
+    async list(
+      spaceId: string,
+      query: unknown = {},
+      options: { ids?: ReadonlySet<string> } = {},
+    ): Promise<Page<Environment>> {
       const q = parseInput(listQuerySchema, query, 'list query');
+      if (options.ids?.size === 0) return { items: [] };
       let select = db.selectFrom('environments').selectAll().where('space_id', '=', spaceId);
+      if (options.ids) select = select.where('id', 'in', [...options.ids]);
       if (q.name) {
         const needle = q.name.toLowerCase();
         select = select.where((eb) =>

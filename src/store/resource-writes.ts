@@ -69,6 +69,9 @@ export async function prepareDocument(
   }));
   const resolved = await resolveRefs(ctx.trx, ctx.spaceId, requests, kind.name, ctx.kinds);
   resolved.forEach((r, i) => setAt(doc, refs[i]!.path, r.value));
+  // Again with ids: uniqueness rules (an environment in one phase only, no duplicate references)
+  // must also catch one thing written once by name and once by id.
+  if (refs.length > 0) parseInput(kind.schema, doc, kind.name);
   const secrets = extractSecrets(kind, doc, kind.name, stored);
   return { name: documentName(kind, doc), data: toJson(doc) as JsonObject, refs: resolved, secrets };
 }

@@ -88,7 +88,8 @@ async function serve(opts: ServerOptions): Promise<void> {
       const { startSandbox } = await import('../../sandbox/index.js');
       const sb = await startSandbox({ port: opts.sandboxPort });
       sandbox = sb;
-      aws = { endpoint: sb.endpoint, credentials: { kind: 'static', ...sb.credentials } };
+      const { accessKeyId, secretAccessKey } = sb.credentials;
+      aws = { endpoint: sb.endpoint, credentials: { kind: 'static', accessKeyId, secretAccessKey } };
       say(`AWS sandbox listening on ${sb.endpoint}: "ambient" AWS accounts and targets use it.`);
     }
     app = buildServer({ store, secrets, logger: true, ...(aws ? { aws } : {}) });

@@ -101,12 +101,10 @@ export function environmentRoutes(deps: ServerDeps): RouteSpec[] {
         404: { description: 'No such space.' },
       },
       handler: async (request) => {
-        const page = await envs.list(await spaceOf(request), request.query);
-        // Filtered after paging: a page may come back short, but the cursor stays the repository's,
-        // so following it still reaches every environment the caller may see.
         const ids = visible(request, 'environment.view', 'environmentIds');
+        const page = await envs.list(await spaceOf(request), request.query, ids ? { ids } : {});
         return {
-          items: page.items.filter((e) => ids === undefined || ids.has(e.id)).map(toJson),
+          items: page.items.map(toJson),
           ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
         };
       },
