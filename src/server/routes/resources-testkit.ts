@@ -53,13 +53,17 @@ export interface ApiUnderTest {
   close(): Promise<void>;
 }
 
-/** The API over a fresh PGlite store, authenticated as the first administrator. */
-export async function startApi(): Promise<ApiUnderTest> {
+/** The API over a fresh PGlite store, authenticated as the first administrator; `logStream` turns the log on. */
+export async function startApi(options: { logStream?: NodeJS.WritableStream } = {}): Promise<ApiUnderTest> {
   const dataDir = tempDataDir();
   const store = await openStore({ dataDir });
   const { key } = await ensureAdministrator(store, { dataDir });
   assert.ok(key, 'a fresh store creates the administrator and its key');
-  const deps: ServerDeps = { store, secrets: testSecrets() };
+  const deps: ServerDeps = {
+    store,
+    secrets: testSecrets(),
+    ...(options.logStream ? { logger: true, logStream: options.logStream } : {}),
+  };
   const app = buildServer(deps);
   await app.ready();
   const responses: LightMyRequestResponse[] = [];
