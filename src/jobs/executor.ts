@@ -1,0 +1,61 @@
+/**
+ * A step type's executor: what the engine hands it (the evaluated action, the variables, the
+ * target's AWS, a log, cancel, persisted progress to resume from) and what it returns. New step
+ * types (Deploy via CloudFormation) are one more executor registered with the engine.
+ */
+import type { AwsClients } from '../aws/clients.js';
+import type { PlannedStep, ProcessStep, StepVariables, TargetInfo } from '../core/deployments/index.js';
+import type { InterruptionAnswer } from '../core/model/release.js';
+
+/** Where a step writes its log (already placed under the step and target; every line is masked). */
+export interface StepLog {
+  verbose(message: string): void;
+  info(message: string): void;
+  warning(message: string): void;
+  error(message: string): void;
+  highlight(message: string): void;
+  /** Adds values to mask from now on (a script's sensitive outputs). */
+  addSensitive(values: readonly string[]): void;
+}
+
+/** What one run of a step on one target gets. */
+export interface StepContext {
+  deploymentId: string;
+  step: PlannedStep;
+  target?: TargetInfo;
+  /** The action with every property evaluated. */
+  action: ProcessStep['action'];
+  variables: StepVariables;
+  /** What an earlier attempt saved (a node died or guided failure retried); {} on the first attempt. */
+  previous: Record<string, unknown>;
+  /** Persists progress now; call it right after each change in AWS you must not repeat. */
+  saveProgress(progress: Record<string, unknown>): Promise<void>;
+  log: StepLog;
+  /** The target's AWS clients (its account, region and assumed role; the process-wide rate limiter). */
+  aws(): Promise<AwsClients>;
+  /** Aborted when the deployment is canceled: stop AWS calls and return promptly. */
+  signal: AbortSignal;
+  /** Sets an output variable `Octopus.Action[<step>].Output.<name>` for later steps. */
+  setOutput(name: string, value: string, sensitive?: boolean): void;
+  /**
+   * Pauses for a person (manual intervention) and resolves with their answer. Survives restarts:
+   * a resumed step finds the same interruption.
+   */
+  interrupt(request: {
+    title: string;
+    instructions: string;
+    responsibleTeamIds: string[];
+  }): Promise<InterruptionAnswer>;
+}
+
+/** How a step × target ended. */
+export type StepResult = { outcome: 'success' } | { outcome: 'failed'; error: string };
+
+/** One step type. */
+export interface StepExecutor {
+  /** The action type it runs, e.g. `ecs-update-service`. */
+  type: string;
+  /** Whether it runs once per matching target (ECS steps) or once per deployment (scripts, approvals). */
+  perTarget: boolean;
+  run(context: StepContext): Promise<StepResult>;
+}
