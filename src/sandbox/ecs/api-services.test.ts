@@ -300,10 +300,15 @@ describe('UpdateService / DescribeServices / ListServices / DeleteService', () =
     assert.equal(bad.name, 'InvalidParameterException');
   });
 
-  it('deletes with force when scaled above 0 and refuses updates afterwards', async () => {
+  it('deletes with force when scaled above 0 and refuses updates afterwards', async (t) => {
     await ecs.send(
       new CreateServiceCommand({ cluster, serviceName: 'gone', taskDefinition: 'web', desiredCount: 1 }),
     );
+    // Draining must still be under way when we try to recreate: stop the clock's rush for this test
+    // (at scale 100 a loaded machine lets the service go INACTIVE, after which ECS allows it).
+    const scale = sb.runtime.clock.timeScale;
+    sb.runtime.clock.setTimeScale(0.01);
+    t.after(() => sb.runtime.clock.setTimeScale(scale));
     const refused = await failure(ecs.send(new DeleteServiceCommand({ cluster, service: 'gone' })));
     assert.equal(refused.name, 'InvalidParameterException');
     assert.equal(refused.message, 'The service cannot be stopped while it is scaled above 0.');
