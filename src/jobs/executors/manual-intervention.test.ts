@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BUILT_IN_EXECUTORS } from './index.js';
+import { manualInterventionExecutor } from './manual-intervention.js';
+import { fakeContext } from './testkit.js';
+
+const action = {
+  type: 'manual-intervention',
+  instructions: 'Check the dashboard',
+  responsibleTeams: ['teams-ops'],
+};
+
+describe('manual-intervention', () => {
+  it('asks with the step name, instructions and teams; proceed succeeds', async () => {
+    const { ctx, collected } = fakeContext({ action, answer: 'proceed', stepName: 'Approve' });
+    assert.deepEqual(await manualInterventionExecutor.run(ctx), { outcome: 'success' });
+    assert.deepEqual(collected.interrupts, [
+      { title: 'Approve', instructions: 'Check the dashboard', responsibleTeamIds: ['teams-ops'] },
+    ]);
+    assert.match(collected.text(), /Check the dashboard/);
+  });
+
+  it('abort fails the step', async () => {
+    const { ctx } = fakeContext({ action, answer: 'abort' });
+    const res = await manualInterventionExecutor.run(ctx);
+    assert.ok(res.outcome === 'failed' && /aborted/.test(res.error), JSON.stringify(res));
+  });
+
+  it('the built-in executors cover each type once', () => {
+    const types = BUILT_IN_EXECUTORS.map((e) => e.type);
+    assert.deepEqual(types, ['ecs-update-service', 'run-script', 'manual-intervention']);
+    assert.deepEqual(
+      BUILT_IN_EXECUTORS.map((e) => e.perTarget),
+      [true, false, false],
+    );
+  });
+});

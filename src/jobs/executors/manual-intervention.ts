@@ -1,0 +1,38 @@
+/**
+ * "Manual intervention": pauses the deployment until someone (of the responsible teams, if any)
+ * proceeds or aborts. The interruption survives restarts: a resumed step finds the same one.
+ */
+import type { StepContext, StepExecutor, StepResult } from '../executor.js';
+
+interface ManualInterventionAction {
+  instructions: string;
+  responsibleTeams: string[];
+}
+
+async function run(ctx: StepContext): Promise<StepResult> {
+  const action = ctx.action as unknown as ManualInterventionAction;
+  const teams = action.responsibleTeams;
+  ctx.log.highlight(
+    `Waiting for manual intervention${teams.length ? ` by ${teams.join(', ')}` : ''}: ${action.instructions}`,
+  );
+  const answer = await ctx.interrupt({
+    title: ctx.step.name,
+    instructions: action.instructions,
+    responsibleTeamIds: teams,
+  });
+  if (answer === 'proceed') {
+    ctx.log.info('Manual intervention: proceed.');
+    return { outcome: 'success' };
+  }
+  if (answer === 'abort') return { outcome: 'failed', error: 'Manual intervention: aborted.' };
+  // Guided-failure answers do not belong to a manual intervention; treat them as their nearest meaning.
+  if (answer === 'ignore') return { outcome: 'success' };
+  return { outcome: 'failed', error: `Manual intervention answered "${answer}".` };
+}
+
+/** The "Manual intervention" executor (once per deployment). */
+export const manualInterventionExecutor: StepExecutor = {
+  type: 'manual-intervention',
+  perTarget: false,
+  run,
+};

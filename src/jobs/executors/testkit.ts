@@ -1,0 +1,109 @@
+/**
+ * Test support for the executors: a fake StepContext that collects log lines (masked, as the real
+ * log does), outputs and saved progress, with AWS clients of the caller's choice.
+ */
+import type { AwsClients } from '../../aws/clients.js';
+import type { TargetInfo } from '../../core/deployments/index.js';
+import type { InterruptionAnswer } from '../../core/model/release.js';
+import { createMasker } from '../../core/variables/mask.js';
+import type { StepContext } from '../executor.js';
+
+/** A log line as collected. */
+export interface CollectedLine {
+  level: 'verbose' | 'info' | 'warning' | 'error' | 'highlight';
+  message: string;
+}
+
+/** What a fake context collected. */
+export interface Collected {
+  lines: CollectedLine[];
+  outputs: Record<string, { value: string; sensitive: boolean }>;
+  progress: Record<string, unknown>[];
+  interrupts: { title: string; instructions: string; responsibleTeamIds: string[] }[];
+  /** Every line's text, joined. */
+  text(): string;
+}
+
+/** Options of fakeContext. */
+export interface FakeContextOptions {
+  action: Record<string, unknown> & { type: string };
+  values?: Record<string, string>;
+  sensitive?: string[];
+  target?: TargetInfo;
+  aws?: () => Promise<AwsClients>;
+  previous?: Record<string, unknown>;
+  signal?: AbortSignal;
+  answer?: InterruptionAnswer;
+  stepName?: string;
+}
+
+/** A target on `cluster`. */
+export function fakeTarget(cluster: string, region = 'us-east-1'): TargetInfo {
+  return {
+    id: 'targets-1',
+    name: 'target one',
+    roles: ['web'],
+    environments: ['environments-1'],
+    tenantedParticipation: 'untenanted',
+    tenants: [],
+    tenantTags: [],
+    region,
+    cluster,
+  };
+}
+
+/** A StepContext that records everything. */
+export function fakeContext(o: FakeContextOptions): { ctx: StepContext; collected: Collected } {
+  const secrets = [...(o.sensitive ?? [])];
+  let masker = createMasker(secrets);
+  const lines: CollectedLine[] = [];
+  const collected: Collected = {
+    lines,
+    outputs: {},
+    progress: [],
+    interrupts: [],
+    text: () => lines.map((l) => l.message).join('\n'),
+  };
+  const add = (level: CollectedLine['level']) => (message: string) =>
+    void lines.push({ level, message: masker.mask(message) });
+  const ctx: StepContext = {
+    deploymentId: 'deployments-1',
+    step: {
+      index: 0,
+      name: o.stepName ?? 'Step one',
+      group: 0,
+      targetIds: o.target ? [o.target.id] : [],
+      condition: 'success',
+      required: false,
+    },
+    ...(o.target ? { target: o.target } : {}),
+    action: { packages: [], ...o.action } as StepContext['action'],
+    variables: { values: o.values ?? {}, sensitive: o.sensitive ?? [] },
+    previous: o.previous ?? {},
+    saveProgress: (p) => {
+      collected.progress.push(structuredClone(p));
+      return Promise.resolve();
+    },
+    log: {
+      verbose: add('verbose'),
+      info: add('info'),
+      warning: add('warning'),
+      error: add('error'),
+      highlight: add('highlight'),
+      addSensitive: (values) => {
+        secrets.push(...values);
+        masker = createMasker(secrets);
+      },
+    },
+    aws: o.aws ?? (() => Promise.reject(new Error('no AWS in this test'))),
+    signal: o.signal ?? new AbortController().signal,
+    setOutput: (name, value, sensitive = false) => {
+      collected.outputs[name] = { value, sensitive };
+    },
+    interrupt: (request) => {
+      collected.interrupts.push(request);
+      return Promise.resolve(o.answer ?? 'proceed');
+    },
+  };
+  return { ctx, collected };
+}
