@@ -2,25 +2,29 @@
  * Deployments and their tasks: state changes guarded by the current state (a canceled deployment
  * never becomes success), per-step progress the engine persists to resume after a crash, output
  * variables, the task log (masked lines in a tree) and interruptions.
- * CONTRACT: signatures fixed; bodies being written.
  */
-import type { Kysely } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
 import { SlipwayError } from '../core/errors.js';
-import type { Page } from '../core/model/page.js';
-import type {
-  Deployment,
-  DeploymentState,
-  Interruption,
-  InterruptionAnswer,
-  TaskLogLine,
+import { listQuerySchema, type Page } from '../core/model/page.js';
+import { parseInput } from '../core/model/parse.js';
+import {
+  isFinalState,
+  type Deployment,
+  type DeploymentState,
+  type Interruption,
+  type InterruptionAnswer,
+  type TaskLogLine,
 } from '../core/model/release.js';
-import type { Actor } from './audit.js';
+import { inTransaction, recordAudit, type Actor } from './audit.js';
+import { deploymentJson, deploymentNotFound, promptedContext, toDeployment } from './deployment-rows.js';
+import { readSteps, saveStep } from './deployment-steps.js';
+import { latestPerEnvironment } from './deployment-queries.js';
+import { answerInterruption, getInterruption, listInterruptions, openInterruption } from './interruptions.js';
 import type { SecretBox } from './secrets.js';
+import { appendLog, readLog } from './task-log.js';
+import { beforeCursor, createdKey, encodeTimeCursor } from './time-cursor.js';
 import type { Database } from './types.js';
-
-function notBuilt(): never {
-  throw new SlipwayError('NOT_IMPLEMENTED', 'deployments are not stored yet');
-}
 
 /** A deployment to insert (validated and resolved by the caller). */
 export interface NewDeployment {
@@ -59,84 +63,213 @@ export interface DeploymentFilter {
   states?: DeploymentState[];
 }
 
+const FOREIGN_KEY_VIOLATION = '23503';
+
+function isForeignKeyViolation(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === FOREIGN_KEY_VIOLATION;
+}
+
 /** The deployments repository over `db`. */
 export function deploymentsRepository(db: Kysely<Database>, secrets: SecretBox) {
-  void [db, secrets];
+  const byId = async (id: string, spaceId?: string): Promise<Deployment> => {
+    let select = db.selectFrom('deployments').selectAll().where('id', '=', id);
+    if (spaceId !== undefined) select = select.where('space_id', '=', spaceId);
+    const row = await select.executeTakeFirst();
+    if (!row) throw deploymentNotFound(id, spaceId);
+    return toDeployment(row);
+  };
+
   return {
-    /** Inserts deployments in state `queued` in one transaction (one per tenant); audited. */
+    /**
+     * Inserts deployments in state `queued` in one transaction (one per tenant); audited.
+     * NOT_FOUND when the release is not in the space, INVALID_INPUT when it is another project's.
+     */
     async create(spaceId: string, deployments: NewDeployment[], by: Actor): Promise<Deployment[]> {
-      void [spaceId, deployments, by];
-      return notBuilt();
+      return inTransaction(db, async (trx) => {
+        const created: Deployment[] = [];
+        for (const d of deployments) {
+          const release = await trx
+            .selectFrom('releases')
+            .select(['id', 'project_id', 'version'])
+            .where('space_id', '=', spaceId)
+            .where('id', '=', d.releaseId)
+            .executeTakeFirst();
+          if (!release) {
+            throw new SlipwayError('NOT_FOUND', `There is no release "${d.releaseId}" in space ${spaceId}.`, {
+              data: { entity: 'release', spaceId, id: d.releaseId },
+            });
+          }
+          if (release.project_id !== d.projectId) {
+            throw new SlipwayError(
+              'INVALID_INPUT',
+              `Release ${release.version} belongs to project "${release.project_id}", not "${d.projectId}".`,
+              { data: { releaseId: d.releaseId, projectId: d.projectId } },
+            );
+          }
+          const id = `Deployments-${randomUUID()}`;
+          const names = Object.keys(d.prompted).sort();
+          const row = await trx
+            .insertInto('deployments')
+            .values({
+              id,
+              space_id: spaceId,
+              project_id: d.projectId,
+              release_id: d.releaseId,
+              channel_id: d.channelId,
+              environment_id: d.environmentId,
+              tenant_id: d.tenantId ?? null,
+              state: 'queued',
+              skipped_steps: JSON.stringify(d.skippedSteps),
+              comments: d.comments,
+              guided_failure: d.guidedFailure,
+              prompted_secret:
+                names.length === 0 ? null : secrets.encrypt(JSON.stringify(d.prompted), promptedContext(id)),
+              prompted_names: JSON.stringify(names),
+              created_by: by.actor,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          const deployment = toDeployment(row);
+          await recordAudit(trx, by, {
+            spaceId,
+            action: 'create',
+            entityType: 'deployment',
+            entityId: id,
+            after: deploymentJson(deployment),
+          });
+          created.push(deployment);
+        }
+        return created;
+      });
     },
+
+    /** The deployment `id` in the space; NOT_FOUND otherwise. */
     async get(spaceId: string, id: string): Promise<Deployment> {
-      void [spaceId, id];
-      return notBuilt();
+      return byId(id, spaceId);
     },
+
     /** Any space (the engine knows only the id). */
     async getById(id: string): Promise<Deployment> {
-      void id;
-      return notBuilt();
+      return byId(id);
     },
-    /** Newest first. */
-    async list(spaceId: string, query: unknown, filter?: DeploymentFilter): Promise<Page<Deployment>> {
-      void [spaceId, query, filter];
-      return notBuilt();
+
+    /** Newest first; query: limit, cursor. */
+    async list(
+      spaceId: string,
+      query: unknown = {},
+      filter: DeploymentFilter = {},
+    ): Promise<Page<Deployment>> {
+      const q = parseInput(listQuerySchema, query ?? {}, 'list query');
+      if (filter.states?.length === 0) return { items: [] };
+      let select = db
+        .selectFrom('deployments')
+        .selectAll()
+        .select(createdKey().as('created_key'))
+        .where('space_id', '=', spaceId);
+      if (filter.projectId !== undefined) select = select.where('project_id', '=', filter.projectId);
+      if (filter.environmentId !== undefined)
+        select = select.where('environment_id', '=', filter.environmentId);
+      if (filter.tenantId !== undefined) select = select.where('tenant_id', '=', filter.tenantId);
+      if (filter.releaseId !== undefined) select = select.where('release_id', '=', filter.releaseId);
+      if (filter.states !== undefined) select = select.where('state', 'in', filter.states);
+      if (q.cursor) select = select.where(beforeCursor(q.cursor));
+      const rows = await select
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(q.limit + 1)
+        .execute();
+      const page = rows.slice(0, q.limit);
+      const last = page.at(-1);
+      const items = page.map(toDeployment);
+      return rows.length > q.limit && last
+        ? { items, nextCursor: encodeTimeCursor(last.created_key, last.id) }
+        : { items };
     },
+
     /**
      * Moves to `to` only from one of `from`; returns the updated deployment, or undefined when the
-     * state was not one of `from` (someone else moved it: the caller re-reads).
+     * state was not one of `from` (someone else moved it: the caller re-reads). One guarded UPDATE:
+     * of two concurrent transitions from the same state, only one matches. Sets startedAt on entering
+     * executing and finishedAt on a final state; `details.error` replaces the error.
      */
     async transition(
       id: string,
       from: readonly DeploymentState[],
       to: DeploymentState,
-      details?: { error?: string },
+      details: { error?: string } = {},
     ): Promise<Deployment | undefined> {
-      void [id, from, to, details];
-      return notBuilt();
+      if (from.length === 0) return undefined;
+      const row = await db
+        .updateTable('deployments')
+        .set((eb) => ({
+          state: to,
+          version: eb('version', '+', 1),
+          ...(to === 'executing' ? { started_at: sql<Date>`coalesce(started_at, now())` } : {}),
+          ...(isFinalState(to) ? { finished_at: sql<Date>`now()` } : {}),
+          ...(details.error === undefined ? {} : { error: details.error }),
+        }))
+        .where('id', '=', id)
+        .where('state', 'in', [...from])
+        .returningAll()
+        .executeTakeFirst();
+      return row ? toDeployment(row) : undefined;
     },
+
     /** Prompted values, decrypted (engine only). */
     async prompted(id: string): Promise<Record<string, string>> {
-      void id;
-      return notBuilt();
+      const row = await db
+        .selectFrom('deployments')
+        .select('prompted_secret')
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!row) throw deploymentNotFound(id);
+      if (row.prompted_secret === null) return {};
+      return JSON.parse(secrets.decrypt(row.prompted_secret, promptedContext(id))) as Record<string, string>;
     },
-    /** Upserts a step × target's progress (engine). */
+
+    /** Upserts a step × target's progress (engine); NOT_FOUND when the deployment is gone. */
     async saveStep(id: string, progress: StepProgress): Promise<void> {
-      void [id, progress];
-      return notBuilt();
+      try {
+        await saveStep(db, secrets, id, progress);
+      } catch (e) {
+        if (isForeignKeyViolation(e)) throw deploymentNotFound(id);
+        throw e;
+      }
     },
+
     /** Every step × target progress of a deployment, decrypted outputs included (engine). */
     async steps(id: string): Promise<StepProgress[]> {
-      void id;
-      return notBuilt();
+      return readSteps(db, secrets, id);
     },
-    /** Appends masked lines; assigns seq. */
+
+    /** Appends masked lines; assigns seq (consecutive, in the order given). */
     async appendLog(id: string, lines: Omit<TaskLogLine, 'seq'>[]): Promise<void> {
-      void [id, lines];
-      return notBuilt();
+      await appendLog(db, id, lines);
     },
+
     /** Lines after `afterSeq` (default all), up to `limit` (default 1000). */
     async log(id: string, afterSeq?: number, limit?: number): Promise<TaskLogLine[]> {
-      void [id, afterSeq, limit];
-      return notBuilt();
+      return readLog(db, id, afterSeq, limit);
     },
+
     /** Opens an interruption (the deployment waits for it). */
     async interrupt(
       id: string,
       interruption: Omit<Interruption, 'id' | 'deploymentId' | 'createdAt'>,
     ): Promise<Interruption> {
-      void [id, interruption];
-      return notBuilt();
+      return openInterruption(db, id, interruption);
     },
-    /** Open and answered interruptions of a deployment. */
+
+    /** Open and answered interruptions of a deployment, oldest first. */
     async interruptions(id: string): Promise<Interruption[]> {
-      void id;
-      return notBuilt();
+      return listInterruptions(db, id);
     },
+
+    /** The interruption in the space; NOT_FOUND otherwise. */
     async getInterruption(spaceId: string, interruptionId: string): Promise<Interruption> {
-      void [spaceId, interruptionId];
-      return notBuilt();
+      return getInterruption(db, spaceId, interruptionId);
     },
+
     /** Answers once (CONFLICT when already answered); audited. */
     async answer(
       spaceId: string,
@@ -145,24 +278,41 @@ export function deploymentsRepository(db: Kysely<Database>, secrets: SecretBox) 
       notes: string,
       by: Actor,
     ): Promise<Interruption> {
-      void [spaceId, interruptionId, answer, notes, by];
-      return notBuilt();
+      return answerInterruption(db, spaceId, interruptionId, answer, notes, by);
     },
+
     /**
      * For the dashboard: per (project, environment, tenant or none) the latest deployment, in
-     * one query.
+     * one query. `projectIds` (default all) narrows.
      */
     async latestPerEnvironment(spaceId: string, projectIds?: readonly string[]): Promise<Deployment[]> {
-      void [spaceId, projectIds];
-      return notBuilt();
+      if (projectIds?.length === 0) return [];
+      return latestPerEnvironment(db, spaceId, projectIds);
     },
-    /** Per environment, whether this release succeeded there (per tenant), for the lifecycle. */
+
+    /**
+     * Per environment, whether this release succeeded there for `tenantId` (undefined: the
+     * untenanted deployments), for the lifecycle: `attempted` has every environment with any.
+     */
     async releaseProgress(
       releaseId: string,
       tenantId: string | undefined,
     ): Promise<{ succeeded: string[]; attempted: string[] }> {
-      void [releaseId, tenantId];
-      return notBuilt();
+      const rows = await db
+        .selectFrom('deployments')
+        .select(['environment_id'])
+        .select(sql<boolean>`bool_or(state = 'success')`.as('succeeded'))
+        .where('release_id', '=', releaseId)
+        .where((eb) =>
+          tenantId === undefined ? eb('tenant_id', 'is', null) : eb('tenant_id', '=', tenantId),
+        )
+        .groupBy('environment_id')
+        .orderBy('environment_id')
+        .execute();
+      return {
+        succeeded: rows.filter((r) => r.succeeded).map((r) => r.environment_id),
+        attempted: rows.map((r) => r.environment_id),
+      };
     },
   };
 }

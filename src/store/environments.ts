@@ -16,6 +16,7 @@ import { listQuerySchema, type Page } from '../core/model/page.js';
 import { parseInput } from '../core/model/parse.js';
 import { inTransaction, recordAudit, type Actor } from './audit.js';
 import { uniqueViolation } from './db-errors.js';
+import { assertNoHistory } from './history-guard.js';
 import { inUseError, usagesOf } from './resource-refs.js';
 import type { Database, EnvironmentsTable, JsonValue } from './types.js';
 
@@ -263,6 +264,7 @@ export function environmentsRepository(db: Kysely<Database>) {
             id,
           });
         }
+        await assertNoHistory(trx, 'environment', id, before.name);
         await trx.deleteFrom('environments').where('id', '=', id).execute();
         await recordAudit(trx, by, {
           spaceId,

@@ -40,6 +40,7 @@ import {
   updateResource,
   type WriteContext,
 } from './resource-writes.js';
+import { assertNoHistory } from './history-guard.js';
 import type { SecretBox } from './secrets.js';
 import type { Database } from './types.js';
 
@@ -352,6 +353,9 @@ export function resourcesRepository(
             entity: kind.name,
             id,
           });
+        }
+        if (kind.name === 'channel' || kind.name === 'tenant') {
+          await assertNoHistory(trx, kind.name, id, before.name);
         }
         for (const child of children) {
           const childUsages = await usagesOf(trx, child.id, gone);

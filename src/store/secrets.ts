@@ -195,6 +195,12 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   { table: 'resource_secrets', column: 'value', entityType: 'resource-secret' },
   // Sensitive variables and tenant values: `variable/<id>/value`.
   { table: 'variables', column: 'secret_value', entityType: 'variable', field: 'value' },
+  // Sensitive variables frozen in a release: `release-variable/<id>/value`.
+  { table: 'release_variables', column: 'secret_value', entityType: 'release-variable', field: 'value' },
+  // A deployment's prompted values (JSON): `deployment/<id>/prompted`.
+  { table: 'deployments', column: 'prompted_secret', entityType: 'deployment', field: 'prompted' },
+  // A step's output variables (JSON): `deployment-step/<deployment>:<step>:<target>/outputs`.
+  { table: 'deployment_steps', column: 'outputs_secret', entityType: 'deployment-step', field: 'outputs' },
 ];
 
 /** What a rotation did. */

@@ -7,6 +7,9 @@ import type { ColumnType, Generated } from 'kysely';
 /** Any value that survives JSON.stringify / JSON.parse. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+/** A bigint as the drivers read it (pg: string; PGlite: number or bigint); Number() it. */
+export type BigintValue = string | number | bigint;
+
 /** A jsonb column: reads return the parsed value; writes take JSON text (so arrays are not sent as SQL arrays). */
 type Jsonb = ColumnType<JsonValue | null, string | null, string | null>;
 /** A timestamptz column that defaults to now() and may be set explicitly. */
@@ -139,6 +142,110 @@ export interface VariablesTable {
   sort: Generated<number>;
 }
 
+/** A release: the frozen process and the packages chosen (its variables are in release_variables). */
+export interface ReleasesTable {
+  id: string;
+  space_id: string;
+  project_id: string;
+  channel_id: string;
+  version: string;
+  notes: string;
+  packages: ColumnType<JsonValue, string, string>;
+  process_snapshot: ColumnType<JsonValue, string, string>;
+  created_by: string;
+  created_at: Timestamp;
+  variables_snapshot_version: Generated<number>;
+}
+
+/** One frozen variable of a release (a ScopedVariable; sensitive values encrypted). */
+export interface ReleaseVariablesTable {
+  /** The row's own id (names the ciphertext). */
+  id: string;
+  release_id: string;
+  /** The id of the variable snapshotted. */
+  variable_id: string;
+  /** The ScopedVariable's source: `{ kind: 'project' }` or `{ kind: 'library', setId, setName, includeOrder }`. */
+  source: ColumnType<JsonValue, string, string>;
+  name: string;
+  type: string;
+  value: string | null;
+  /** Ciphertext, context `release-variable/<id>/value`. */
+  secret_value: string | null;
+  scope: ColumnType<JsonValue, string, string>;
+  description: Generated<string>;
+  prompt: Jsonb;
+  sort: number;
+}
+
+/** A deployment of a release into one environment (for one tenant or untenanted). */
+export interface DeploymentsTable {
+  id: string;
+  space_id: string;
+  project_id: string;
+  release_id: string;
+  channel_id: string;
+  environment_id: string;
+  tenant_id: string | null;
+  state: string;
+  skipped_steps: ColumnType<JsonValue, string, string>;
+  comments: string;
+  guided_failure: boolean;
+  /** Ciphertext of the JSON of the prompted values, context `deployment/<id>/prompted`. */
+  prompted_secret: string | null;
+  prompted_names: ColumnType<JsonValue, string, string>;
+  created_by: string;
+  created_at: Timestamp;
+  started_at: OptionalTimestamp;
+  finished_at: OptionalTimestamp;
+  error: string | null;
+  version: Generated<number>;
+  /** The last task log seq handed out (bigint: pg reads a string, PGlite a number or bigint). */
+  log_seq: ColumnType<BigintValue, never, BigintValue>;
+}
+
+/** The engine's progress on one step × target. */
+export interface DeploymentStepsTable {
+  deployment_id: string;
+  step: number;
+  /** '' when the step has no target. */
+  target_id: string;
+  /** Generated: `<deployment>:<step>:<target>` (the outputs' ciphertext context). */
+  id: ColumnType<string, never, never>;
+  state: string;
+  progress: ColumnType<JsonValue, string, string>;
+  /** Ciphertext of the JSON of the outputs, context `deployment-step/<id>/outputs`. */
+  outputs_secret: string | null;
+  sensitive_outputs: ColumnType<JsonValue, string, string>;
+  updated_at: Timestamp;
+}
+
+/** One line of a deployment's task log. */
+export interface TaskLogTable {
+  deployment_id: string;
+  seq: ColumnType<BigintValue, number, number>;
+  path: ColumnType<JsonValue, string, string>;
+  level: string;
+  at: ColumnType<Date, Date, Date>;
+  message: string;
+}
+
+/** A pause of a deployment waiting for a person's answer. */
+export interface InterruptionsTable {
+  id: string;
+  deployment_id: string;
+  kind: string;
+  step: string;
+  target: string | null;
+  title: string;
+  instructions: string;
+  responsible_team_ids: ColumnType<JsonValue, string, string>;
+  created_at: Timestamp;
+  answer: string | null;
+  answered_by: string | null;
+  answered_at: OptionalTimestamp;
+  notes: string | null;
+}
+
 /** Every table of the store. */
 export interface Database {
   slipway_migrations: MigrationsTable;
@@ -151,4 +258,10 @@ export interface Database {
   resource_refs: ResourceRefsTable;
   resource_secrets: ResourceSecretsTable;
   variables: VariablesTable;
+  releases: ReleasesTable;
+  release_variables: ReleaseVariablesTable;
+  deployments: DeploymentsTable;
+  deployment_steps: DeploymentStepsTable;
+  task_log: TaskLogTable;
+  interruptions: InterruptionsTable;
 }

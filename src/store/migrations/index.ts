@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import * as m0001 from './0001_foundation.js';
 import * as m0002 from './0002_users_and_api_keys.js';
 import * as m0003 from './0003_model.js';
+import * as m0004 from './0004_releases.js';
 
 /** One migration: a name (`NNNN_what`) and the function that applies it inside a transaction. */
 export interface Migration {
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '0001_foundation', up: m0001.up },
   { name: '0002_users_and_api_keys', up: m0002.up },
   { name: '0003_model', up: m0003.up },
+  { name: '0004_releases', up: m0004.up },
 ];
