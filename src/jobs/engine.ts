@@ -2,13 +2,24 @@
  * The deployment engine: a pg-boss queue on the store (PGlite or PostgreSQL), workers that run many
  * deployments at once, each step persisted so a job picked up again after a node died resumes
  * (an ECS update re-attaches to its rollout), cancel, guided failure and manual intervention.
- * CONTRACT: signatures fixed; bodies being written.
+ * How it works: docs/engine.md.
  */
-import type { AmbientAws } from '../aws/account-credentials.js';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type PgBoss from 'pg-boss';
+import { CHAIN_AMBIENT, type AmbientAws } from '../aws/account-credentials.js';
+import * as planning from '../core/deployments/index.js';
 import { SlipwayError } from '../core/errors.js';
+import { isFinalState } from '../core/model/release.js';
 import type { Store } from '../store/database.js';
+import { deploymentsRepository } from '../store/deployments.js';
 import type { SecretBox } from '../store/secrets.js';
 import type { StepExecutor } from './executor.js';
+import { BUILT_IN_EXECUTORS } from './executors/index.js';
+import { loadDeploymentInputs } from './facts.js';
+import { DEPLOYMENT_QUEUE, openQueue, type DeploymentJob } from './queue.js';
+import { runDeployment, type RunControl, type RunnerDeps } from './runner.js';
+import { sleep, targetClients } from './step-context.js';
 
 /** What the engine needs. */
 export interface EngineOptions {
@@ -43,8 +54,309 @@ export interface Engine {
   stop(timeoutMs?: number): Promise<void>;
 }
 
+/** Timings and seams beyond EngineOptions (tests; defaults suit production). */
+export interface EngineInternals {
+  /** Replaces parts of what the runner uses (default: the store's repositories, core planning). */
+  deps?: Partial<Pick<RunnerDeps, 'store' | 'planner' | 'load' | 'aws'>>;
+  /** Queue poll when idle; also how often waits poll the store. Default 500 ms. */
+  pollMs?: number;
+  /** How often running deployments check for a cancel made on another node. Default 1000 ms. */
+  cancelPollMs?: number;
+  /** How often this node renews its leases. Default 5000 ms. */
+  heartbeatMs?: number;
+  /** A lease not renewed for this long belongs to a dead node. Default 30 000 ms. */
+  leaseStaleMs?: number;
+  /** How often to look for stale leases. Default leaseStaleMs / 2. */
+  recoverEveryMs?: number;
+  /** This node's id in leases. Default a random UUID. */
+  nodeId?: string;
+}
+
+/** An engine plus what tests need to play a dead node. */
+export interface EngineHandle extends Engine {
+  nodeId: string;
+  /** Stops at once as if the process died: no step state, final state, lease or job is written any more. */
+  kill(): Promise<void>;
+}
+
 /** Starts the engine (creates the queue's schema on first use). */
 export async function startEngine(options: EngineOptions): Promise<Engine> {
-  void options;
-  throw new SlipwayError('NOT_IMPLEMENTED', 'the deployment engine is not built yet');
+  return createEngine(options);
+}
+
+interface Running {
+  control: RunControl;
+  jobId: string;
+  done: Promise<void>;
+}
+
+/** startEngine with internal seams (tests). */
+export async function createEngine(
+  options: EngineOptions,
+  internals: EngineInternals = {},
+): Promise<EngineHandle> {
+  const { store: db } = options;
+  const ambient = options.aws ?? CHAIN_AMBIENT;
+  const now = options.now ?? Date.now;
+  const concurrency = options.concurrency ?? 50;
+  const pollMs = internals.pollMs ?? 500;
+  const leaseStaleMs = internals.leaseStaleMs ?? 30_000;
+  const nodeId = internals.nodeId ?? randomUUID();
+  const deployments = internals.deps?.store ?? deploymentsRepository(db.db, options.secrets);
+  const deps: RunnerDeps = {
+    store: deployments,
+    planner: internals.deps?.planner ?? planning,
+    executors: new Map((options.executors ?? BUILT_IN_EXECUTORS).map((e) => [e.type, e])),
+    load: internals.deps?.load ?? ((d) => loadDeploymentInputs(db, options.secrets, ambient, d)),
+    aws:
+      internals.deps?.aws ?? ((d, target) => targetClients(db, options.secrets, ambient, d.spaceId, target)),
+    now,
+    pollMs,
+  };
+  const boss = await openQueue(db);
+  const running = new Map<string, Running>();
+  let killed = false;
+  const finished = new Map<string, Set<() => void>>();
+  const timers: NodeJS.Timeout[] = [];
+  let stopping = false;
+  let wake: (() => void) | undefined;
+  const notify = () => wake?.();
+
+  const report = (what: string, e: unknown) => {
+    // The engine has no log of its own beyond the deployment's; stderr reaches the server's log.
+    process.stderr.write(`slipway engine: ${what}: ${e instanceof Error ? e.message : String(e)}\n`);
+  };
+
+  const signalFinished = (id: string) => {
+    for (const resolve of finished.get(id) ?? []) resolve();
+    finished.delete(id);
+    if (options.onFinished) {
+      options.onFinished(id).catch((e: unknown) => report(`onFinished(${id})`, e));
+    }
+  };
+
+  // Leases: which node runs a deployment. DB time on both sides, so node clocks need not agree.
+  const claim = async (deploymentId: string, jobId: string): Promise<boolean> => {
+    const { rows } = await sql<{ node_id: string }>`
+      insert into engine_leases (deployment_id, node_id, job_id, heartbeat_at)
+      values (${deploymentId}, ${nodeId}, ${jobId}, now())
+      on conflict (deployment_id) do update
+        set node_id = excluded.node_id, job_id = excluded.job_id, heartbeat_at = now()
+        where engine_leases.node_id = excluded.node_id
+           or engine_leases.heartbeat_at < now() - ${leaseStaleMs} * interval '1 millisecond'
+      returning node_id`.execute(db.db);
+    return rows.length > 0;
+  };
+  const release = async (deploymentId: string, stale: boolean) => {
+    if (stale) {
+      await sql`update engine_leases set heartbeat_at = 'epoch' where deployment_id = ${deploymentId} and node_id = ${nodeId}`.execute(
+        db.db,
+      );
+    } else {
+      await sql`delete from engine_leases where deployment_id = ${deploymentId} and node_id = ${nodeId}`.execute(
+        db.db,
+      );
+    }
+  };
+
+  const start = async (job: PgBoss.Job<DeploymentJob>) => {
+    const id = job.data.deploymentId;
+    if (running.has(id) || !(await claim(id, job.id))) {
+      // A duplicate, or a live node runs it: nothing to do.
+      await boss.complete(DEPLOYMENT_QUEUE, job.id);
+      return;
+    }
+    const control: RunControl = { cancel: new AbortController(), abandon: new AbortController() };
+    const done = (async () => {
+      try {
+        const outcome = await runDeployment(deps, id, control);
+        if (outcome === 'abandoned') {
+          if (killed) return;
+          // Another node resumes it at once: a stale lease and a failed (retried) job.
+          await release(id, true);
+          await boss.fail(DEPLOYMENT_QUEUE, job.id, { reason: 'node stopping' });
+          return;
+        }
+        await release(id, false);
+        await boss.complete(DEPLOYMENT_QUEUE, job.id);
+        if (outcome !== 'skipped') signalFinished(id);
+      } catch (e) {
+        if (killed) return;
+        report(`deployment ${id}`, e);
+        // pg-boss retries the job; the lease lets the next run (on any node) take it at once.
+        await release(id, true).catch(() => {});
+        await boss.fail(DEPLOYMENT_QUEUE, job.id, { error: String(e) }).catch(() => {});
+      }
+    })().finally(() => {
+      running.delete(id);
+      notify();
+    });
+    running.set(id, { control, jobId: job.id, done });
+  };
+
+  const loop = async () => {
+    while (!stopping) {
+      const free = concurrency - running.size;
+      let fetched = 0;
+      if (free > 0) {
+        try {
+          const jobs = (await boss.fetch<DeploymentJob>(DEPLOYMENT_QUEUE, { batchSize: free })) ?? [];
+          fetched = jobs.length;
+          for (const job of jobs) await start(job);
+        } catch (e) {
+          if (!stopping) report('fetching jobs', e);
+        }
+      }
+      if (stopping) break;
+      // A full batch may mean more are waiting: fetch again at once.
+      if (fetched > 0 && fetched === free) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+    }
+  };
+
+  const every = (ms: number, fn: () => Promise<void>) => {
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy || stopping) return;
+      busy = true;
+      fn()
+        .catch((e: unknown) => report('background check', e))
+        .finally(() => (busy = false));
+    }, ms);
+    timers.push(timer);
+  };
+
+  const heartbeat = async () => {
+    const ids = [...running.keys()];
+    if (ids.length === 0) return;
+    const { rows } = await sql<{ deployment_id: string }>`
+      update engine_leases set heartbeat_at = now()
+      where node_id = ${nodeId} and deployment_id in (${sql.join(ids)})
+      returning deployment_id`.execute(db.db);
+    const kept = new Set(rows.map((r) => r.deployment_id));
+    // Another node took a deployment over (this node looked dead): stop running it here.
+    for (const id of ids) if (!kept.has(id)) running.get(id)?.control.abandon.abort();
+  };
+
+  const watchCancels = async () => {
+    await Promise.all(
+      [...running].map(async ([id, r]) => {
+        const d = await deployments.getById(id);
+        if (d.state === 'cancelling' || d.state === 'canceled') r.control.cancel.abort();
+      }),
+    );
+  };
+
+  const recover = async () => {
+    const { rows } = await sql<{ deployment_id: string; job_id: string | null }>`
+      select deployment_id, job_id from engine_leases
+      where heartbeat_at < now() - ${leaseStaleMs} * interval '1 millisecond'`.execute(db.db);
+    for (const row of rows) {
+      if (running.has(row.deployment_id)) continue;
+      let final: boolean;
+      try {
+        final = isFinalState((await deployments.getById(row.deployment_id)).state);
+      } catch (e) {
+        if (!(e instanceof SlipwayError && e.code === 'NOT_FOUND')) throw e;
+        final = true;
+      }
+      if (final) {
+        await sql`delete from engine_leases where deployment_id = ${row.deployment_id}
+          and heartbeat_at < now() - ${leaseStaleMs} * interval '1 millisecond'`.execute(db.db);
+        continue;
+      }
+      // The dead node's job stays active until it expires; cancel it so it is not retried later.
+      if (row.job_id) await boss.cancel(DEPLOYMENT_QUEUE, row.job_id).catch(() => {});
+      await send([row.deployment_id]);
+    }
+  };
+
+  const send = async (ids: readonly string[]) => {
+    await Promise.all(
+      ids.map((deploymentId) =>
+        boss.send(DEPLOYMENT_QUEUE, { deploymentId } satisfies DeploymentJob, { singletonKey: deploymentId }),
+      ),
+    );
+    notify();
+  };
+
+  let loopDone: Promise<void> = Promise.resolve();
+  if (options.work !== false) {
+    loopDone = loop();
+    every(internals.heartbeatMs ?? 5000, heartbeat);
+    every(internals.cancelPollMs ?? 1000, watchCancels);
+    every(internals.recoverEveryMs ?? Math.max(250, leaseStaleMs / 2), recover);
+    await recover().catch((e: unknown) => report('recovering deployments', e));
+  }
+
+  const halt = async () => {
+    stopping = true;
+    for (const t of timers) clearInterval(t);
+    notify();
+    await loopDone;
+  };
+
+  return {
+    nodeId,
+    enqueue: send,
+    async cancel(deploymentId) {
+      const canceled = await deployments.transition(deploymentId, ['queued'], 'canceled', {
+        error: 'Canceled before it started.',
+      });
+      if (canceled) {
+        signalFinished(deploymentId);
+        return;
+      }
+      await deployments.transition(deploymentId, ['executing'], 'cancelling');
+      running.get(deploymentId)?.control.cancel.abort();
+    },
+    async waitFor(deploymentId, timeoutMs = 3_600_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        if (isFinalState((await deployments.getById(deploymentId)).state)) return;
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          throw new SlipwayError(
+            'PRECONDITION_FAILED',
+            `Deployment ${deploymentId} did not finish within ${timeoutMs} ms; it is still running. Wait longer or cancel it.`,
+            { data: { deploymentId } },
+          );
+        }
+        // Woken at once when this node finishes it; polled for other nodes.
+        await new Promise<void>((resolve) => {
+          const set = finished.get(deploymentId) ?? new Set();
+          finished.set(deploymentId, set);
+          const done = () => {
+            clearTimeout(timer);
+            set.delete(done);
+            resolve();
+          };
+          const timer = setTimeout(done, Math.min(250, left));
+          set.add(done);
+        });
+      }
+    },
+    async stop(timeoutMs = 10_000) {
+      if (stopping) return;
+      await halt();
+      // Executors see the signal and return at a safe point; the deployments stay executing.
+      for (const r of running.values()) r.control.abandon.abort();
+      const all = Promise.all([...running.values()].map((r) => r.done));
+      await Promise.race([all, sleep(timeoutMs)]);
+      await boss.stop({ graceful: false, close: false });
+    },
+    async kill() {
+      killed = true;
+      await halt();
+      for (const r of running.values()) r.control.abandon.abort();
+      await boss.stop({ graceful: false, close: false });
+    },
+  };
 }

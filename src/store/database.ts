@@ -55,6 +55,16 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   return store;
 }
 
+const pgliteStores = new WeakMap<Store, PGlite>();
+
+/**
+ * The embedded database behind a PGlite store (undefined for PostgreSQL): the job queue sends
+ * multi-statement SQL through its `exec`, holding the store's connection (see jobs/queue.ts).
+ */
+export function pgliteOf(store: Store): PGlite | undefined {
+  return pgliteStores.get(store);
+}
+
 function once(fn: () => Promise<void>): () => Promise<void> {
   let closing: Promise<void> | undefined;
   return () => (closing ??= fn());
@@ -84,7 +94,9 @@ async function openPGlite(dataDir: string): Promise<Store> {
     );
   }
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  return { db, kind: 'pglite', close: once(() => db.destroy()) };
+  const store: Store = { db, kind: 'pglite', close: once(() => db.destroy()) };
+  pgliteStores.set(store, pglite);
+  return store;
 }
 
 async function openPostgres(url: string, max: number): Promise<Store> {

@@ -7,6 +7,7 @@ import * as m0001 from './0001_foundation.js';
 import * as m0002 from './0002_users_and_api_keys.js';
 import * as m0003 from './0003_model.js';
 import * as m0004 from './0004_releases.js';
+import * as m0005 from './0005_engine.js';
 
 /** One migration: a name (`NNNN_what`) and the function that applies it inside a transaction. */
 export interface Migration {
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '0002_users_and_api_keys', up: m0002.up },
   { name: '0003_model', up: m0003.up },
   { name: '0004_releases', up: m0004.up },
+  { name: '0005_engine', up: m0005.up },
 ];

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Interruption, TaskLogLine } from '../core/model/release.js';
+import { awaitInterruption, CanceledError, DeploymentLog, MaskedLog } from './step-context.js';
+
+type Line = Omit<TaskLogLine, 'seq'>;
+
+function sink() {
+  const batches: Line[][] = [];
+  return { batches, appendLog: async (_id: string, lines: Line[]) => void batches.push(lines) };
+}
+
+describe('task log', () => {
+  it('writes lines in order, in batches of at most 100', async () => {
+    const s = sink();
+    const log = new DeploymentLog(s, 'Deployments-1', () => 0);
+    for (let i = 0; i < 250; i++) log.add(['Step'], 'info', `line ${i}`);
+    await log.flush();
+    assert.ok(s.batches.every((b) => b.length <= 100));
+    assert.deepEqual(
+      s.batches.flat().map((l) => l.message),
+      Array.from({ length: 250 }, (_, i) => `line ${i}`),
+    );
+  });
+
+  it('masks the deployment’s secrets, the step’s own and ones added later', async () => {
+    const s = sink();
+    const log = new DeploymentLog(s, 'Deployments-1', () => 0);
+    const deploymentSecrets = ['deployment-secret'];
+    const step = new MaskedLog(log, ['Step', 'Target'], () => deploymentSecrets, ['step-secret']);
+    step.info('a deployment-secret and a step-secret');
+    step.addSensitive(['late-secret']);
+    step.warning('then late-secret');
+    deploymentSecrets.push('output-secret');
+    step.refresh();
+    step.error('and output-secret');
+    await log.flush();
+    const lines = s.batches.flat();
+    assert.deepEqual(
+      lines.map((l) => [l.level, l.message]),
+      [
+        ['info', 'a ******** and a ********'],
+        ['warning', 'then ********'],
+        ['error', 'and ********'],
+      ],
+    );
+    assert.deepEqual(lines[0]!.path, ['Step', 'Target']);
+  });
+
+  it('reports a failed write on flush', async () => {
+    const log = new DeploymentLog(
+      {
+        appendLog: () => Promise.reject(new Error('store down')),
+      },
+      'Deployments-1',
+      () => 0,
+    );
+    log.add([], 'info', 'x');
+    await assert.rejects(log.flush(), /store down/);
+  });
+});
+
+describe('interruptions', () => {
+  const base = {
+    kind: 'manual-intervention' as const,
+    step: 'Approve',
+    title: 'Approve?',
+    instructions: 'Look',
+    responsibleTeamIds: [],
+  };
+  function store() {
+    const all: Interruption[] = [];
+    return {
+      all,
+      interrupt: async (deploymentId: string, i: Omit<Interruption, 'id' | 'deploymentId' | 'createdAt'>) => {
+        const made = { ...i, id: `I-${all.length + 1}`, deploymentId, createdAt: new Date() };
+        all.push(made);
+        return made;
+      },
+      interruptions: async () => all.map((i) => ({ ...i })),
+    };
+  }
+
+  it('opens one, waits for the answer given elsewhere, and a resumed wait finds the same one', async () => {
+    const s = store();
+    const signal = new AbortController().signal;
+    const waiting = awaitInterruption(s, 'D-1', base, { pollMs: 10, signal, reuseAnswered: true });
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(s.all.length, 1);
+    s.all[0]!.answer = 'proceed';
+    assert.equal((await waiting).answer, 'proceed');
+    const again = await awaitInterruption(s, 'D-1', base, { pollMs: 10, signal, reuseAnswered: true });
+    assert.equal(again.id, 'I-1');
+    assert.equal(s.all.length, 1);
+  });
+
+  it('stops waiting when the deployment is canceled', async () => {
+    const s = store();
+    const cancel = new AbortController();
+    const waiting = awaitInterruption(s, 'D-1', base, {
+      pollMs: 10,
+      signal: cancel.signal,
+      reuseAnswered: false,
+    });
+    cancel.abort();
+    await assert.rejects(waiting, CanceledError);
+  });
+});
