@@ -83,6 +83,10 @@ export const ERROR_CODES = {
     summary: 'An API request carried no API key, or a key that is wrong, expired or revoked.',
   },
   FORBIDDEN: { owner: 'user', summary: 'The API key is valid but its user may not do this.' },
+  LIFECYCLE_REFUSED: {
+    owner: 'user',
+    summary: "The release's lifecycle does not allow a deployment to that environment yet.",
+  },
   SERVER_START_FAILED: {
     owner: 'user',
     summary: 'The server could not start listening (port in use, address not available, ...).',

@@ -6,6 +6,8 @@
 import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AmbientAws } from '../aws/account-credentials.js';
+import type { Engine } from '../jobs/engine.js';
+import type { ReleaseService } from '../jobs/release-service.js';
 import type { Store } from '../store/database.js';
 import type { SecretBox } from '../store/secrets.js';
 import { registerAuth, SECRET_HEADERS } from './auth.js';
@@ -17,6 +19,12 @@ import { environmentRoutes } from './routes/environments.js';
 import { feedTagRoutes } from './routes/feed-tags.js';
 import { healthRoutes } from './routes/health.js';
 import { resourceRoutes } from './routes/resources.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { deploymentRoutes } from './routes/deployments.js';
+import { interruptionRoutes } from './routes/interruptions.js';
+import { releaseHttp } from './routes/release-http.js';
+import { releaseRoutes } from './routes/releases.js';
+import { taskLogRoutes } from './routes/task-log.js';
 import { userRoutes } from './routes/users.js';
 
 /** What the server needs. */
@@ -32,12 +40,17 @@ export interface ServerDeps {
   aws?: AmbientAws;
   /** The clock. Default `() => new Date()`. */
   now?: () => Date;
+  /** Runs deployments (queue, cancel). Default none: deployments stay queued, cancel ends queued ones only. */
+  engine?: Engine;
+  /** The release service. Default: one over these deps (tests pass one with fake feed tags). */
+  releases?: ReleaseService;
 }
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 /** Every route of the API (the permission matrix test walks this list). */
 export function apiRoutes(deps: ServerDeps): RouteSpec[] {
+  const http = releaseHttp(deps);
   return [
     ...healthRoutes(deps),
     ...environmentRoutes(deps),
@@ -45,6 +58,11 @@ export function apiRoutes(deps: ServerDeps): RouteSpec[] {
     ...resourceRoutes(deps),
     ...feedTagRoutes(deps),
     ...userRoutes(deps),
+    ...releaseRoutes(http),
+    ...deploymentRoutes(http),
+    ...taskLogRoutes(http),
+    ...interruptionRoutes(http),
+    ...dashboardRoutes(http),
   ];
 }
 

@@ -86,6 +86,21 @@ const ROUTE_TABLE: Record<string, Need> = {
   'DELETE /api/spaces/{space}/environments/{id}': 'environment.edit',
   'GET /api/spaces/{space}/audit-events': 'audit.view',
   'GET /api/spaces/{space}/feeds/{id}/tags': 'feed.view',
+  'POST /api/spaces/{space}/releases': 'release.create',
+  'GET /api/spaces/{space}/releases': 'project.view',
+  'GET /api/spaces/{space}/releases/{id}': 'project.view',
+  'GET /api/spaces/{space}/releases/{id}/progression': 'project.view',
+  'POST /api/spaces/{space}/releases/{id}/snapshot-variables': 'release.create',
+  'POST /api/spaces/{space}/deployments': 'deployment.create',
+  'POST /api/spaces/{space}/deployments/promote': 'deployment.create',
+  'GET /api/spaces/{space}/deployments': 'project.view',
+  'GET /api/spaces/{space}/deployments/{id}': 'project.view',
+  'GET /api/spaces/{space}/deployments/{id}/log': 'project.view',
+  'GET /api/spaces/{space}/deployments/{id}/log/stream': 'project.view',
+  'GET /api/spaces/{space}/deployments/{id}/interruptions': 'project.view',
+  'POST /api/spaces/{space}/deployments/{id}/cancel': 'task.cancel',
+  'POST /api/spaces/{space}/interruptions/{id}/answer': 'interruption.submit',
+  'GET /api/spaces/{space}/dashboard': 'project.view',
 };
 
 // The area of the generic resource routes, by the collection under the space; everything under

@@ -5,8 +5,6 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { CHAIN_AMBIENT } from '../../aws/account-credentials.js';
-import { RESOURCE_KINDS } from '../../core/model/kinds/index.js';
 import { parseInput, unknownFields } from '../../core/model/parse.js';
 import {
   formatVersion,
@@ -15,8 +13,7 @@ import {
   validateChannelRule,
 } from '../../core/versions/index.js';
 import { openFeed, type FeedConfig } from '../../feeds/index.js';
-import { awsAccountCredentials } from '../../store/aws-credentials.js';
-import { resourcesRepository } from '../../store/resources.js';
+import { feedConfig } from '../../jobs/feed-config.js';
 import { spacesRepository } from '../../store/spaces.js';
 import type { ServerDeps } from '../app.js';
 import { param, type RouteSpec } from '../route.js';
@@ -47,39 +44,8 @@ const tagsSchema = z.object({
 /** GET /api/spaces/{space}/feeds/{id}/tags. */
 export function feedTagRoutes(deps: ServerDeps): RouteSpec[] {
   const spaces = spacesRepository(deps.store.db);
-  const feeds = resourcesRepository(deps.store.db, deps.secrets, RESOURCE_KINDS.feed);
-  const ambient = deps.aws ?? CHAIN_AMBIENT;
-
-  async function feedConfig(request: FastifyRequest): Promise<FeedConfig> {
-    const spaceId = (await spaces.get(param(request, 'space'))).id;
-    const idOrName = param(request, 'id');
-    const feed = (await feeds.find(spaceId, idOrName)) ?? (await feeds.get(spaceId, idOrName));
-    const doc = feed.data as
-      | { type: 'docker'; url: string; username?: string }
-      | { type: 'ecr'; region: string; awsAccount?: string };
-    if (doc.type === 'docker') {
-      const { password } = await feeds.revealSecrets(spaceId, feed.id);
-      return {
-        kind: 'docker-registry',
-        url: doc.url,
-        ...(doc.username === undefined ? {} : { username: doc.username }),
-        ...(password === undefined ? {} : { password }),
-      };
-    }
-    const credentials = await awsAccountCredentials(
-      deps.store.db,
-      deps.secrets,
-      spaceId,
-      doc.awsAccount,
-      ambient,
-    );
-    return {
-      kind: 'ecr',
-      region: doc.region,
-      credentials,
-      ...(ambient.endpoint === undefined ? {} : { endpoint: ambient.endpoint }),
-    };
-  }
+  const configOf = async (request: FastifyRequest): Promise<FeedConfig> =>
+    feedConfig(deps, (await spaces.get(param(request, 'space'))).id, param(request, 'id'));
 
   return [
     {
@@ -107,7 +73,7 @@ export function feedTagRoutes(deps: ServerDeps): RouteSpec[] {
           ...(q.preReleaseTag === undefined ? {} : { preReleaseTag: q.preReleaseTag }),
         };
         validateChannelRule(rule);
-        const feed = openFeed(await feedConfig(request));
+        const feed = openFeed(await configOf(request));
         const tags = (await feed.listTags(q.image)).map((t) => t.tag);
         const versions = matchingVersions(tags, rule);
         return {
