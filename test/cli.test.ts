@@ -15,7 +15,7 @@ function slipway(args: string[], timeout = 120_000) {
 
 describe('slipway CLI', () => {
   it('demo rehearses three rollouts and exits 0', () => {
-    const r = slipway(['demo', '--time-scale', '60']);
+    const r = slipway(['demo', '--rollouts', '--time-scale', '60']);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /3 rollouts ended as expected/);
     assert.match(r.stderr, /rolling back to deployment ecs-svc\/\d+/);

@@ -7,10 +7,12 @@ import { isSlipwayError, toSlipwayError, type SlipwayError } from '../core/error
 import { registerApply } from './commands/apply.js';
 import { registerConfig } from './commands/config-schema.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDeployment } from './commands/deployment.js';
 import { registerEcsDeploy } from './commands/ecs-deploy.js';
 import { registerExport } from './commands/export.js';
 import { registerFeed } from './commands/feed.js';
 import { registerMasterKey } from './commands/master-key.js';
+import { registerRelease } from './commands/release.js';
 import { registerSandbox } from './commands/sandbox.js';
 import { registerServer } from './commands/server.js';
 import { registerTemplate } from './commands/template.js';
@@ -24,6 +26,8 @@ export function buildProgram(state: RunState = { exitCode: EXIT.OK }): Command {
   const program = new Command('slipway')
     .description('Deployment automation for Amazon ECS, with a local AWS sandbox.')
     .version(VERSION)
+    // Root options only before a command: `release create --version 1.4.2` is the release's version.
+    .enablePositionalOptions()
     .exitOverride()
     .showHelpAfterError();
   registerSandbox(program);
@@ -36,6 +40,8 @@ export function buildProgram(state: RunState = { exitCode: EXIT.OK }): Command {
   registerApply(program, state);
   registerExport(program, state);
   registerConfig(program);
+  registerRelease(program, state);
+  registerDeployment(program, state);
   return program;
 }
 

@@ -23,7 +23,7 @@ import { latestPerEnvironment } from './deployment-queries.js';
 import { answerInterruption, getInterruption, listInterruptions, openInterruption } from './interruptions.js';
 import type { SecretBox } from './secrets.js';
 import { appendLog, readLog } from './task-log.js';
-import { beforeCursor, createdKey, encodeTimeCursor } from './time-cursor.js';
+import { beforeCursor, createdKey, newestFirstPage } from './time-cursor.js';
 import type { Database } from './types.js';
 
 /** A deployment to insert (validated and resolved by the caller). */
@@ -178,12 +178,7 @@ export function deploymentsRepository(db: Kysely<Database>, secrets: SecretBox) 
         .orderBy('id', 'desc')
         .limit(q.limit + 1)
         .execute();
-      const page = rows.slice(0, q.limit);
-      const last = page.at(-1);
-      const items = page.map(toDeployment);
-      return rows.length > q.limit && last
-        ? { items, nextCursor: encodeTimeCursor(last.created_key, last.id) }
-        : { items };
+      return newestFirstPage(rows, q.limit, toDeployment);
     },
 
     /**

@@ -15,7 +15,7 @@ import { uniqueViolation } from './db-errors.js';
 import { currentVariables, readSnapshot, writeSnapshot } from './release-snapshot.js';
 import type { KindRegistry } from './resource-refs.js';
 import type { SecretBox } from './secrets.js';
-import { beforeCursor, createdKey, encodeTimeCursor } from './time-cursor.js';
+import { beforeCursor, createdKey, newestFirstPage } from './time-cursor.js';
 import type { Database, JsonValue, ReleasesTable } from './types.js';
 
 const ENTITY = 'release';
@@ -216,12 +216,7 @@ export function releasesRepository(
         .orderBy('id', 'desc')
         .limit(q.limit + 1)
         .execute();
-      const page = rows.slice(0, q.limit);
-      const last = page.at(-1);
-      const items = page.map(toRelease);
-      return rows.length > q.limit && last
-        ? { items, nextCursor: encodeTimeCursor(last.created_key, last.id) }
-        : { items };
+      return newestFirstPage(rows, q.limit, toRelease);
     },
 
     /** Every version of the project (for the version template's Last*), newest first; `channelId` narrows. */

@@ -2,6 +2,7 @@
  * Keyset cursors over (created_at, id), newest first. The time travels as text with microseconds:
  * a JS Date would round them to milliseconds and skip or repeat rows created in the same ms.
  */
+import type { Page } from '../core/model/page.js';
 import { sql, type RawBuilder } from 'kysely';
 import { SlipwayError } from '../core/errors.js';
 
@@ -36,4 +37,21 @@ export function beforeCursor(cursor: string, column = 'created_at'): RawBuilder<
   }
   const issue = 'cursor: not a cursor this server returned (start again without one)';
   throw new SlipwayError('INVALID_INPUT', `Invalid list query: ${issue}`, { data: { issues: [issue] } });
+}
+
+/**
+ * The page out of `rows` fetched newest first with `limit + 1` rows: the extra row only says there
+ * is a next page, whose cursor is the last item's (created_key, id).
+ */
+export function newestFirstPage<R extends { created_key: string; id: string }, T>(
+  rows: readonly R[],
+  limit: number,
+  toItem: (row: R) => T,
+): Page<T> {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const items = page.map(toItem);
+  return rows.length > limit && last
+    ? { items, nextCursor: encodeTimeCursor(last.created_key, last.id) }
+    : { items };
 }

@@ -29,6 +29,7 @@ import {
   deploymentJson,
   deploymentSchema,
   deploymentScope,
+  visiblePage,
   type ReleaseHttp,
 } from './release-http.js';
 import { NEXT_CURSOR, NO_QUERY, parseQuery, SPACE_PARAM } from './resource-http.js';
@@ -270,12 +271,7 @@ export function deploymentRoutes(http: ReleaseHttp): RouteSpec[] {
           },
           filter,
         );
-        const seen = visible(request, 'project.view', 'projectIds');
-        const items = page.items.filter((d) => seen === undefined || seen.has(d.projectId));
-        return {
-          items: items.map(deploymentJson),
-          ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
-        };
+        return visiblePage(page, visible(request, 'project.view', 'projectIds'), deploymentJson);
       },
     },
     {

@@ -13,6 +13,7 @@ import {
   type Release,
   type TaskLogLine,
 } from '../../core/model/release.js';
+import type { Page } from '../../core/model/page.js';
 import type { AccessScope } from '../../core/model/permissions.js';
 import type { Space } from '../../core/model/space.js';
 import { releaseService, type ReleaseService } from '../../jobs/release-service.js';
@@ -185,6 +186,21 @@ export function interruptionJson(i: Interruption): z.output<typeof interruptionS
 }
 
 /** The access scope of a deployment (project, environment, tenant). */
+/**
+ * A page as the caller may see it: items of projects outside `seen` (the caller's visible
+ * projects; undefined = all) are left out, so a page may hold fewer than `limit` items.
+ */
+export function visiblePage<T extends { projectId: string }, J>(
+  page: Page<T>,
+  seen: ReadonlySet<string> | undefined,
+  toJson: (item: T) => J,
+): { items: J[]; nextCursor?: string } {
+  return {
+    items: page.items.filter((item) => seen === undefined || seen.has(item.projectId)).map(toJson),
+    ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+  };
+}
+
 export function deploymentScope(d: Deployment): AccessScope {
   return { projectId: d.projectId, environmentId: d.environmentId, ...opt('tenantId', d.tenantId) };
 }

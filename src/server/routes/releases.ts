@@ -13,7 +13,14 @@ import { resourcesRepository } from '../../store/resources.js';
 import { authorize, visible } from '../access.js';
 import { resolveActor } from '../actor.js';
 import { NEXT_CURSOR, NO_QUERY, parseQuery, SPACE_PARAM } from './resource-http.js';
-import { changeScope, RELEASE, releaseJson, releaseSchema, type ReleaseHttp } from './release-http.js';
+import {
+  changeScope,
+  RELEASE,
+  releaseJson,
+  releaseSchema,
+  visiblePage,
+  type ReleaseHttp,
+} from './release-http.js';
 import type { RouteSpec } from '../route.js';
 
 const BASE = '/api/spaces/{space}/releases';
@@ -191,12 +198,7 @@ export function releaseRoutes(http: ReleaseHttp): RouteSpec[] {
             ...(channelId === undefined ? {} : { channelId }),
           },
         );
-        // A caller limited to some projects sees only theirs (a page may then hold fewer items).
-        const items = page.items.filter((r) => seen === undefined || seen.has(r.projectId));
-        return {
-          items: items.map(releaseJson),
-          ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
-        };
+        return visiblePage(page, seen, releaseJson);
       },
     },
     {
