@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { forEachBackend } from '../../test/helpers/postgres.js';
 import { ACTOR, SPACE } from '../store/resources-testkit.js';
@@ -64,6 +65,18 @@ forEachBackend('deployment engine', (backend) => {
         steps.map((s) => s.state),
         ['success', 'success', 'success'],
       );
+    });
+
+    it('queues again a deployment stored as queued whose enqueue was lost', async () => {
+      const { executor } = fakeExecutor({ talk: async () => ({ outcome: 'success' }) });
+      const engine = await m.engine([executor]);
+      const d = await m.deployment([testStep('Only', {}, 'talk')]);
+      // As if the node that stored it died before sending its job.
+      await sql`update deployments set created_at = now() - interval '1 minute' where id = ${d.id}`.execute(
+        m.store.db,
+      );
+      await engine.waitFor(d.id, 30_000);
+      assert.equal((await m.deployments.getById(d.id)).state, 'success');
     });
 
     it('runs start-with-previous steps at the same time', async () => {

@@ -276,6 +276,18 @@ export async function createEngine(
       if (row.job_id) await boss.cancel(DEPLOYMENT_QUEUE, row.job_id).catch(() => {});
       await send([row.deployment_id]);
     }
+    // A deployment stored as queued whose send never happened (the node died in between) has no
+    // job at all: queue it again. A duplicate send is harmless (singleton key, then the lease).
+    const lost = await sql<{ id: string }>`
+      select d.id from deployments d
+      where d.state = 'queued' and d.created_at < now() - ${leaseStaleMs} * interval '1 millisecond'
+        and not exists (
+          select 1 from pgboss.job j
+          where j.name = ${DEPLOYMENT_QUEUE} and j.singleton_key = d.id
+            and j.state in ('created', 'retry', 'active'))
+      order by d.created_at
+      limit 100`.execute(db.db);
+    if (lost.rows.length > 0) await send(lost.rows.map((r) => r.id));
   };
 
   const send = async (ids: readonly string[]) => {
