@@ -4,8 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { AmbientAws } from '../../aws/account-credentials.js';
 import { SlipwayError, UserInputError } from '../../core/errors.js';
-import type { Engine } from '../../jobs/engine.js';
-import type { ReleaseService } from '../../jobs/release-service.js';
+import type { SlipwayNode } from '../slipway-node.js';
 
 /** Default TCP port of the API. */
 export const DEFAULT_SERVER_PORT = 4600;
@@ -28,6 +27,7 @@ interface ServerOptions {
   sandbox: boolean;
   sandboxPort: number;
   concurrency: number;
+  nodeTimeout: number;
 }
 
 /** Default number of deployments one server runs at once. */
@@ -37,6 +37,18 @@ function concurrency(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1 || n > 10_000) {
     throw new UserInputError(`--concurrency must be a whole number from 1 to 10000, got "${v}".`);
+  }
+  return n;
+}
+
+/** Seconds without a heartbeat after which another node resumes a node's deployments. */
+export const DEFAULT_NODE_TIMEOUT_SECONDS = 30;
+
+function nodeTimeout(v: string): number {
+  const n = Number(v);
+  // Heartbeats come every 5 s: a shorter timeout would take deployments from live nodes.
+  if (!Number.isFinite(n) || n < 10 || n > 3600) {
+    throw new UserInputError(`--node-timeout must be a number of seconds from 10 to 3600, got "${v}".`);
   }
   return n;
 }
@@ -62,6 +74,12 @@ export function registerServer(program: Command): void {
     )
     .option('--sandbox-port <n>', 'TCP port of the embedded sandbox (0 = any free port)', port, 4599)
     .option('--concurrency <n>', 'deployments this server runs at once', concurrency, DEFAULT_CONCURRENCY)
+    .option(
+      '--node-timeout <seconds>',
+      'a node whose heartbeat is older than this is presumed dead; another node resumes its deployments',
+      nodeTimeout,
+      DEFAULT_NODE_TIMEOUT_SECONDS,
+    )
     .action(async (opts: ServerOptions) => serve(opts));
 }
 
@@ -69,26 +87,17 @@ async function serve(opts: ServerOptions): Promise<void> {
   // Plain lines: the server's progress has no event codes of its own (yet); its log is pino's, on stdout.
   const say = (line: string) => process.stderr.write(`${line}\n`);
   // Loaded on use, so other commands start without the server's and the database's code.
-  const [
-    { openStore },
-    { ensureAdministrator, ADMIN_KEY_FILE },
-    { buildServer },
-    { createSecretBox },
-    { startEngine },
-    { releaseService },
-  ] = await Promise.all([
-    import('../../store/database.js'),
-    import('../../store/api-keys.js'),
-    import('../../server/app.js'),
-    import('../../store/secrets.js'),
-    import('../../jobs/engine.js'),
-    import('../../jobs/release-service.js'),
-  ]);
+  const [{ openStore }, { ensureAdministrator, ADMIN_KEY_FILE }, { createSecretBox }, { startSlipwayNode }] =
+    await Promise.all([
+      import('../../store/database.js'),
+      import('../../store/api-keys.js'),
+      import('../../store/secrets.js'),
+      import('../slipway-node.js'),
+    ]);
   const databaseUrl = opts.databaseUrl ?? (process.env.DATABASE_URL || undefined);
   const store = await openStore({ dataDir: opts.dataDir, databaseUrl });
-  let app: ReturnType<typeof buildServer> | undefined;
+  let node: SlipwayNode | undefined;
   let sandbox: { endpoint: string; close(): Promise<void> } | undefined;
-  let engine: Engine | undefined;
   // Listening for signals before the URL is printed: a client (or test) that stops us as soon as it
   // reads the URL must get a graceful stop, not the default kill.
   let stop = () => {};
@@ -116,38 +125,15 @@ async function serve(opts: ServerOptions): Promise<void> {
       aws = { endpoint: sb.endpoint, credentials: { kind: 'static', accessKeyId, secretAccessKey } };
       say(`AWS sandbox listening on ${sb.endpoint}: "ambient" AWS accounts and targets use it.`);
     }
-    // The engine calls the service when a deployment finishes, and the service queues on the engine.
-    const late: { service?: ReleaseService } = {};
-    try {
-      engine = await startEngine({
-        store,
-        secrets,
-        concurrency: opts.concurrency,
-        ...(aws ? { aws } : {}),
-        onFinished: async (id) => {
-          await late.service?.afterDeployment(id);
-        },
-      });
-    } catch (e) {
-      // Until the engine is built, the API still serves; deployments then wait in the queue.
-      if (!(e instanceof SlipwayError) || e.code !== 'NOT_IMPLEMENTED') throw e;
-      say(`Deployments are not run by this server: ${e.message}. They stay queued.`);
-    }
-    const service = releaseService({
-      store,
-      secrets,
-      ...(aws ? { aws } : {}),
-      ...(engine ? { engine } : {}),
-    });
-    late.service = service;
-    app = buildServer({
+    node = await startSlipwayNode({
       store,
       secrets,
       logger: true,
-      releases: service,
-      ...(engine ? { engine } : {}),
+      concurrency: opts.concurrency,
+      engine: { leaseStaleMs: opts.nodeTimeout * 1000 },
       ...(aws ? { aws } : {}),
     });
+    const app = node.app;
     try {
       await app.listen({ port: opts.port, host: opts.host });
     } catch (cause) {
@@ -170,10 +156,9 @@ async function serve(opts: ServerOptions): Promise<void> {
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
-    // Requests in flight finish before the store they use closes.
-    await app?.close();
-    // Running steps reach a safe point (or are picked up again at the next start) before the store closes.
-    await engine?.stop();
+    // Requests in flight finish, and running steps reach a safe point (or are picked up again at the
+    // next start), before the store they use closes.
+    await node?.close();
     await store.close();
     await sandbox?.close();
   }

@@ -62,16 +62,14 @@ export async function runDemo(options: DemoOptions, io: CommandIo): Promise<void
     { startSandbox },
     { openStore },
     { ensureAdministrator, ADMIN_KEY_FILE },
-    { buildServer },
     { createSecretBox },
-    { startEngine },
+    { startSlipwayNode },
   ] = await Promise.all([
     import('../../sandbox/index.js'),
     import('../../store/database.js'),
     import('../../store/api-keys.js'),
-    import('../../server/app.js'),
     import('../../store/secrets.js'),
-    import('../../jobs/engine.js'),
+    import('../slipway-node.js'),
   ]);
 
   let stop = () => {};
@@ -100,10 +98,9 @@ export async function runDemo(options: DemoOptions, io: CommandIo): Promise<void
       endpoint: sb.endpoint,
       credentials: { kind: 'static' as const, accessKeyId, secretAccessKey },
     };
-    const engine = await startEngine({ store, secrets, aws });
-    cleanups.push(() => engine.stop(10_000));
-    const app = buildServer({ store, secrets, aws, engine });
-    cleanups.push(() => app.close());
+    const node = await startSlipwayNode({ store, secrets, aws });
+    cleanups.push(() => node.close(10_000));
+    const { app } = node;
     await app.listen({ port: options.port, host: '127.0.0.1' });
     const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     say(`  server on ${url}`);
@@ -188,7 +185,7 @@ export async function runDemo(options: DemoOptions, io: CommandIo): Promise<void
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
-    // Reverse order: the server before the engine, the engine before the store, the sandbox last.
+    // Reverse order: the node (API, then engine) before the store, the sandbox last.
     for (const c of cleanups.reverse()) {
       await c().catch((e: unknown) => say(`warning: while stopping: ${(e as Error).message}`));
     }

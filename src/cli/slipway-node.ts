@@ -1,0 +1,84 @@
+/**
+ * One Slipway node: the deployment engine, the release service and the HTTP API over one store,
+ * wired the same way for `slipway server`, `slipway demo`, the end-to-end tests and the benchmarks.
+ * The engine tells the release service when a deployment ends (automatic deployments into the next
+ * phase); the release service queues on the engine.
+ */
+import type { AmbientAws } from '../aws/account-credentials.js';
+import type { EngineHandle, EngineInternals } from '../jobs/engine.js';
+import type { ReleaseService } from '../jobs/release-service.js';
+import type { buildServer, ServerDeps } from '../server/app.js';
+import type { Store } from '../store/database.js';
+import type { SecretBox } from '../store/secrets.js';
+
+/** What a node runs on. */
+export interface SlipwayNodeOptions {
+  store: Store;
+  secrets: SecretBox;
+  /** AWS where accounts and targets say "ambient". Default: the SDK's chain and AWS's endpoints. */
+  aws?: AmbientAws;
+  /** Deployments this node runs at once. Default 50. */
+  concurrency?: number;
+  /** Run deployments (false: an API-only node; deployments wait for another node). Default true. */
+  work?: boolean;
+  /** fastify's request log (pino JSON on stdout, or `logStream`). Default false. */
+  logger?: boolean;
+  logStream?: NodeJS.WritableStream;
+  /** Engine timings (lease timeout, polls); defaults suit production. */
+  engine?: Pick<EngineInternals, 'leaseStaleMs' | 'heartbeatMs' | 'pollMs' | 'nodeId'>;
+}
+
+/** A started node; `app` is built but not listening. */
+export interface SlipwayNode {
+  engine: EngineHandle;
+  releases: ReleaseService;
+  app: ReturnType<typeof buildServer>;
+  /** Closes the API (requests in flight finish), then stops the engine (steps reach a safe point). */
+  close(engineTimeoutMs?: number): Promise<void>;
+}
+
+/** Starts the engine and builds the API over `store`. Loaded on use, like every server part. */
+export async function startSlipwayNode(options: SlipwayNodeOptions): Promise<SlipwayNode> {
+  const [server, { createEngine }, { releaseService }] = await Promise.all([
+    import('../server/app.js'),
+    import('../jobs/engine.js'),
+    import('../jobs/release-service.js'),
+  ]);
+  const { store, secrets } = options;
+  const aws = options.aws ? { aws: options.aws } : {};
+  const late: { releases?: ReleaseService } = {};
+  const engine = await createEngine(
+    {
+      store,
+      secrets,
+      ...aws,
+      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      ...(options.work !== undefined ? { work: options.work } : {}),
+      onFinished: async (id) => {
+        await late.releases?.afterDeployment(id);
+      },
+    },
+    options.engine ?? {},
+  );
+  const releases = releaseService({ store, secrets, ...aws, engine });
+  late.releases = releases;
+  const deps: ServerDeps = {
+    store,
+    secrets,
+    releases,
+    engine,
+    ...aws,
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
+    ...(options.logStream ? { logStream: options.logStream } : {}),
+  };
+  const app = server.buildServer(deps);
+  return {
+    engine,
+    releases,
+    app,
+    async close(engineTimeoutMs) {
+      await app.close();
+      await engine.stop(engineTimeoutMs);
+    },
+  };
+}
