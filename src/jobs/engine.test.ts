@@ -7,12 +7,14 @@ import {
   aborted,
   fakeExecutor,
   openEngineModel,
+  step,
   target,
   testStep,
   until,
   type Call,
 } from './engine-testkit.js';
 import type { StepContext } from './executor.js';
+import { manualInterventionExecutor } from './executors/manual-intervention.js';
 
 type Fixture = Awaited<ReturnType<typeof openEngineModel>>;
 
@@ -221,7 +223,7 @@ forEachBackend('deployment engine', (backend) => {
       });
     };
 
-    it('waits for an answer; retry runs the step again, which sees what it saved', async () => {
+    it('waits for an answer; retry runs the step afresh (not resuming what the failed attempt saved)', async () => {
       const { executor, calls } = flaky();
       const engine = await m.engine([executor]);
       const d = await m.deployment([testStep('Flaky', {}, 'flaky'), testStep('After')], {
@@ -239,7 +241,31 @@ forEachBackend('deployment engine', (backend) => {
         calls.map((c) => c.step),
         ['Flaky', 'Flaky', 'After'],
       );
-      assert.deepEqual(calls[1]!.previous, { attempt: 1 });
+      assert.deepEqual(calls[1]!.previous, {});
+    });
+
+    it('a retried manual intervention asks again instead of reusing the answer that failed it', async () => {
+      const engine = await m.engine([manualInterventionExecutor]);
+      const approval = step('Approve', {
+        action: { type: 'manual-intervention', packages: [], instructions: 'Look', responsibleTeams: [] },
+      });
+      const d = await m.deployment([approval], { guidedFailure: true });
+      await engine.enqueue([d.id]);
+      const asked = await m.openInterruption(d.id);
+      assert.equal(asked.kind, 'manual-intervention');
+      await m.deployments.answer(SPACE, asked.id, 'abort', 'not yet', ACTOR);
+      const guided = await m.openInterruption(d.id);
+      assert.equal(guided.kind, 'guided-failure');
+      assert.match(guided.instructions, /aborted/);
+      await m.deployments.answer(SPACE, guided.id, 'retry', '', ACTOR);
+      const again = await m.openInterruption(d.id);
+      assert.equal(again.kind, 'manual-intervention');
+      assert.notEqual(again.id, asked.id);
+      await m.deployments.answer(SPACE, again.id, 'proceed', 'looks good', ACTOR);
+      await engine.waitFor(d.id, 30_000);
+      assert.equal((await m.deployments.getById(d.id)).state, 'success');
+      const log = (await m.deployments.log(d.id)).map((l) => l.message).join('\n');
+      assert.match(log, /Manual intervention: proceed \(.+: looks good\)/);
     });
 
     it('ignore counts the step as a success and continues', async () => {

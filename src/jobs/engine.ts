@@ -18,7 +18,8 @@ import type { StepExecutor } from './executor.js';
 import { BUILT_IN_EXECUTORS } from './executors/index.js';
 import { loadDeploymentInputs } from './facts.js';
 import { DEPLOYMENT_QUEUE, openQueue, type DeploymentJob } from './queue.js';
-import { runDeployment, type RunControl, type RunnerDeps } from './runner.js';
+import type { RunControl, RunnerDeps } from './runner-deps.js';
+import { runDeployment } from './runner.js';
 import { sleep, targetClients } from './step-context.js';
 
 /** What the engine needs. */

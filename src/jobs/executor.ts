@@ -39,13 +39,31 @@ export interface StepContext {
   setOutput(name: string, value: string, sensitive?: boolean): void;
   /**
    * Pauses for a person (manual intervention) and resolves with their answer. Survives restarts:
-   * a resumed step finds the same interruption.
+   * pass `resume` (the id `opened` gave, saved with saveProgress) and a resumed step waits for that
+   * interruption, answered or not; without it, an open question of this step is reused, and an
+   * answered one never is (a retried step asks again).
    */
-  interrupt(request: {
-    title: string;
-    instructions: string;
-    responsibleTeamIds: string[];
-  }): Promise<InterruptionAnswer>;
+  interrupt(request: InterruptRequest): Promise<InterruptOutcome>;
+}
+
+/** A question for a person. */
+export interface InterruptRequest {
+  title: string;
+  instructions: string;
+  responsibleTeamIds: string[];
+  /** An interruption this attempt opened before the node died. Default none. */
+  resume?: string;
+  /** Called with the interruption's id before waiting (save it to resume with). Default none. */
+  opened?: (interruptionId: string) => Promise<void>;
+}
+
+/** A person's answer. */
+export interface InterruptOutcome {
+  interruptionId: string;
+  answer: InterruptionAnswer;
+  /** Who answered (a user's name), when known. */
+  answeredBy?: string;
+  notes?: string;
 }
 
 /** How a step × target ended. */
@@ -55,7 +73,10 @@ export type StepResult = { outcome: 'success' } | { outcome: 'failed'; error: st
 export interface StepExecutor {
   /** The action type it runs, e.g. `ecs-update-service`. */
   type: string;
-  /** Whether it runs once per matching target (ECS steps) or once per deployment (scripts, approvals). */
-  perTarget: boolean;
+  /**
+   * true: once per matching target (ECS steps); false: once per deployment (approvals);
+   * 'with-roles': once per matching target when the step has roles, else once (scripts).
+   */
+  perTarget: boolean | 'with-roles';
   run(context: StepContext): Promise<StepResult>;
 }

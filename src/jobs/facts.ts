@@ -17,7 +17,14 @@ import { releasesRepository } from '../store/releases.js';
 import { resourcesRepository } from '../store/resources.js';
 import type { SecretBox } from '../store/secrets.js';
 import { variablesRepository } from '../store/variables.js';
-import type { DeploymentInputs } from './runner.js';
+import type { DeploymentInputs } from './runner-deps.js';
+
+/** A variable template as stored in a project's or library set's document. */
+interface TemplateDoc {
+  name: string;
+  type?: string;
+  defaultValue?: string;
+}
 
 const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
 const strings = (v: unknown): string[] =>
@@ -114,7 +121,20 @@ export async function loadDeploymentInputs(
     if (host) registries[feedId] = host;
   }
   const tenantValues: Record<string, string> = {};
+  const sensitiveTenantValues: string[] = [];
   if (tenant) {
+    // The project's templates and the common templates of its library sets: a template's default
+    // stands in for a tenant that set no value (as in Octopus), and sensitive ones are masked.
+    const librarySets = await Promise.all(
+      strings(project.data.librarySets).map((id) => resources('library-set').find(spaceId, id)),
+    );
+    const templates = [project, ...librarySets].flatMap((r) =>
+      Array.isArray(r?.data.templates) ? (r.data.templates as TemplateDoc[]) : [],
+    );
+    for (const t of templates) {
+      if (typeof t.defaultValue === 'string') tenantValues[t.name] = t.defaultValue;
+      if (t.type === 'sensitive') sensitiveTenantValues.push(t.name);
+    }
     const values = await variablesRepository(store.db, secrets).revealTenantValues(spaceId, tenant.id);
     for (const v of values) {
       // Project templates count for this project and environment only; common templates always.
@@ -151,5 +171,5 @@ export async function loadDeploymentInputs(
     skippedSteps: deployment.skippedSteps,
     targets,
   };
-  return { facts, snapshot, tenantValues };
+  return { facts, snapshot, tenantValues, sensitiveTenantValues };
 }

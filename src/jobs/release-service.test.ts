@@ -310,6 +310,43 @@ forEachBackend('release service', (backend) => {
       assert.deepEqual(await f.service.afterDeployment(redo!.id), []);
     });
 
+    it('deploys a new release into the first phase’s automatic environments, untenanted and for every connected tenant', async () => {
+      const before = f.enqueued.length;
+      const r = await f.service.createRelease(
+        SPACE,
+        { project: 'web', version: '3.5.0', channel: 'Straight', packageVersion: '3.5.0' },
+        BY,
+      );
+      const made = (
+        await deploymentsRepository(f.api.store.db, f.api.deps.secrets).list(
+          SPACE,
+          { limit: 50 },
+          { releaseId: r.id },
+        )
+      ).items;
+      // The example project deploys both ways; the example tenant is connected to Dev.
+      assert.deepEqual(
+        made.map((d) => [d.environmentId, d.tenantId ?? 'untenanted', d.createdBy]).sort(),
+        [
+          [f.env.Dev, f.examples.tenant!.id, AUTOMATIC_ACTOR.actor],
+          [f.env.Dev, 'untenanted', AUTOMATIC_ACTOR.actor],
+        ].sort(),
+      );
+      assert.deepEqual(f.enqueued.slice(before).sort(), made.map((d) => d.id).sort());
+      // A release on a lifecycle without automatic environments in its first phase waits for a person.
+      const manual = await f.service.createRelease(
+        SPACE,
+        { project: 'web', version: '3.0.9', channel: 'Fast', packageVersion: '3.0.9' },
+        BY,
+      );
+      const none = await deploymentsRepository(f.api.store.db, f.api.deps.secrets).list(
+        SPACE,
+        { limit: 50 },
+        { releaseId: manual.id },
+      );
+      assert.deepEqual(none.items, []);
+    });
+
     it('promotes the release last successful in Dev to Prod', async () => {
       const r = await f.service.createRelease(SPACE, { project: 'web', version: '1.9.0' }, BY);
       const [dev] = await f.service.deploy(SPACE, { release: r.id, environment: 'Dev' }, BY);

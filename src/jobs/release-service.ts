@@ -171,6 +171,49 @@ export function releaseService(deps: ReleaseServiceDeps) {
     return undefined;
   }
 
+  /**
+   * Deploys `release` to `environments` (those its lifecycle deploys by itself now): untenanted, for
+   * one tenant, or for every tenant connected there (`'every tenant'`, within the channel's tenant
+   * tags). A refusal (no tenant connected there, a missing prompted value) leaves that environment
+   * to a person and is reported on stderr (the server's log); other errors are thrown.
+   */
+  async function deployAutomatically(
+    release: Release,
+    environments: readonly string[],
+    who: { tenantId?: string } | 'every tenant',
+    prompted: Record<string, string>,
+  ): Promise<Deployment[]> {
+    const { spaceId } = release;
+    let tenants: { tenants?: string[]; tenantTags?: string[] } = {};
+    if (who === 'every tenant') {
+      const channel = await look.channels.get(spaceId, release.channelId);
+      const tags = (channel.data.tenantTags as string[] | undefined) ?? [];
+      tenants = tags.length > 0 ? { tenantTags: tags } : { tenants: ['*'] };
+    } else if (who.tenantId !== undefined) {
+      tenants = { tenants: [who.tenantId] };
+    }
+    const out: Deployment[] = [];
+    for (const environment of environments) {
+      try {
+        out.push(
+          ...(await deploy(
+            spaceId,
+            { release: release.id, environment, ...tenants, prompted },
+            AUTOMATIC_ACTOR,
+          )),
+        );
+      } catch (e) {
+        if (!(e instanceof SlipwayError) || e.owner !== 'user') throw e;
+        const name = (await look.environment(spaceId, environment).catch(() => undefined))?.name;
+        process.stderr.write(
+          `slipway: no automatic deployment of release ${release.version} (${release.id}) to ` +
+            `${name ?? environment}: ${e.message}\n`,
+        );
+      }
+    }
+    return out;
+  }
+
   return {
     /** Creates a release (releaseCreateSchema input): version, channel, package versions, snapshots. */
     async createRelease(spaceId: string, input: unknown, by: Actor): Promise<Release> {
@@ -237,6 +280,14 @@ export function releaseService(deps: ReleaseServiceDeps) {
         by,
       );
       await retain(spaceId, project, channel, created);
+      // The first phase's automatic environments get the release at once: untenanted, and for
+      // every tenant connected there when the project deploys to tenants.
+      // (Decided once: a new release's first phase is the same for every tenant.)
+      const { automatic } = (await progression(spaceId, created, undefined)).decision;
+      const mode = project.data.tenantedMode as string | undefined;
+      if (mode !== 'tenanted') await deployAutomatically(created, automatic, {}, {});
+      if (mode === 'tenanted' || mode === 'both')
+        await deployAutomatically(created, automatic, 'every tenant', {});
       return created;
     },
 
@@ -320,31 +371,10 @@ export function releaseService(deps: ReleaseServiceDeps) {
     async afterDeployment(deploymentId: string): Promise<Deployment[]> {
       const finished = await deployments.getById(deploymentId);
       if (finished.state !== 'success') return [];
-      const { spaceId } = finished;
-      const release = await releases.get(spaceId, finished.releaseId);
-      const { decision } = await progression(spaceId, release, finished.tenantId);
-      const prompted = await deployments.prompted(finished.id);
-      const out: Deployment[] = [];
-      for (const environment of decision.automatic) {
-        try {
-          out.push(
-            ...(await deploy(
-              spaceId,
-              {
-                release: release.id,
-                environment,
-                tenants: finished.tenantId === undefined ? [] : [finished.tenantId],
-                prompted,
-              },
-              AUTOMATIC_ACTOR,
-            )),
-          );
-        } catch (e) {
-          // A refusal (tenant not connected there, lifecycle, missing prompt) leaves it to a person.
-          if (!(e instanceof SlipwayError) || e.owner !== 'user') throw e;
-        }
-      }
-      return out;
+      const release = await releases.get(finished.spaceId, finished.releaseId);
+      const { decision } = await progression(release.spaceId, release, finished.tenantId);
+      const who = finished.tenantId === undefined ? {} : { tenantId: finished.tenantId };
+      return deployAutomatically(release, decision.automatic, who, await deployments.prompted(finished.id));
     },
 
     /** The latest deployment per project × environment (× tenant). */

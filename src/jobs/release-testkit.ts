@@ -2,7 +2,8 @@
  * A fixture for the release service and its routes: the API over a store (PGlite by default) with
  * the example resources, a fake feed (tags by image, calls counted), a default channel for stable
  * 1.x versions beside the example's 2.x Beta channel, and a lifecycle "Auto" whose second phase
- * deploys Prod automatically (channel "Fast").
+ * deploys Prod automatically (channel "Fast"), and one whose first phase deploys Dev automatically
+ * (channel "Straight", 3.5+ only).
  */
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
@@ -145,6 +146,19 @@ export async function startReleaseFixture(given?: Store): Promise<ReleaseFixture
     ],
   });
   await post('/projects/web/channels', { name: 'Fast', lifecycle: 'Auto' });
+  // A release on "Straight" goes to Dev as soon as it is created (3.x only, so other tests' choices hold).
+  await post('/lifecycles', {
+    name: 'Straight to Dev',
+    phases: [
+      { name: 'Dev', automaticEnvironments: ['Dev'] },
+      { name: 'Live', manualEnvironments: ['Prod'] },
+    ],
+  });
+  await post('/projects/web/channels', {
+    name: 'Straight',
+    lifecycle: 'Straight to Dev',
+    rules: [{ packages: [{ step: 'Deploy', package: 'web' }], versionRange: '[3.5,4.0)' }],
+  });
 
   const envs = environmentsRepository(store.db);
   const env = {

@@ -3,19 +3,11 @@
  * steps together, per-target steps on every target at once), persist each step × target so a run
  * picked up again on another node resumes, and end in success, failed or canceled.
  */
-import type { AwsClients } from '../aws/clients.js';
-import type {
-  DeploymentFacts,
-  EvaluationInput,
-  PlannedStep,
-  ProcessStep,
-  StepVariables,
-  TargetInfo,
-} from '../core/deployments/index.js';
-import type { Deployment, DeploymentState, Interruption, TaskLogLine } from '../core/model/release.js';
-import type { ScopedVariable } from '../core/variables/types.js';
+import type { PlannedStep, ProcessStep, StepVariables, TargetInfo } from '../core/deployments/index.js';
+import type { Deployment } from '../core/model/release.js';
 import type { StepProgress } from '../store/deployments.js';
 import type { StepExecutor, StepResult } from './executor.js';
+import type { DeploymentInputs, RunControl, RunnerDeps, RunnerStore, RunOutcome } from './runner-deps.js';
 import {
   awaitInterruption,
   buildStepContext,
@@ -24,68 +16,12 @@ import {
   MaskedLog,
 } from './step-context.js';
 
-/** The deployment store calls the runner makes (the deployments repository has them all). */
-export interface RunnerStore {
-  getById(id: string): Promise<Deployment>;
-  transition(
-    id: string,
-    from: readonly DeploymentState[],
-    to: DeploymentState,
-    details?: { error?: string },
-  ): Promise<Deployment | undefined>;
-  prompted(id: string): Promise<Record<string, string>>;
-  saveStep(id: string, progress: StepProgress): Promise<void>;
-  steps(id: string): Promise<StepProgress[]>;
-  appendLog(id: string, lines: Omit<TaskLogLine, 'seq'>[]): Promise<void>;
-  interrupt(
-    id: string,
-    interruption: Omit<Interruption, 'id' | 'deploymentId' | 'createdAt'>,
-  ): Promise<Interruption>;
-  interruptions(id: string): Promise<Interruption[]>;
-}
-
-/** The pure planning functions (core/deployments). */
-export interface Planner {
-  planDeployment(facts: DeploymentFacts): PlannedStep[];
-  stepVariables(input: EvaluationInput): StepVariables;
-  evaluateAction(action: ProcessStep['action'], variables: StepVariables): ProcessStep['action'];
-  conditionAllows(step: PlannedStep, deploymentFailed: boolean, variables: StepVariables): boolean;
-}
-
-/** What a deployment's run reads besides the deployment itself. */
-export interface DeploymentInputs {
-  facts: DeploymentFacts;
-  /** The release's frozen variables, decrypted. */
-  snapshot: readonly ScopedVariable[];
-  /** The tenant's template values ({} untenanted). */
-  tenantValues: Record<string, string>;
-}
-
-/** Everything the runner uses. */
-export interface RunnerDeps {
-  store: RunnerStore;
-  planner: Planner;
-  executors: ReadonlyMap<string, StepExecutor>;
-  load(deployment: Deployment): Promise<DeploymentInputs>;
-  /** The clients of a target of this deployment. */
-  aws(deployment: Deployment, target: TargetInfo): Promise<AwsClients>;
-  now: () => number;
-  /** How often waits (interruptions) poll the store. */
-  pollMs: number;
-}
-
-/** How one run ended. `abandoned`: this node gave the deployment up (stopping, lease lost); another resumes it. */
-export type RunOutcome = 'success' | 'failed' | 'canceled' | 'abandoned' | 'skipped';
-
-/** Signals a run listens to. */
-export interface RunControl {
-  /** Aborted on cancel (the deployment ends canceled). */
-  cancel: AbortController;
-  /** Aborted when this node lets go (the deployment stays executing; nothing more is written). */
-  abandon: AbortController;
-}
-
 const key = (step: number, targetId: string) => `${step}\u0000${targetId}`;
+
+/** `: <notes>` when the person wrote some. */
+function notes(answered: { notes?: string | undefined }): string {
+  return answered.notes ? `: ${answered.notes}` : '';
+}
 
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -171,6 +107,7 @@ class Run {
   #prompted: Record<string, string> = {};
   #saved = new Map<string, StepProgress>();
   #outputs: Record<string, Record<string, string>> = {};
+  #sensitiveOutputs: Record<string, string[]> = {};
 
   constructor(
     private readonly deps: RunnerDeps,
@@ -227,8 +164,15 @@ class Run {
     if (!step) return;
     const values = saved.outputs;
     this.#outputs[step.name] = { ...this.#outputs[step.name], ...values };
-    const sensitive = saved.sensitiveOutputs;
-    if (sensitive.length > 0) this.#addSensitive(sensitive);
+    // Stored are the names of the sensitive outputs (their values only encrypted, with the others).
+    const names = saved.sensitiveOutputs;
+    this.#noteSensitiveOutputs(step.name, names);
+    this.#addSensitive(names.flatMap((n) => (values[n] === undefined ? [] : [values[n]])));
+  }
+
+  #noteSensitiveOutputs(stepName: string, names: readonly string[]): void {
+    if (names.length === 0) return;
+    this.#sensitiveOutputs[stepName] = [...new Set([...(this.#sensitiveOutputs[stepName] ?? []), ...names])];
   }
 
   #fail(message: string): void {
@@ -241,8 +185,12 @@ class Run {
       facts: this.#inputs.facts,
       snapshot: this.#inputs.snapshot,
       tenantValues: this.#inputs.tenantValues,
+      ...(this.#inputs.sensitiveTenantValues
+        ? { sensitiveTenantValues: this.#inputs.sensitiveTenantValues }
+        : {}),
       prompted: this.#prompted,
       outputs: this.#outputs,
+      sensitiveOutputs: this.#sensitiveOutputs,
       step,
       ...(target ? { target } : {}),
     });
@@ -286,7 +234,9 @@ class Run {
     const targets = step.targetIds
       .map((id) => facts.targets.find((t) => t.id === id))
       .filter((t): t is TargetInfo => t !== undefined);
-    const units: (TargetInfo | undefined)[] = executor.perTarget ? targets : [undefined];
+    const perTarget =
+      executor.perTarget === true || (executor.perTarget === 'with-roles' && processStep.roles.length > 0);
+    const units: (TargetInfo | undefined)[] = perTarget ? targets : [undefined];
     const done = (t: TargetInfo | undefined) => {
       const state = this.#saved.get(key(step.index, t?.id ?? ''))?.state;
       return state === 'success';
@@ -324,7 +274,7 @@ class Run {
       return;
     }
     log.info(
-      `Running step "${step.name}"${executor.perTarget ? ` on ${targets.map((t) => t.name).join(', ')}` : ''}.`,
+      `Running step "${step.name}"${perTarget ? ` on ${targets.map((t) => t.name).join(', ')}` : ''}.`,
     );
     await Promise.all(
       units.map((target) => (done(target) ? undefined : this.#unit(step, processStep, executor, target))),
@@ -350,6 +300,12 @@ class Run {
           ? { outcome: 'failed' as const, error: 'failed before the deployment was resumed' }
           : await this.#attempt(step, processStep, executor, target, path);
       if (this.signal.aborted) {
+        // Only a cancel says so: a node letting go writes nothing more (another node resumes).
+        if (this.control.cancel.signal.aborted && !this.control.abandon.signal.aborted) {
+          this.#log(path).warning(
+            result.outcome === 'failed' && result.error !== 'canceled' ? result.error : 'Canceled.',
+          );
+        }
         await this.#save(step, targetId, { state: 'canceled' }).catch(() => {});
         return;
       }
@@ -373,21 +329,22 @@ class Run {
           instructions: `${result.error}\n\nRetry the step, ignore the failure and continue, or fail the deployment.`,
           responsibleTeamIds: [],
         },
-        { pollMs: this.deps.pollMs, signal: this.signal, reuseAnswered: false },
+        { pollMs: this.deps.pollMs, signal: this.signal },
       );
       if (answered.answer === 'retry') {
-        log.info(`Retrying (answered by ${answered.answeredBy ?? 'someone'}).`);
-        await this.#save(step, targetId, { state: 'running' });
+        log.info(`Retrying (answered by ${answered.answeredBy ?? 'someone'}${notes(answered)}).`);
+        // A fresh attempt: what the failed one saved (its ECS deployment, its question) is not resumed.
+        await this.#save(step, targetId, { state: 'running', progress: {} });
         continue;
       }
       if (answered.answer === 'ignore') {
         log.warning(
-          `Failure ignored (answered by ${answered.answeredBy ?? 'someone'}); the deployment continues.`,
+          `Failure ignored (answered by ${answered.answeredBy ?? 'someone'}${notes(answered)}); the deployment continues.`,
         );
         await this.#save(step, targetId, { state: 'success' });
         return;
       }
-      log.error(`Failed (answered by ${answered.answeredBy ?? 'someone'}).`);
+      log.error(`Failed (answered by ${answered.answeredBy ?? 'someone'}${notes(answered)}).`);
       await this.#save(step, targetId, { state: 'failed' });
       this.#fail(failure);
       return;
@@ -443,7 +400,7 @@ class Run {
       onOutput: (name, value, sensitive) => {
         outputs[name] = value;
         if (sensitive) {
-          sensitiveOutputs.push(value);
+          sensitiveOutputs.push(name);
           this.#addSensitive([value]);
         }
       },
@@ -464,6 +421,7 @@ class Run {
     }
     await this.#save(step, targetId, { state: 'success', outputs, sensitiveOutputs });
     this.#outputs[step.name] = { ...this.#outputs[step.name], ...outputs };
+    this.#noteSensitiveOutputs(step.name, sensitiveOutputs);
     log.info('Succeeded.');
     return result;
   }

@@ -81,27 +81,49 @@ describe('interruptions', () => {
     };
   }
 
-  it('opens one, waits for the answer given elsewhere, and a resumed wait finds the same one', async () => {
+  it('opens one and says so, waits for the answer given elsewhere; a resumed wait finds the same one', async () => {
     const s = store();
     const signal = new AbortController().signal;
-    const waiting = awaitInterruption(s, 'D-1', base, { pollMs: 10, signal, reuseAnswered: true });
+    const opened: string[] = [];
+    const waiting = awaitInterruption(s, 'D-1', base, {
+      pollMs: 10,
+      signal,
+      opened: async (id) => void opened.push(id),
+    });
     await new Promise((r) => setTimeout(r, 30));
     assert.equal(s.all.length, 1);
+    assert.deepEqual(opened, ['I-1']);
     s.all[0]!.answer = 'proceed';
     assert.equal((await waiting).answer, 'proceed');
-    const again = await awaitInterruption(s, 'D-1', base, { pollMs: 10, signal, reuseAnswered: true });
+    // Resumed with the saved id: the answer given before the node died.
+    const again = await awaitInterruption(s, 'D-1', base, { pollMs: 10, signal, resume: 'I-1' });
     assert.equal(again.id, 'I-1');
     assert.equal(s.all.length, 1);
+  });
+
+  it('asks again when the answered question is not the one to resume (a retried step)', async () => {
+    const s = store();
+    const signal = new AbortController().signal;
+    const first = awaitInterruption(s, 'D-1', base, { pollMs: 10, signal });
+    await new Promise((r) => setTimeout(r, 30));
+    s.all[0]!.answer = 'abort';
+    assert.equal((await first).answer, 'abort');
+    const second = awaitInterruption(s, 'D-1', base, { pollMs: 10, signal });
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(s.all.length, 2, 'a new question, not the old answer');
+    // An open question is reused by a resumed run that did not save its id.
+    const third = awaitInterruption(s, 'D-1', base, { pollMs: 10, signal });
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(s.all.length, 2);
+    s.all[1]!.answer = 'proceed';
+    assert.equal((await second).answer, 'proceed');
+    assert.equal((await third).id, 'I-2');
   });
 
   it('stops waiting when the deployment is canceled', async () => {
     const s = store();
     const cancel = new AbortController();
-    const waiting = awaitInterruption(s, 'D-1', base, {
-      pollMs: 10,
-      signal: cancel.signal,
-      reuseAnswered: false,
-    });
+    const waiting = awaitInterruption(s, 'D-1', base, { pollMs: 10, signal: cancel.signal });
     cancel.abort();
     await assert.rejects(waiting, CanceledError);
   });

@@ -146,21 +146,30 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /**
- * Finds the interruption of this kind for the step × target (a resumed run finds the one it
- * opened before), or opens it; then polls the store until someone answers (on any node).
+ * Waits for a person's answer to a question about this step × target, asked once: `resume` (an
+ * interruption the step opened before its node died) is awaited whether answered or not; else an
+ * open question of the same kind for the step × target (a resumed run) is reused; else one is
+ * opened and `opened` is told its id. Polls the store, so an answer given on any node counts.
  */
 export async function awaitInterruption(
   store: InterruptionStore,
   deploymentId: string,
   request: Omit<Interruption, 'id' | 'deploymentId' | 'createdAt'>,
-  options: { pollMs: number; signal: AbortSignal; reuseAnswered: boolean },
+  options: {
+    pollMs: number;
+    signal: AbortSignal;
+    resume?: string | undefined;
+    opened?: ((id: string) => Promise<void>) | undefined;
+  },
 ): Promise<Interruption> {
   const same = (i: Interruption) =>
     i.kind === request.kind && i.step === request.step && (i.target ?? '') === (request.target ?? '');
   const existing = (await store.interruptions(deploymentId)).filter(same);
-  let current = existing.find((i) => i.answer === undefined);
-  if (!current && options.reuseAnswered) current = existing.at(-1);
-  current ??= await store.interrupt(deploymentId, request);
+  let current = options.resume === undefined ? undefined : existing.find((i) => i.id === options.resume);
+  if (!current) {
+    current = existing.find((i) => i.answer === undefined) ?? (await store.interrupt(deploymentId, request));
+    await options.opened?.(current.id);
+  }
   const id = current.id;
   while (current.answer === undefined) {
     await sleep(options.pollMs, options.signal);
@@ -225,10 +234,14 @@ export function buildStepContext(parts: StepContextParts): BuiltContext {
           instructions: request.instructions,
           responsibleTeamIds: request.responsibleTeamIds,
         },
-        // A resumed step asks again and must get the answer given before the node died.
-        { pollMs: parts.pollMs, signal: parts.signal, reuseAnswered: true },
+        { pollMs: parts.pollMs, signal: parts.signal, resume: request.resume, opened: request.opened },
       );
-      return answered.answer!;
+      return {
+        interruptionId: answered.id,
+        answer: answered.answer!,
+        ...(answered.answeredBy === undefined ? {} : { answeredBy: answered.answeredBy }),
+        ...(answered.notes === undefined ? {} : { notes: answered.notes }),
+      };
     },
   };
   return {

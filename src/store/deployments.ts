@@ -50,7 +50,7 @@ export interface StepProgress {
   progress: Record<string, unknown>;
   /** Output variables the step set. */
   outputs: Record<string, string>;
-  /** Output values that are sensitive (stored encrypted; masked in logs). */
+  /** Names of the outputs that are sensitive (kept in clear; their values are in `outputs`, encrypted). */
   sensitiveOutputs: string[];
 }
 

@@ -203,6 +203,7 @@ export async function startFakeApi(): Promise<FakeApi> {
             .filter(
               (d) =>
                 (!q.get('project') || d.projectId === q.get('project')) &&
+                (!q.get('release') || d.releaseId === q.get('release')) &&
                 (!q.get('environment') || d.environmentId === q.get('environment')) &&
                 (!q.get('state') || d.state === q.get('state')),
             )

@@ -4,16 +4,31 @@
  * listening on loopback, and an administrator's API client. Configuration goes in through the API
  * exactly as `slipway apply -f` sends it; AWS is seeded with the SDK and the sandbox's admin API.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ECSClient } from '@aws-sdk/client-ecs';
+import {
+  CreateRepositoryCommand,
+  DescribeRepositoriesCommand,
+  ECRClient,
+  PutImageCommand,
+} from '@aws-sdk/client-ecr';
+import {
+  CreateServiceCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+} from '@aws-sdk/client-ecs';
 import { z } from 'zod';
 import { ApiClient } from '../../src/cli/api-client.js';
+import { deploymentSchema, type DeploymentView } from '../../src/cli/ci/schemas.js';
 import { planApply } from '../../src/cli/config/planner.js';
 import { parseConfigText } from '../../src/cli/config/read-file.js';
 import { startSlipwayNode, type SlipwayNode, type SlipwayNodeOptions } from '../../src/cli/slipway-node.js';
+import { isFinalState } from '../../src/core/model/release.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { ensureAdministrator } from '../../src/store/api-keys.js';
 import { openStore, type Store } from '../../src/store/database.js';
@@ -40,6 +55,37 @@ export interface WorldAccount {
   secretAccessKey: string;
 }
 
+/** An existing ECS service to seed (what an "Update Amazon ECS Service" step updates). */
+export interface ServiceSeed {
+  /** The account (default: the sandbox's default account). */
+  account?: WorldAccount;
+  /** The cluster; made with two container instances if absent. */
+  cluster: string;
+  /** The service's name, also its task definition family. */
+  service: string;
+  /** The one container's image (a full reference). */
+  image: string;
+  /** The container's name. Default "app". */
+  container?: string;
+  /** The container's environment. Default none. */
+  environment?: Record<string, string>;
+  /** Default 1. */
+  desiredCount?: number;
+}
+
+/** What an ECS service runs now (DescribeServices + DescribeTaskDefinition). */
+export interface ServiceState {
+  taskDefinitionArn: string;
+  /** Per container name: its image. */
+  images: Record<string, string>;
+  /** Per container name: its environment as a record. */
+  environment: Record<string, Record<string, string>>;
+  /** The task definition's tags. */
+  tags: Record<string, string>;
+  runningCount: number;
+  desiredCount: number;
+}
+
 /** A running world. */
 export interface World {
   sandbox: SandboxHandle;
@@ -62,8 +108,52 @@ export interface World {
   ecs(account?: WorldAccount): ECSClient;
   /** Applies a configuration file's text (YAML) through the API; `env` feeds its `{ env: ... }` secrets. */
   apply(text: string, env?: Record<string, string>): Promise<void>;
+  /**
+   * Pushes image `tags` of `repository` to the ECR of `account` (default: the default account),
+   * making the repository if needed, as `docker push` would; answers `<registry>/<repository>`.
+   */
+  pushImages(repository: string, tags: readonly string[], account?: WorldAccount): Promise<string>;
+  /**
+   * Makes an existing ECS service (and its cluster if needed) at its first revision, and lets its
+   * first rollout finish by advancing sandbox time 600 s.
+   */
+  createService(seed: ServiceSeed): Promise<void>;
+  /** What `service` of `cluster` in `account` (default: the default account) runs now. */
+  describeService(cluster: string, service: string, account?: WorldAccount): Promise<ServiceState>;
+  /**
+   * One raw API request as the administrator (`path` from `/api/...`): the status, the body's text
+   * and its JSON (undefined when not JSON). Unlike `client`, an error status does not throw.
+   */
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; text: string; json: unknown }>;
+  /** Polls deployment `id` through the API until it is final; answers it. Fails after `timeoutMs` (default 60 s). */
+  waitForDeployment(id: string, timeoutMs?: number): Promise<DeploymentView>;
   /** Stops everything and removes the temp directory. Safe to call twice. */
   close(): Promise<void>;
+}
+
+// A small image manifest per tag (config and layer digests differ per tag), as `docker push` leaves.
+function imageManifest(repository: string, tag: string): string {
+  const d = (s: string) => `sha256:${createHash('sha256').update(s).digest('hex')}`;
+  return JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+    config: {
+      mediaType: 'application/vnd.docker.container.image.v1+json',
+      size: 7,
+      digest: d(`config ${repository}:${tag}`),
+    },
+    layers: [
+      {
+        mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+        size: 10,
+        digest: d(`layer ${repository}:${tag}`),
+      },
+    ],
+  });
 }
 
 const accountSchema = z.object({
@@ -142,6 +232,147 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       async apply(text, env = {}) {
         const plan = await planApply(client, parseConfigText(text, 'the test configuration'), env);
         for (const step of plan.steps) await step.run?.();
+      },
+      async pushImages(repository, tags, account) {
+        const credentials = account ?? sandbox.credentials;
+        const ecr = new ECRClient({
+          endpoint: sandbox.endpoint,
+          region: sandbox.region,
+          credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
+        });
+        try {
+          const found = await ecr
+            .send(new DescribeRepositoriesCommand({ repositoryNames: [repository] }))
+            .catch((e: unknown) => {
+              if ((e as { name?: string }).name === 'RepositoryNotFoundException') return undefined;
+              throw e;
+            });
+          if (!found) await ecr.send(new CreateRepositoryCommand({ repositoryName: repository }));
+          for (const tag of tags) {
+            await ecr.send(
+              new PutImageCommand({
+                repositoryName: repository,
+                imageTag: tag,
+                imageManifest: imageManifest(repository, tag),
+              }),
+            );
+          }
+        } finally {
+          ecr.destroy();
+        }
+        const accountId = account?.accountId ?? sandbox.accountId;
+        return `${accountId}.dkr.ecr.${sandbox.region}.amazonaws.com/${repository}`;
+      },
+      async createService(seed) {
+        await admin('clusters', {
+          accountId: seed.account?.accountId ?? sandbox.accountId,
+          region: sandbox.region,
+          name: seed.cluster,
+          instances: { count: 2 },
+        });
+        const credentials = seed.account ?? sandbox.credentials;
+        const ecs = new ECSClient({
+          endpoint: sandbox.endpoint,
+          region: sandbox.region,
+          credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
+        });
+        try {
+          const td = await ecs.send(
+            new RegisterTaskDefinitionCommand({
+              family: seed.service,
+              containerDefinitions: [
+                {
+                  name: seed.container ?? 'app',
+                  image: seed.image,
+                  memory: 128,
+                  essential: true,
+                  environment: Object.entries(seed.environment ?? {}).map(([name, value]) => ({
+                    name,
+                    value,
+                  })),
+                },
+              ],
+            }),
+          );
+          await ecs.send(
+            new CreateServiceCommand({
+              cluster: seed.cluster,
+              serviceName: seed.service,
+              taskDefinition: td.taskDefinition?.taskDefinitionArn,
+              desiredCount: seed.desiredCount ?? 1,
+              deploymentConfiguration: {
+                minimumHealthyPercent: 100,
+                maximumPercent: 200,
+                deploymentCircuitBreaker: { enable: true, rollback: true },
+              },
+            }),
+          );
+        } finally {
+          ecs.destroy();
+        }
+        // The first rollout finishes at once: tests start from services at rest.
+        await admin('time', { advanceSeconds: 600 });
+      },
+      async describeService(cluster, service, account) {
+        const credentials = account ?? sandbox.credentials;
+        const ecs = new ECSClient({
+          endpoint: sandbox.endpoint,
+          region: sandbox.region,
+          credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
+        });
+        try {
+          const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
+          const svc = out.services?.[0];
+          if (!svc?.taskDefinition) throw new Error(`no service ${service} in cluster ${cluster}`);
+          const td = await ecs.send(
+            new DescribeTaskDefinitionCommand({ taskDefinition: svc.taskDefinition, include: ['TAGS'] }),
+          );
+          const containers = td.taskDefinition?.containerDefinitions ?? [];
+          return {
+            taskDefinitionArn: svc.taskDefinition,
+            images: Object.fromEntries(containers.map((c) => [c.name ?? '', c.image ?? ''])),
+            environment: Object.fromEntries(
+              containers.map((c) => [
+                c.name ?? '',
+                Object.fromEntries((c.environment ?? []).map((e) => [e.name ?? '', e.value ?? ''])),
+              ]),
+            ),
+            tags: Object.fromEntries((td.tags ?? []).map((t) => [t.key ?? '', t.value ?? ''])),
+            runningCount: svc.runningCount ?? 0,
+            desiredCount: svc.desiredCount ?? 0,
+          };
+        } finally {
+          ecs.destroy();
+        }
+      },
+      async request(method, path, body) {
+        const res = await fetch(url + path, {
+          method,
+          headers: {
+            authorization: `Bearer ${key}`,
+            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          },
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        });
+        const text = await res.text();
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        return { status: res.status, text, json };
+      },
+      async waitForDeployment(id, timeoutMs = 60_000) {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          const d = await client.get(client.spacePath('deployments', id), deploymentSchema);
+          if (isFinalState(d.state)) return d;
+          if (Date.now() > deadline) {
+            throw new Error(`deployment ${id} is still ${d.state} after ${timeoutMs} ms`);
+          }
+          await new Promise((r) => setTimeout(r, 100));
+        }
       },
       close,
     };

@@ -8,8 +8,8 @@ import { SlipwayError } from '../../core/errors.js';
 import { addCiOptions, collect, connect, runCi, type OutputFormat } from '../ci/connection.js';
 import { createDeployments, finishDeployments, type DeployFlags } from '../ci/deploy.js';
 import { Names } from '../ci/resolve.js';
-import { deploymentPageSchema, releaseSchema, type ReleaseView } from '../ci/schemas.js';
-import type { WatchOptions } from '../ci/watch.js';
+import { deploymentPageSchema, deploymentSchema, releaseSchema, type ReleaseView } from '../ci/schemas.js';
+import { describeDeployment, type WatchOptions } from '../ci/watch.js';
 import type { ConnectionFlags } from '../api-client.js';
 import { EXIT, type RunState } from '../exit-codes.js';
 import { processIo, type CommandIo } from './apply.js';
@@ -70,7 +70,23 @@ export async function runReleaseCreate(
     `Created release ${release.version} of ${flags.project} (${release.id})${packages ? `: ${packages}` : ''}\n`,
   );
   if (flags.output === 'text') io.stdout(`${release.id} ${release.version}\n`);
-  const deployments = await createDeployments(conn, names, release, flags.deployTo ?? [], flags, io);
+  // The lifecycle may have deployed the new release already (its first phase's automatic
+  // environments): those are reported and watched, and --deploy-to does not deploy there twice.
+  const automatic = await conn.client.list(conn.client.spacePath('deployments'), deploymentSchema, {
+    release: release.id,
+  });
+  for (const d of automatic) {
+    io.stderr(`Deployed automatically by the lifecycle: ${d.id} (${await describeDeployment(names, d)})\n`);
+  }
+  const covered = new Set(automatic.map((d) => d.environmentId));
+  const remaining: string[] = [];
+  for (const environment of flags.deployTo ?? []) {
+    if (!covered.has((await names.environment(environment)).id)) remaining.push(environment);
+  }
+  const deployments = [
+    ...automatic,
+    ...(await createDeployments(conn, names, release, remaining, flags, io)),
+  ];
   return finishDeployments(conn, names, release, deployments, flags, io, watch);
 }
 

@@ -31,7 +31,7 @@ describe('manual-intervention', () => {
     assert.deepEqual(types, ['ecs-update-service', 'run-script', 'manual-intervention']);
     assert.deepEqual(
       BUILT_IN_EXECUTORS.map((e) => e.perTarget),
-      [true, false, false],
+      [true, 'with-roles', false],
     );
   });
 });

@@ -15,16 +15,22 @@ async function run(ctx: StepContext): Promise<StepResult> {
   ctx.log.highlight(
     `Waiting for manual intervention${teams.length ? ` by ${teams.join(', ')}` : ''}: ${action.instructions}`,
   );
-  const answer = await ctx.interrupt({
+  // The question this attempt asked before its node died; a retried step (fresh progress) asks anew.
+  const resume = (ctx.previous as { interruptionId?: unknown }).interruptionId;
+  const answered = await ctx.interrupt({
     title: ctx.step.name,
     instructions: action.instructions,
     responsibleTeamIds: teams,
+    ...(typeof resume === 'string' ? { resume } : {}),
+    opened: (interruptionId) => ctx.saveProgress({ interruptionId }),
   });
+  const { answer } = answered;
+  const by = `${answered.answeredBy ?? 'someone'}${answered.notes ? `: ${answered.notes}` : ''}`;
   if (answer === 'proceed') {
-    ctx.log.info('Manual intervention: proceed.');
+    ctx.log.info(`Manual intervention: proceed (${by}).`);
     return { outcome: 'success' };
   }
-  if (answer === 'abort') return { outcome: 'failed', error: 'Manual intervention: aborted.' };
+  if (answer === 'abort') return { outcome: 'failed', error: `Manual intervention: aborted (${by}).` };
   // Guided-failure answers do not belong to a manual intervention; treat them as their nearest meaning.
   if (answer === 'ignore') return { outcome: 'success' };
   return { outcome: 'failed', error: `Manual intervention answered "${answer}".` };

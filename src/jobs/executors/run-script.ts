@@ -28,7 +28,8 @@ const INHERITED_ENV = ['PATH', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'USER', 'LOGN
 export const runScriptExecutor: StepExecutor = {
   type: 'run-script',
   // Once per deployment; a step with roles still runs once, with the target the engine gives it.
-  perTarget: false,
+  // With roles, on behalf of each matching target (its account, region and role); else once.
+  perTarget: 'with-roles',
   run: runScript,
 };
 

@@ -101,8 +101,9 @@ export function fakeContext(o: FakeContextOptions): { ctx: StepContext; collecte
       collected.outputs[name] = { value, sensitive };
     },
     interrupt: (request) => {
-      collected.interrupts.push(request);
-      return Promise.resolve(o.answer ?? 'proceed');
+      const { title, instructions, responsibleTeamIds } = request;
+      collected.interrupts.push({ title, instructions, responsibleTeamIds });
+      return Promise.resolve({ interruptionId: 'interruptions-1', answer: o.answer ?? 'proceed' });
     },
   };
   return { ctx, collected };
