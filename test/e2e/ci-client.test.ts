@@ -33,7 +33,25 @@ lifecycles:
       - { name: Development, manualEnvironments: [Dev] }
       - { name: Testing, manualEnvironments: [Test] }
       - { name: Production, manualEnvironments: [Prod] }
+  - name: Straight to Dev
+    phases:
+      - { name: Development, automaticEnvironments: [Dev] }
+      - { name: Production, manualEnvironments: [Prod] }
 projects:
+  - name: auto
+    lifecycle: Straight to Dev
+    process:
+      steps:
+        - name: Deploy
+          roles: [web]
+          action:
+            type: ecs-update-service
+            service: 'auto-#{Octopus.Environment.Name | ToLower}'
+            timeoutMinutes: 10
+            packages:
+              - { name: web, feed: Sandbox ECR, image: web }
+            containers:
+              - { name: app, image: web }
   - name: web
     lifecycle: Dev Test Prod
     process:
@@ -96,6 +114,7 @@ describe('the CI client in child processes against real deployments', () => {
     for (const env of ['dev', 'test', 'prod']) {
       await world.createService({ cluster: 'web', service: `web-${env}`, image: `${repository}:1.0.0` });
     }
+    await world.createService({ cluster: 'web', service: 'auto-dev', image: `${repository}:1.0.0` });
     await world.apply(CONFIG);
   });
   after(async () => world?.close());
@@ -150,6 +169,34 @@ describe('the CI client in child processes against real deployments', () => {
     const dev = await world.describeService('web', 'web-dev');
     assert.equal(dev.images['app'], `${repository}:1.1.0`);
     assert.equal(dev.environment['app']?.['STAGE'], 'Dev');
+  });
+
+  it('a lifecycle that deploys Dev by itself: release create --deploy-to Dev --wait watches that deployment, makes no second', async () => {
+    const run = await slipway([
+      'release',
+      'create',
+      '--project',
+      'auto',
+      '--version',
+      '1.1.0',
+      '--deploy-to',
+      'Dev',
+      '--wait',
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stderr,
+      /Deployed automatically by the lifecycle: Deployments-\S+ \(auto 1\.1\.0 to Dev\)/,
+    );
+    assert.match(run.stdout, /^Deployments-\S+ \(auto 1\.1\.0 to Dev\): success/m);
+    const all = await world.client.get(world.client.spacePath('deployments'), deploymentPageSchema, {
+      query: { project: 'auto' },
+    });
+    assert.deepEqual(
+      all.items.map((d) => [d.state, d.createdBy]),
+      [['success', 'system (automatic)']],
+    );
+    assert.equal((await world.describeService('web', 'auto-dev')).images['app'], `${repository}:1.1.0`);
   });
 
   it('release deploy --to Prod before Test succeeded: refused by the lifecycle, nothing deployed, exit 3', async () => {
