@@ -6,9 +6,19 @@
  * missing (`scripts/install-test-deps.sh` installs them).
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { chownSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { after, describe } from 'node:test';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
@@ -171,18 +181,36 @@ function registerSharedStop(): void {
 }
 
 // A freshly initialised PGlite directory costs seconds (initdb in WebAssembly); copying one costs
-// milliseconds. One template per test process; each store gets its own copy.
+// milliseconds. One template per PGlite version, shared by every test process through the temp
+// directory (made aside and renamed into place, so a reader never sees half of one); each store
+// gets its own copy.
 let template: Promise<string> | undefined;
 const tempDirs: string[] = [];
 function pgliteTemplate(): Promise<string> {
   template ??= (async () => {
+    // The package does not export its package.json; its version keys the shared template.
+    const manifest = resolve(import.meta.dirname, '../../node_modules/@electric-sql/pglite/package.json');
+    const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string };
+    const shared = join(tmpdir(), `slipway-pglite-template-${version}`);
+    if (existsSync(join(shared, 'db', 'PG_VERSION'))) return shared;
     const dir = mkdtempSync(join(tmpdir(), 'slipway-pglite-template-'));
-    tempDirs.push(dir);
     const db = await PGlite.create(join(dir, 'db'));
     await db.close();
-    return dir;
+    try {
+      renameSync(dir, shared);
+      return shared;
+    } catch {
+      // Another process won the race (or the temp dir is read-only): use our own copy.
+      tempDirs.push(dir);
+      return existsSync(join(shared, 'db', 'PG_VERSION')) ? shared : dir;
+    }
   })();
   return template;
+}
+
+/** Fills `dataDir` with an initialised, empty PGlite database (as `openStore` expects it). */
+export async function seedPgliteDataDir(dataDir: string): Promise<void> {
+  cpSync(await pgliteTemplate(), dataDir, { recursive: true });
 }
 
 /** A new temp dir for a data directory; removed when the process exits. */
@@ -221,7 +249,7 @@ export function forEachBackend(name: string, fn: (backend: Backend) => void): vo
         async freshLocation() {
           if (kind === 'postgres') return { databaseUrl: await (await sharedPostgres()).createDatabase() };
           const dataDir = tempDataDir();
-          cpSync(await pgliteTemplate(), dataDir, { recursive: true });
+          await seedPgliteDataDir(dataDir);
           return { dataDir };
         },
         async open(options = {}) {

@@ -32,6 +32,7 @@ import { isFinalState } from '../../src/core/model/release.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { ensureAdministrator } from '../../src/store/api-keys.js';
 import { openStore, type Store } from '../../src/store/database.js';
+import { seedPgliteDataDir } from './postgres.js';
 import { createSecretBox, type SecretBox } from '../../src/store/secrets.js';
 
 /** How to build the world. */
@@ -176,6 +177,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     });
     closers.push(() => sandbox.close());
     const dataDir = join(dir, 'data');
+    if (!options.databaseUrl) await seedPgliteDataDir(dataDir);
     const store = await openStore({
       dataDir,
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
