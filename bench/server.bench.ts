@@ -1,18 +1,22 @@
 /**
  * Server benchmark (issue 6). Not a test: prints its figures and the ratio to the anchor.
  * Seeds 10 environments, 50 projects, 1,000 tenants (each connected to 5 projects) and 100,000
- * project variables (2,000 per project, a third scoped), then times listing and reading endpoints
- * through fastify's inject: authentication, routing, validation, the store and JSON included, no
- * socket. Anchor: median under 100 ms per endpoint, on PGlite and on PostgreSQL.
+ * project variables (2,000 per project, a third scoped), and a deployment history (issue 7: three
+ * releases per project, each deployed untenanted to every environment and to every connected
+ * tenant × environment, 46,500 deployments), then times listing and reading endpoints, and the
+ * dashboard, through fastify's inject: authentication, routing, validation, the store and JSON
+ * included, no socket. Anchor: median under 100 ms per endpoint, on PGlite and on PostgreSQL.
  * Run: npm run bench:server [-- pglite|postgres]
  */
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { RESOURCE_KINDS } from '../src/core/model/kinds/index.js';
 import { buildServer } from '../src/server/app.js';
 import { ensureAdministrator } from '../src/store/api-keys.js';
 import type { Actor } from '../src/store/audit.js';
 import { openStore, type Store } from '../src/store/database.js';
+import { latestPerEnvironment } from '../src/store/deployment-queries.js';
 import { environmentsRepository } from '../src/store/environments.js';
 import { resourcesRepository } from '../src/store/resources.js';
 import { testSecrets } from '../src/store/secrets-testkit.js';
@@ -23,7 +27,8 @@ const ENVIRONMENTS = 10;
 const PROJECTS = 50;
 const TENANTS = 1_000;
 const VARIABLES_PER_PROJECT = 2_000;
-const RUNS = 40;
+const RELEASES_PER_PROJECT = 3;
+const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const ANCHOR_MS = 100;
 const SPACE = 'Spaces-1';
 const BY: Actor = { actor: 'bench' };
@@ -80,6 +85,45 @@ async function seed(store: Store): Promise<{ projectId: string; tenantId: string
   return { projectId: projectIds[PROJECTS / 2]!, tenantId };
 }
 
+/**
+ * The deployment history, inserted in bulk (the release service would take minutes): per project
+ * RELEASES_PER_PROJECT releases, each deployed untenanted to every environment and to every
+ * connected tenant × environment, the newest release failed in the first environment.
+ */
+async function seedHistory(store: Store): Promise<number> {
+  await sql`
+    insert into releases (id, space_id, project_id, channel_id, version, packages, process_snapshot, created_by, created_at)
+    select 'Releases-' || p.id || '-' || r, ${SPACE}, p.id, c.id, '1.0.' || r, '[]'::jsonb, '{}'::jsonb, 'bench',
+           now() - make_interval(days => ${RELEASES_PER_PROJECT} - r)
+      from resources p
+      join resources c on c.kind = 'channel' and c.parent_id = p.id
+      cross join generate_series(1, ${RELEASES_PER_PROJECT}) r
+     where p.kind = 'project'`.execute(store.db);
+  // One row per (release, environment, tenant or none) the tenants' connections and the projects allow.
+  const { rows } = await sql<{ n: number }>`
+    with targets as (
+      select p.id as project_id, e.id as environment_id, null::text as tenant_id
+        from resources p cross join environments e where p.kind = 'project'
+      union all
+      select conn->>'project', env, t.id
+        from resources t
+        cross join lateral jsonb_array_elements(t.data->'projects') conn
+        cross join lateral jsonb_array_elements_text(conn->'environments') env
+       where t.kind = 'tenant'
+    ), inserted as (
+      insert into deployments (id, space_id, project_id, release_id, channel_id, environment_id, tenant_id, state,
+                               skipped_steps, guided_failure, prompted_names, created_by, created_at, finished_at)
+      select 'Deployments-' || md5(r.id || x.environment_id || coalesce(x.tenant_id, '')), ${SPACE}, x.project_id,
+             r.id, r.channel_id, x.environment_id, x.tenant_id,
+             case when r.version = '1.0.' || ${RELEASES_PER_PROJECT} then 'failed' else 'success' end,
+             '[]'::jsonb, false, '[]'::jsonb, 'bench', r.created_at, r.created_at + interval '5 minutes'
+        from targets x join releases r on r.project_id = x.project_id
+      returning 1
+    )
+    select count(*)::int as n from inserted`.execute(store.db);
+  return rows[0]?.n ?? 0;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
@@ -100,6 +144,7 @@ async function time(app: FastifyInstance, key: string, url: string) {
 async function runOn(label: string, store: Store, dataDir: string): Promise<void> {
   const seedStart = performance.now();
   const { projectId, tenantId } = await seed(store);
+  const deployments = await seedHistory(store);
   const seedSeconds = (performance.now() - seedStart) / 1000;
   const { key } = await ensureAdministrator(store, { dataDir });
   if (!key) throw new Error('no administrator key');
@@ -129,10 +174,13 @@ async function runOn(label: string, store: Store, dataDir: string): Promise<void
     ['tenants (name filter)', `${base}/tenants?name=tenant-09`],
     ['tenant (read)', `${base}/tenants/${tenantId}`],
     ['audit events (page of 50)', `${base}/audit-events`],
+    ['dashboard (whole space)', `${base}/dashboard`],
+    ['dashboard (one project)', `${base}/dashboard?project=${projectId}`],
+    ['deployments (page of 50)', `${base}/deployments`],
   ];
   console.log(
     `\n${label}: seeded ${ENVIRONMENTS} environments, ${PROJECTS} projects, ${TENANTS} tenants, ` +
-      `${PROJECTS * VARIABLES_PER_PROJECT} variables in ${seedSeconds.toFixed(1)} s`,
+      `${PROJECTS * VARIABLES_PER_PROJECT} variables, ${deployments} deployments in ${seedSeconds.toFixed(1)} s`,
   );
   console.log(`${'endpoint'.padEnd(34)} ${'median'.padStart(9)} ${'p95'.padStart(9)} ${'ratio'.padStart(7)}`);
   let worst = 0;
@@ -143,6 +191,17 @@ async function runOn(label: string, store: Store, dataDir: string): Promise<void
       `${name.padEnd(34)} ${median.toFixed(2).padStart(6)} ms ${p95.toFixed(2).padStart(6)} ms ${(median / ANCHOR_MS).toFixed(3).padStart(7)}`,
     );
   }
+  // How much of the whole-space dashboard is the store's query (the rest: versions, JSON, HTTP).
+  const query: number[] = [];
+  for (let i = 0; i < 8; i++) {
+    const start = performance.now();
+    await latestPerEnvironment(store.db, SPACE);
+    if (i >= 3) query.push(performance.now() - start);
+  }
+  query.sort((a, b) => a - b);
+  console.log(
+    `  of the whole-space dashboard, the store's query: median ${percentile(query, 0.5).toFixed(2)} ms`,
+  );
   console.log(
     `${label}: slowest median ${worst.toFixed(2)} ms → ratio ${(worst / ANCHOR_MS).toFixed(3)} to the ${ANCHOR_MS} ms anchor`,
   );

@@ -80,6 +80,13 @@ export interface EngineHandle extends Engine {
   kill(): Promise<void>;
 }
 
+/** Waits for `work`, or `ms` at most; no timer is left behind to hold the process open. */
+async function atMost(work: Promise<unknown>, ms: number): Promise<void> {
+  const done = new AbortController();
+  await Promise.race([work, sleep(ms, done.signal).catch(() => {})]);
+  done.abort();
+}
+
 /** Starts the engine (creates the queue's schema on first use). */
 export async function startEngine(options: EngineOptions): Promise<Engine> {
   return createEngine(options);
@@ -118,6 +125,8 @@ export async function createEngine(
   const running = new Map<string, Running>();
   let killed = false;
   const finished = new Map<string, Set<() => void>>();
+  // onFinished calls in flight: stop() waits for them, so none runs on a closed store.
+  const afterwards = new Set<Promise<void>>();
   const timers: NodeJS.Timeout[] = [];
   let stopping = false;
   let wake: (() => void) | undefined;
@@ -132,7 +141,11 @@ export async function createEngine(
     for (const resolve of finished.get(id) ?? []) resolve();
     finished.delete(id);
     if (options.onFinished) {
-      options.onFinished(id).catch((e: unknown) => report(`onFinished(${id})`, e));
+      const after = options
+        .onFinished(id)
+        .catch((e: unknown) => report(`onFinished(${id})`, e))
+        .finally(() => afterwards.delete(after));
+      afterwards.add(after);
     }
   };
 
@@ -361,8 +374,8 @@ export async function createEngine(
       await halt();
       // Executors see the signal and return at a safe point; the deployments stay executing.
       for (const r of running.values()) r.control.abandon.abort();
-      const all = Promise.all([...running.values()].map((r) => r.done));
-      await Promise.race([all, sleep(timeoutMs)]);
+      await atMost(Promise.all([...running.values()].map((r) => r.done)), timeoutMs);
+      await atMost(Promise.all([...afterwards]), timeoutMs);
       await boss.stop({ graceful: false, close: false });
     },
     async kill() {

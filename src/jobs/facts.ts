@@ -52,7 +52,13 @@ export function targetInfo(resource: Resource): TargetInfo {
   };
 }
 
-async function allTargets(store: Store, secrets: SecretBox, spaceId: string, environmentId: string) {
+/** Every ECS cluster target of an environment. */
+export async function environmentTargets(
+  store: Store,
+  secrets: SecretBox,
+  spaceId: string,
+  environmentId: string,
+): Promise<TargetInfo[]> {
   const repo = resourcesRepository(store.db, secrets, RESOURCE_KINDS['ecs-target']);
   const out: TargetInfo[] = [];
   let cursor: string | undefined;
@@ -109,7 +115,7 @@ export async function loadDeploymentInputs(
     environmentsRepository(store.db).get(spaceId, deployment.environmentId),
     resources('channel').get(spaceId, deployment.channelId),
     releases.variables(spaceId, deployment.releaseId),
-    allTargets(store, secrets, spaceId, deployment.environmentId),
+    environmentTargets(store, secrets, spaceId, deployment.environmentId),
   ]);
   const tenant = deployment.tenantId
     ? await resources('tenant').get(spaceId, deployment.tenantId)

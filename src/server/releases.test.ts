@@ -286,6 +286,16 @@ describe('release and deployment routes', () => {
         .json<{ items: { projectId: string }[] }>()
         .items.every((i) => i.projectId === f.examples.project!.id),
     );
+    // One project's page, by name; an unknown project or parameter is named.
+    const one = await get('/dashboard?project=web');
+    assert.equal(one.statusCode, 200, one.body);
+    const mine = one.json<{ items: { projectId: string }[] }>().items;
+    assert.ok(mine.length > 0 && mine.every((i) => i.projectId === f.examples.project!.id));
+    const missing = await get('/dashboard?project=nope');
+    assert.equal(missing.statusCode, 404);
+    assert.match(missing.json<{ message: string }>().message, /no project "nope"/);
+    const bad = await get('/dashboard?projects=web');
+    assert.equal(bad.statusCode, 400);
   });
 
   it('documents every route in the OpenAPI document with named schemas', async () => {

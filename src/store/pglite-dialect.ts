@@ -60,6 +60,9 @@ class PGliteDriver implements Driver {
     let release!: () => void;
     this.#tail = new Promise<void>((resolve) => (release = resolve));
     await previous;
+    // PGlite answers in microtasks: without a turn of the event loop between queries, a stream of
+    // them (200 deployments starting at once) starves timers and sockets for seconds.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     this.#release = release;
     return this.#connection;
   }

@@ -95,7 +95,7 @@ export function exclusionReason(
 export function targetParticipates(
   target: TargetInfo,
   roles: readonly string[],
-  facts: DeploymentFacts,
+  facts: Pick<DeploymentFacts, 'environment' | 'tenant'>,
 ): boolean {
   if (!includesAny(target.roles, roles)) return false;
   if (!includesAny(target.environments, [facts.environment.id, facts.environment.name])) return false;

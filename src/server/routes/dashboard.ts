@@ -1,10 +1,24 @@
 /** GET /api/spaces/{space}/dashboard: the latest deployment per project × environment (× tenant). */
 import { z } from 'zod';
+import { SlipwayError } from '../../core/errors.js';
+import { RESOURCE_KINDS } from '../../core/model/kinds/index.js';
+import { unknownFields } from '../../core/model/parse.js';
 import { DEPLOYMENT_STATES } from '../../core/model/release.js';
-import { visible } from '../access.js';
+import { resourcesRepository } from '../../store/resources.js';
+import { authorize, visible } from '../access.js';
 import type { RouteSpec } from '../route.js';
 import type { ReleaseHttp } from './release-http.js';
-import { NO_QUERY, parseQuery, SPACE_PARAM } from './resource-http.js';
+import { parseQuery, SPACE_PARAM } from './resource-http.js';
+
+const dashboardQuery = z.strictObject(
+  {
+    project: z.string().min(1).optional().meta({
+      description:
+        "Only this project (id or name): its environments × tenants, as a project's own page shows.",
+    }),
+  },
+  { error: unknownFields('the query') },
+);
 
 const itemSchema = z.object({
   projectId: z.string(),
@@ -30,15 +44,35 @@ export function dashboardRoutes(http: ReleaseHttp): RouteSpec[] {
       summary: 'The latest deployment per project × environment (× tenant), of the projects you may see.',
       tag: 'deployments',
       params: SPACE_PARAM,
-      query: NO_QUERY,
+      query: dashboardQuery,
       auth: { permission: 'project.view' },
       responses: {
         200: { description: 'One item per project × environment × tenant deployed to.', body: DASHBOARD },
-        404: { description: 'No such space.' },
+        400: { description: 'A bad query parameter (named in the message).' },
+        404: { description: 'No such space or project.' },
       },
       handler: async (request) => {
-        parseQuery(NO_QUERY, request);
-        const seen = visible(request, 'project.view', 'projectIds');
+        const q = parseQuery(dashboardQuery, request);
+        let seen = visible(request, 'project.view', 'projectIds');
+        if (q.project !== undefined) {
+          const spaceId = await http.spaceId(request);
+          const project = await resourcesRepository(
+            http.deps.store.db,
+            http.deps.secrets,
+            RESOURCE_KINDS.project,
+          ).find(spaceId, q.project);
+          if (!project) {
+            throw new SlipwayError(
+              'NOT_FOUND',
+              `There is no project "${q.project}" in this space; name it by id or name.`,
+              {
+                data: { entity: 'project', name: q.project },
+              },
+            );
+          }
+          authorize(request, 'project.view', { projectId: project.id });
+          seen = new Set([project.id]);
+        }
         const items = await http.service.dashboard(await http.spaceId(request), seen);
         return {
           items: items.map((i): z.output<typeof itemSchema> => ({

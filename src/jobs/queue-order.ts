@@ -1,0 +1,50 @@
+/**
+ * The order a fan-out is queued in. The queue hands out jobs in creation order; deployments created
+ * for tenants sorted by name would fill every worker slot with one AWS account while the others
+ * wait (a convoy behind that account's rate limits). Queued round-robin by the AWS accounts and
+ * regions their targets use, a node works every account at once.
+ */
+import { targetParticipates, type TargetInfo } from '../core/deployments/index.js';
+import type { Deployment } from '../core/model/release.js';
+import type { TenantChoice } from '../core/releases/index.js';
+
+/** Items in round-robin order over their keys (first-seen key first); order kept within a key. */
+export function interleaveBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  const lists = [...groups.values()];
+  const out: T[] = [];
+  for (let i = 0; out.length < items.length; i++) {
+    for (const list of lists) {
+      const item = list[i];
+      if (item !== undefined) out.push(item);
+    }
+  }
+  return out;
+}
+
+/**
+ * The AWS accounts and regions a deployment's targets use (any of their roles), as one key:
+ * deployments with the same key share AWS rate limits.
+ */
+export function awsKey(
+  deployment: Deployment,
+  environment: { id: string; name: string },
+  targets: readonly TargetInfo[],
+  tenants: ReadonlyMap<string, TenantChoice>,
+): string {
+  const tenant = deployment.tenantId === undefined ? undefined : tenants.get(deployment.tenantId);
+  const facts = {
+    environment,
+    ...(tenant ? { tenant: { id: tenant.id, name: tenant.name, tags: [...tenant.tags] } } : {}),
+  };
+  const keys = targets
+    .filter((t) => targetParticipates(t, t.roles, facts))
+    .map((t) => `${t.awsAccount ?? 'ambient'}|${t.region}`);
+  return [...new Set(keys)].sort().join(',');
+}
