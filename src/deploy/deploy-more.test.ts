@@ -73,6 +73,17 @@ describe('ecs-deploy: re-attach, several services, throttling, hygiene, run-task
     const res = await runEcsDeploy(req, clients, c.emit, fastHooks());
     assert.equal(res.outcome, 'succeeded', res.results[0]?.message);
     assert.ok(c.codes().includes('deploy.attached'));
+    // Events from before the rollout began (the first service's steady state) are not told again.
+    const attached = c.events.find((e) => e.code === 'deploy.attached')!;
+    const began = (
+      await clients.ecs.send(new DescribeServicesCommand({ cluster: 'm', services: ['ra'] }))
+    ).services?.[0]?.deployments?.find((d) => d.id === attached.data['deploymentId'])?.createdAt;
+    assert.ok(began);
+    const told = c.events.filter((e) => e.code === 'deploy.service-event');
+    assert.ok(told.length > 0, 'the rollout’s own events are told');
+    for (const e of told) {
+      assert.ok(Date.parse(String(e.data['createdAt'])) >= began.getTime(), `old event told: ${e.message}`);
+    }
     const s = await stats(sb);
     assert.equal(s['ecs:RegisterTaskDefinition'], 1);
     assert.equal(s['ecs:UpdateService'], 1);

@@ -148,7 +148,10 @@ async function startOne(
       `a rollout of ${shortTaskDefinition(arn)} is already in progress: watching deployment ${id} instead of starting another`,
       { deploymentId: id, taskDefinitionArn: arn },
     );
-    t.item = watchItem(plan.service, id, arn, now, []);
+    // Events from before that rollout began were seen by whoever started it: not news to this watch.
+    const began = plan.snapshot.deployments.find((d) => d.id === id)?.createdAt;
+    const seen = began === undefined ? [] : plan.snapshot.events.filter((e) => e.createdAt < began);
+    t.item = watchItem(plan.service, id, arn, now, seen);
     return;
   }
   const { deploymentId } = await updateService(

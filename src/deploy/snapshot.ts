@@ -27,6 +27,7 @@ export function toDeploymentSnapshot(d: Deployment): DeploymentSnapshot {
     failed: d.failedTasks ?? 0,
     ...(d.rolloutState !== undefined ? { rolloutState: d.rolloutState } : {}),
     ...(d.rolloutStateReason !== undefined ? { rolloutStateReason: d.rolloutStateReason } : {}),
+    ...(d.createdAt !== undefined ? { createdAt: d.createdAt.getTime() } : {}),
   };
 }
 

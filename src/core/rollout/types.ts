@@ -16,6 +16,8 @@ export interface DeploymentSnapshot {
   /** IN_PROGRESS | COMPLETED | FAILED; undefined when ECS does not report one. */
   rolloutState?: string;
   rolloutStateReason?: string;
+  /** Epoch ms, when ECS reports it. */
+  createdAt?: number;
 }
 
 /** One service event (ECS keeps the newest 100, newest first). */
