@@ -11,12 +11,8 @@ import { DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { z } from 'zod';
 import { ApiClient } from '../../src/cli/api-client.js';
 import { POLL } from '../../src/core/rollout/poll.js';
-import {
-  deploymentSchema,
-  interruptionSchema,
-  logLineSchema,
-  releaseSchema,
-} from '../../src/server/routes/release-http.js';
+import type { logLineSchema } from '../../src/server/routes/release-http.js';
+import { deploymentSchema, interruptionSchema, releaseSchema } from '../../src/server/routes/release-http.js';
 import { startWorld, type World } from '../helpers/slipway-world.js';
 
 const REGION = 'us-east-1';
@@ -152,20 +148,7 @@ describe('e2e: cancel, guided failure and manual intervention', () => {
 
   const getDeployment = (id: string) => world.client.get(api('deployments', id), deploymentSchema);
 
-  async function logOf(id: string): Promise<LogLine[]> {
-    const lines: LogLine[] = [];
-    let after: number | undefined;
-    for (;;) {
-      const page = await world.client.get(
-        api('deployments', id, 'log'),
-        z.object({ items: z.array(logLineSchema), nextAfter: z.number().optional() }),
-        { query: { after } },
-      );
-      lines.push(...page.items);
-      if (page.items.length === 0 || page.nextAfter === undefined) return lines;
-      after = page.nextAfter;
-    }
-  }
+  const logOf = (id: string): Promise<LogLine[]> => world.log(id);
 
   const logText = async (id: string) =>
     (await logOf(id)).map((l) => `[${l.path.join(' / ')}] ${l.level}: ${l.message}`).join('\n');

@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { z } from 'zod';
-import { deploymentSchema, logLineSchema, releaseSchema } from '../../src/server/routes/release-http.js';
+import type { logLineSchema } from '../../src/server/routes/release-http.js';
+import { deploymentSchema, releaseSchema } from '../../src/server/routes/release-http.js';
 import { startWorld, type World } from '../helpers/slipway-world.js';
 
 const REGION = 'us-east-1';
@@ -120,20 +121,7 @@ describe('e2e: script output variables', () => {
     return world.waitForDeployment(id, DEADLINE_MS);
   }
 
-  async function logOf(id: string): Promise<LogLine[]> {
-    const lines: LogLine[] = [];
-    let after: number | undefined;
-    for (;;) {
-      const page = await world.client.get(
-        api('deployments', id, 'log'),
-        z.object({ items: z.array(logLineSchema), nextAfter: z.number().optional() }),
-        { query: { after } },
-      );
-      lines.push(...page.items);
-      if (page.items.length === 0 || page.nextAfter === undefined) return lines;
-      after = page.nextAfter;
-    }
-  }
+  const logOf = (id: string): Promise<LogLine[]> => world.log(id);
 
   /** The messages of the lines under `step`, as `level: message`. */
   const stepLines = (lines: LogLine[], step: string) =>

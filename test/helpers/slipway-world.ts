@@ -29,11 +29,15 @@ import { planApply } from '../../src/cli/config/planner.js';
 import { parseConfigText } from '../../src/cli/config/read-file.js';
 import { startSlipwayNode, type SlipwayNode, type SlipwayNodeOptions } from '../../src/cli/slipway-node.js';
 import { isFinalState } from '../../src/core/model/release.js';
+import { logLineSchema } from '../../src/server/routes/release-http.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { ensureAdministrator } from '../../src/store/api-keys.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { seedPgliteDataDir } from './postgres.js';
 import { createSecretBox, type SecretBox } from '../../src/store/secrets.js';
+
+/** One line of a task log as the API answers it. */
+export type TaskLogLineView = z.output<typeof logLineSchema>;
 
 /** How to build the world. */
 export interface WorldOptions {
@@ -132,6 +136,8 @@ export interface World {
   ): Promise<{ status: number; text: string; json: unknown }>;
   /** Polls deployment `id` through the API until it is final; answers it. Fails after `timeoutMs` (default 60 s). */
   waitForDeployment(id: string, timeoutMs?: number): Promise<DeploymentView>;
+  /** Every line of a deployment's task log, page after page, through the API. */
+  log(deploymentId: string): Promise<TaskLogLineView[]>;
   /** Stops everything and removes the temp directory. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -364,6 +370,20 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
           json = undefined;
         }
         return { status: res.status, text, json };
+      },
+      async log(deploymentId) {
+        const lines: TaskLogLineView[] = [];
+        let after: number | undefined;
+        for (;;) {
+          const page = await client.get(
+            client.spacePath('deployments', deploymentId, 'log'),
+            z.object({ items: z.array(logLineSchema), nextAfter: z.number().optional() }),
+            { query: { after } },
+          );
+          lines.push(...page.items);
+          if (page.items.length === 0 || page.nextAfter === undefined) return lines;
+          after = page.nextAfter;
+        }
       },
       async waitForDeployment(id, timeoutMs = 60_000) {
         const deadline = Date.now() + timeoutMs;
