@@ -1,8 +1,7 @@
 /**
  * The dashboard's query: per (project, environment, tenant or none) the latest deployment. A plain
  * DISTINCT ON reads every deployment (about a second with 200,000); this skip scan walks each
- * project's (environment, tenant) groups with one probe of deployments_latest_idx per group, then
- * takes each group's newest row with another.
+ * project's (environment, tenant) groups with one probe of deployments_latest_idx per group.
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Deployment } from '../core/model/release.js';
@@ -20,39 +19,30 @@ export async function latestPerEnvironment(
     projectIds === undefined
       ? sql`select id from resources where space_id = ${spaceId} and kind = 'project'`
       : sql`select id from resources where id in (${sql.join(projectIds.map((p) => sql`${p}`))})`;
+  // deployments_latest_idx orders each group's rows newest first, so the first row after the
+  // previous group in index order is the next group's latest: one probe per group.
   const result = await sql<Selectable<DeploymentsTable>>`
-    with recursive groups (p, e, t) as (
+    with recursive latest as (
       select first.*
         from (${projects}) project
         cross join lateral (
-          select d.project_id, d.environment_id, coalesce(d.tenant_id, '')
+          select d.*
             from deployments d
            where d.space_id = ${spaceId} and d.project_id = project.id
-           order by d.environment_id, coalesce(d.tenant_id, '')
+           order by d.environment_id, coalesce(d.tenant_id, ''), d.created_at desc, d.id desc
            limit 1) first
       union all
-      select g.p, n.e, n.t
-        from groups g
+      select n.*
+        from latest g
         cross join lateral (
-          select d.environment_id as e, coalesce(d.tenant_id, '') as t
+          select d.*
             from deployments d
            where d.space_id = ${spaceId}
-             and d.project_id = g.p
-             and (d.environment_id, coalesce(d.tenant_id, '')) > (g.e, g.t)
-           order by d.environment_id, coalesce(d.tenant_id, '')
+             and d.project_id = g.project_id
+             and (d.environment_id, coalesce(d.tenant_id, '')) > (g.environment_id, coalesce(g.tenant_id, ''))
+           order by d.environment_id, coalesce(d.tenant_id, ''), d.created_at desc, d.id desc
            limit 1) n
     )
-    select latest.*
-      from groups g
-      cross join lateral (
-        select d.*
-          from deployments d
-         where d.space_id = ${spaceId}
-           and d.project_id = g.p
-           and d.environment_id = g.e
-           and coalesce(d.tenant_id, '') = g.t
-         order by d.created_at desc, d.id desc
-         limit 1) latest
-     order by latest.project_id, latest.environment_id, coalesce(latest.tenant_id, '')`.execute(db);
+    select * from latest order by project_id, environment_id, coalesce(tenant_id, '')`.execute(db);
   return result.rows.map(toDeployment);
 }
