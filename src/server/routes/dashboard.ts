@@ -1,13 +1,12 @@
 /** GET /api/spaces/{space}/dashboard: the latest deployment per project × environment (× tenant). */
 import { z } from 'zod';
-import { SlipwayError } from '../../core/errors.js';
 import { RESOURCE_KINDS } from '../../core/model/kinds/index.js';
 import { unknownFields } from '../../core/model/parse.js';
 import { DEPLOYMENT_STATES } from '../../core/model/release.js';
 import { resourcesRepository } from '../../store/resources.js';
 import { authorize, visible } from '../access.js';
 import type { RouteSpec } from '../route.js';
-import type { ReleaseHttp } from './release-http.js';
+import { notFoundByName, type ReleaseHttp } from './release-http.js';
 import { parseQuery, SPACE_PARAM } from './resource-http.js';
 
 const dashboardQuery = z.strictObject(
@@ -61,15 +60,7 @@ export function dashboardRoutes(http: ReleaseHttp): RouteSpec[] {
             http.deps.secrets,
             RESOURCE_KINDS.project,
           ).find(spaceId, q.project);
-          if (!project) {
-            throw new SlipwayError(
-              'NOT_FOUND',
-              `There is no project "${q.project}" in this space; name it by id or name.`,
-              {
-                data: { entity: 'project', name: q.project },
-              },
-            );
-          }
+          if (!project) throw notFoundByName('project', q.project);
           authorize(request, 'project.view', { projectId: project.id });
           seen = new Set([project.id]);
         }

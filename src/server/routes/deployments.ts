@@ -17,7 +17,6 @@ import {
 import { selectTenants } from '../../core/releases/index.js';
 import { releaseLookups } from '../../jobs/release-lookup.js';
 import type { DeploymentFilter } from '../../store/deployments.js';
-import { environmentsRepository } from '../../store/environments.js';
 import { resourcesRepository } from '../../store/resources.js';
 import { authorize, visible } from '../access.js';
 import { resolveActor } from '../actor.js';
@@ -31,6 +30,7 @@ import {
   deploymentScope,
   visiblePage,
   type ReleaseHttp,
+  notFoundByName,
 } from './release-http.js';
 import { NEXT_CURSOR, NO_QUERY, parseQuery, SPACE_PARAM } from './resource-http.js';
 
@@ -78,8 +78,10 @@ export function deploymentRoutes(http: ReleaseHttp): RouteSpec[] {
   const { db } = http.deps.store;
   const projects = resourcesRepository(db, http.deps.secrets, RESOURCE_KINDS.project);
   const tenants = resourcesRepository(db, http.deps.secrets, RESOURCE_KINDS.tenant);
-  const envs = environmentsRepository(db);
   const look = releaseLookups(http.deps);
+  /** The environment by name or id, or undefined. */
+  const findEnvironment = (spaceId: string, nameOrId: string) =>
+    look.environment(spaceId, nameOrId).catch(() => undefined);
   const scope = async (request: FastifyRequest): Promise<AccessScope> =>
     changeScope(async () => deploymentScope(await http.deployment(request)));
   // The project and environment a create names, checked before the handler (which checks each
@@ -126,9 +128,7 @@ export function deploymentRoutes(http: ReleaseHttp): RouteSpec[] {
     if (typeof body.release !== 'string' || typeof body.environment !== 'string') return {};
     const spaceId = await http.spaceId(request);
     const release = await http.releases.get(spaceId, body.release).catch(() => undefined);
-    const env =
-      (await envs.findByName(spaceId, body.environment)) ??
-      (await envs.get(spaceId, body.environment).catch(() => undefined));
+    const env = await findEnvironment(spaceId, body.environment);
     return targetScope(request, release?.projectId, env?.id, body);
   };
   const promoteScope = async (request: FastifyRequest): Promise<AccessScope> => {
@@ -141,18 +141,12 @@ export function deploymentRoutes(http: ReleaseHttp): RouteSpec[] {
     if (typeof body.project !== 'string' || typeof body.to !== 'string') return {};
     const spaceId = await http.spaceId(request);
     const project = await projects.find(spaceId, body.project);
-    const env =
-      (await envs.findByName(spaceId, body.to)) ?? (await envs.get(spaceId, body.to).catch(() => undefined));
+    const env = await findEnvironment(spaceId, body.to);
     return targetScope(request, project?.id, env?.id, body);
   };
   const projectScope = async (request: FastifyRequest): Promise<AccessScope> => ({
     projectId: (await http.deployment(request)).projectId,
   });
-  const notFound = (what: string, value: string) =>
-    new SlipwayError('NOT_FOUND', `There is no ${what} "${value}" in this space; name it by id or name.`, {
-      data: { entity: what, name: value },
-    });
-
   return [
     {
       method: 'POST',
@@ -234,20 +228,18 @@ export function deploymentRoutes(http: ReleaseHttp): RouteSpec[] {
         const filter: DeploymentFilter = {};
         if (q.project !== undefined) {
           const p = await projects.find(spaceId, q.project);
-          if (!p) throw notFound('project', q.project);
+          if (!p) throw notFoundByName('project', q.project);
           authorize(request, 'project.view', { projectId: p.id });
           filter.projectId = p.id;
         }
         if (q.environment !== undefined) {
-          const e =
-            (await envs.findByName(spaceId, q.environment)) ??
-            (await envs.get(spaceId, q.environment).catch(() => undefined));
-          if (!e) throw notFound('environment', q.environment);
+          const e = await findEnvironment(spaceId, q.environment);
+          if (!e) throw notFoundByName('environment', q.environment);
           filter.environmentId = e.id;
         }
         if (q.tenant !== undefined) {
           const t = await tenants.find(spaceId, q.tenant);
-          if (!t) throw notFound('tenant', q.tenant);
+          if (!t) throw notFoundByName('tenant', q.tenant);
           filter.tenantId = t.id;
         }
         if (q.release !== undefined) filter.releaseId = q.release;

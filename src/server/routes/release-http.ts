@@ -269,5 +269,16 @@ export function releaseHttp(deps: ServerDeps) {
   };
 }
 
+/** NOT_FOUND for a project, environment or tenant a request named (by name or id) that the space lacks. */
+export function notFoundByName(what: string, value: string): SlipwayError {
+  return new SlipwayError(
+    'NOT_FOUND',
+    `There is no ${what} "${value}" in this space; name it by id or name.`,
+    {
+      data: { entity: what, name: value },
+    },
+  );
+}
+
 /** The shared state's type. */
 export type ReleaseHttp = ReturnType<typeof releaseHttp>;
