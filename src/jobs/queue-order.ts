@@ -7,6 +7,10 @@
 import { targetParticipates, type TargetInfo } from '../core/deployments/index.js';
 import type { Deployment } from '../core/model/release.js';
 import type { TenantChoice } from '../core/releases/index.js';
+import type { Store } from '../store/database.js';
+import type { SecretBox } from '../store/secrets.js';
+import { environmentTargets } from './facts.js';
+import type { ReleaseLookups } from './release-lookup.js';
 
 /** Items in round-robin order over their keys (first-seen key first); order kept within a key. */
 export function interleaveBy<T>(items: readonly T[], key: (item: T) => string): T[] {
@@ -47,4 +51,19 @@ export function awsKey(
     .filter((t) => targetParticipates(t, t.roles, facts))
     .map((t) => `${t.awsAccount ?? 'ambient'}|${t.region}`);
   return [...new Set(keys)].sort().join(',');
+}
+
+/** The deployments of one request in the order to queue them: tenants' round-robin by AWS account. */
+export async function queueOrder(
+  deps: { store: Store; secrets: SecretBox },
+  look: ReleaseLookups,
+  spaceId: string,
+  created: Deployment[],
+): Promise<Deployment[]> {
+  if (created.length < 2 || created.every((d) => d.tenantId === undefined)) return created;
+  const environment = await look.environment(spaceId, created[0]!.environmentId);
+  const targets = await environmentTargets(deps.store, deps.secrets, spaceId, environment.id);
+  const tenants = new Map((await look.tenantChoices(spaceId)).map((t) => [t.id, t]));
+  const keys = new Map(created.map((d) => [d.id, awsKey(d, environment, targets, tenants)]));
+  return interleaveBy(created, (d) => keys.get(d.id) ?? '');
 }

@@ -28,9 +28,8 @@ import type { SecretBox } from '../store/secrets.js';
 import { openFeed } from '../feeds/index.js';
 import { deployRelease, type Progression, type ScopeCheck } from './deployment-create.js';
 import type { Engine } from './engine.js';
-import { environmentTargets } from './facts.js';
 import { feedConfig } from './feed-config.js';
-import { awsKey, interleaveBy } from './queue-order.js';
+import { queueOrder } from './queue-order.js';
 import { applyRetention } from './release-retention.js';
 import { channelRules, packageReferences, releaseLookups } from './release-lookup.js';
 
@@ -141,16 +140,6 @@ export function releaseService(deps: ReleaseServiceDeps) {
     }
   }
 
-  /** Tenants' deployments round-robin by the AWS accounts their targets use (see queue-order.ts). */
-  async function queueOrder(spaceId: string, created: Deployment[]): Promise<Deployment[]> {
-    if (created.length < 2 || created.every((d) => d.tenantId === undefined)) return created;
-    const environment = await look.environment(spaceId, created[0]!.environmentId);
-    const targets = await environmentTargets(deps.store, deps.secrets, spaceId, environment.id);
-    const tenants = new Map((await look.tenantChoices(spaceId)).map((t) => [t.id, t]));
-    const keys = new Map(created.map((d) => [d.id, awsKey(d, environment, targets, tenants)]));
-    return interleaveBy(created, (d) => keys.get(d.id) ?? '');
-  }
-
   async function deploy(
     spaceId: string,
     input: unknown,
@@ -158,7 +147,8 @@ export function releaseService(deps: ReleaseServiceDeps) {
     check?: ScopeCheck,
   ): Promise<Deployment[]> {
     const created = await deployRelease(context, spaceId, input, by, progression, check);
-    if (created.length > 0) await deps.engine?.enqueue((await queueOrder(spaceId, created)).map((d) => d.id));
+    if (created.length > 0)
+      await deps.engine?.enqueue((await queueOrder(deps, look, spaceId, created)).map((d) => d.id));
     return created;
   }
 
