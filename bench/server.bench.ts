@@ -19,7 +19,7 @@ import { openStore, type Store } from '../src/store/database.js';
 import { latestPerEnvironment } from '../src/store/deployment-queries.js';
 import { environmentsRepository } from '../src/store/environments.js';
 import { resourcesRepository } from '../src/store/resources.js';
-import { testSecrets } from '../src/store/secrets-testkit.js';
+import { testSecrets } from '../test/kits/secrets.js';
 import { variablesRepository } from '../src/store/variables.js';
 import { postgresUnavailableReason, startPostgres, tempDataDir } from '../test/helpers/postgres.js';
 

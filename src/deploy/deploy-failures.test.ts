@@ -13,7 +13,7 @@ import {
   register,
   request,
   sandboxClients,
-} from './testkit.js';
+} from '../../test/kits/deploy.js';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 const NGINX = 'public.ecr.aws/docker/library/nginx';

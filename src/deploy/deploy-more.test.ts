@@ -16,7 +16,7 @@ import {
   sandboxClients,
   stats,
   waitStable,
-} from './testkit.js';
+} from '../../test/kits/deploy.js';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 const NGINX = 'public.ecr.aws/docker/library/nginx';

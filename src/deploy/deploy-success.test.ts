@@ -15,7 +15,7 @@ import {
   request,
   sandboxClients,
   stats,
-} from './testkit.js';
+} from '../../test/kits/deploy.js';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { forEachBackend } from '../../test/helpers/postgres.js';
-import { ACTOR, SPACE } from '../store/resources-testkit.js';
+import { ACTOR, SPACE } from '../../test/kits/store-resources.js';
 import {
   aborted,
   fakeExecutor,
@@ -12,7 +12,7 @@ import {
   testStep,
   until,
   type Call,
-} from './engine-testkit.js';
+} from '../../test/kits/engine.js';
 import type { StepContext } from './executor.js';
 import { manualInterventionExecutor } from './executors/manual-intervention.js';
 
@@ -176,7 +176,7 @@ forEachBackend('deployment engine', (backend) => {
       const engine = await m.engine([executor], {
         deps: {
           load: async (d) => {
-            const { facts, step } = await import('../core/deployments/plan-testkit.js');
+            const { facts, step } = await import('../../test/kits/deployment-plan.js');
             void step;
             return {
               facts: facts({

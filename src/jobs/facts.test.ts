@@ -3,8 +3,8 @@ import { before, describe, it } from 'node:test';
 import { forEachBackend } from '../../test/helpers/postgres.js';
 import { CHAIN_AMBIENT } from '../aws/account-credentials.js';
 import type { Resource } from '../core/model/resource.js';
-import { openReleaseModel, SECRET } from '../store/releases-testkit.js';
-import { ACTOR, SPACE } from '../store/resources-testkit.js';
+import { openReleaseModel, SECRET } from '../../test/kits/store-releases.js';
+import { ACTOR, SPACE } from '../../test/kits/store-resources.js';
 import { loadDeploymentInputs, targetInfo } from './facts.js';
 
 describe('targetInfo', () => {

@@ -8,7 +8,7 @@ import { deploymentsRepository } from '../store/deployments.js';
 import { resourcesRepository } from '../store/resources.js';
 import { variablesRepository } from '../store/variables.js';
 import { AUTOMATIC_ACTOR } from './release-service.js';
-import { BY, HELLO_TAGS, SPACE, startReleaseFixture, type ReleaseFixture } from './release-testkit.js';
+import { BY, HELLO_TAGS, SPACE, startReleaseFixture, type ReleaseFixture } from '../../test/kits/releases.js';
 
 /** Asserts that `p` rejects with `code` and a message matching `pattern`. */
 async function rejects(p: Promise<unknown>, code: string, pattern?: RegExp): Promise<string> {

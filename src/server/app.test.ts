@@ -5,7 +5,7 @@ import { DEFAULT_SPACE_ID as SPACE } from '../core/model/space.js';
 import { forEachBackend, tempDataDir } from '../../test/helpers/postgres.js';
 import { ensureAdministrator } from '../store/api-keys.js';
 import type { Store } from '../store/database.js';
-import { testSecrets } from '../store/secrets-testkit.js';
+import { testSecrets } from '../../test/kits/secrets.js';
 import { buildServer } from './app.js';
 
 const BASE = `/api/spaces/${SPACE}/environments`;

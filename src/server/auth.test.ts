@@ -6,7 +6,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { tempDataDir } from '../../test/helpers/postgres.js';
 import { API_KEY_REJECTED_MESSAGE, apiKeysRepository, ensureAdministrator } from '../store/api-keys.js';
 import { openStore, type Store } from '../store/database.js';
-import { testSecrets } from '../store/secrets-testkit.js';
+import { testSecrets } from '../../test/kits/secrets.js';
 import { buildServer } from './app.js';
 
 const ENVS = '/api/spaces/Default/environments';

@@ -15,7 +15,7 @@ import {
 import { startSandbox, type SandboxHandle } from '../sandbox/index.js';
 import { ensureAdministrator } from '../store/api-keys.js';
 import { openStore, type Store } from '../store/database.js';
-import { testSecrets } from '../store/secrets-testkit.js';
+import { testSecrets } from '../../test/kits/secrets.js';
 import { tempDataDir } from '../../test/helpers/postgres.js';
 import { buildServer } from './app.js';
 import type { FastifyInstance } from 'fastify';

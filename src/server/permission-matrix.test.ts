@@ -20,7 +20,7 @@ import {
   startApi,
   type ApiUnderTest,
   type ResourceBody,
-} from './routes/resources-testkit.js';
+} from '../../test/kits/server-resources.js';
 
 // ---- What the documentation promises (docs/security.md, "Roles and permissions") ----
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { startReleaseFixture, type ReleaseFixture } from '../jobs/release-testkit.js';
+import { startReleaseFixture, type ReleaseFixture } from '../../test/kits/releases.js';
 import { deploymentsRepository, type DeploymentsRepository } from '../store/deployments.js';
 
 interface Event {

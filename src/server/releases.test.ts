@@ -2,11 +2,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { RESOURCE_KINDS } from '../core/model/kinds/index.js';
-import { startReleaseFixture, type ReleaseFixture } from '../jobs/release-testkit.js';
+import { startReleaseFixture, type ReleaseFixture } from '../../test/kits/releases.js';
 import { apiKeysRepository } from '../store/api-keys.js';
 import { deploymentsRepository } from '../store/deployments.js';
 import { resourcesRepository } from '../store/resources.js';
-import { expectError, SPACE_URL } from './routes/resources-testkit.js';
+import { expectError, SPACE_URL } from '../../test/kits/server-resources.js';
 
 interface Item {
   id: string;

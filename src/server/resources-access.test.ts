@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { EXAMPLES } from '../core/model/kinds/examples-testkit.js';
+import { EXAMPLES } from '../../test/kits/model-examples.js';
 import { apiKeysRepository } from '../store/api-keys.js';
 import {
   SPACE_URL,
@@ -9,7 +9,7 @@ import {
   startApi,
   type ApiUnderTest,
   type ResourceBody,
-} from './routes/resources-testkit.js';
+} from '../../test/kits/server-resources.js';
 
 describe('resource routes check team grants in the scope they touch', () => {
   let api: ApiUnderTest;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { runInNewContext } from 'node:vm';
-import { startApi, type ApiUnderTest } from './routes/resources-testkit.js';
+import { startApi, type ApiUnderTest } from '../../test/kits/server-resources.js';
 
 interface Operation {
   operationId: string;

@@ -1,16 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import {
-  EXAMPLES,
-  EXAMPLE_TENANT_VARIABLES,
-  EXAMPLE_VARIABLES,
-} from '../core/model/kinds/examples-testkit.js';
+import { EXAMPLES, EXAMPLE_TENANT_VARIABLES, EXAMPLE_VARIABLES } from '../../test/kits/model-examples.js';
 import { RESOURCE_KINDS } from '../core/model/kinds/index.js';
 import type { ResourceKind } from '../core/model/resource.js';
 import { apiRoutes } from './app.js';
 import type { RouteSpec } from './route.js';
 import { resourceRoutes } from './routes/resources.js';
-import { createExamples, expectError, startApi, type ApiUnderTest } from './routes/resources-testkit.js';
+import {
+  createExamples,
+  expectError,
+  startApi,
+  type ApiUnderTest,
+} from '../../test/kits/server-resources.js';
 
 const KIND_BY_PLURAL = new Map(Object.values(RESOURCE_KINDS).map((k) => [k.plural, k]));
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { EXAMPLES, EXAMPLE_ORDER } from '../core/model/kinds/examples-testkit.js';
+import { EXAMPLES, EXAMPLE_ORDER } from '../../test/kits/model-examples.js';
 import { RESOURCE_KINDS } from '../core/model/kinds/index.js';
 import type { ResourceKind, ResourceKindName } from '../core/model/resource.js';
 import { DEFAULT_SPACE_ID } from '../core/model/space.js';
@@ -16,7 +16,7 @@ import {
   valuesAt,
   type ApiUnderTest,
   type ResourceBody,
-} from './routes/resources-testkit.js';
+} from '../../test/kits/server-resources.js';
 
 interface PageBody {
   items: ResourceBody[];

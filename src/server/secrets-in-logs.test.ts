@@ -13,7 +13,7 @@ import {
   SPACE_URL,
   startApi,
   type ApiUnderTest,
-} from './routes/resources-testkit.js';
+} from '../../test/kits/server-resources.js';
 
 const SENSITIVE = 'sensitive-variable-value-42';
 const FEED_PASSWORD = 'rotated-feed-password-77';

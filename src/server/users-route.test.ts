@@ -7,7 +7,7 @@ import { PERMISSIONS } from '../core/model/permissions.js';
 import { DEFAULT_SPACE_ID } from '../core/model/space.js';
 import { apiKeysRepository, ensureAdministrator } from '../store/api-keys.js';
 import { openStore, type Store } from '../store/database.js';
-import { testSecrets } from '../store/secrets-testkit.js';
+import { testSecrets } from '../../test/kits/secrets.js';
 import { buildServer } from './app.js';
 
 interface UserJson {

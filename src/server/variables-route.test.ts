@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { EXAMPLE_TENANT_VARIABLES, EXAMPLE_VARIABLES } from '../core/model/kinds/examples-testkit.js';
+import { EXAMPLE_TENANT_VARIABLES, EXAMPLE_VARIABLES } from '../../test/kits/model-examples.js';
 import type { ResourceKindName } from '../core/model/resource.js';
 import {
   SPACE_URL,
@@ -11,7 +11,7 @@ import {
   startApi,
   type ApiUnderTest,
   type ResourceBody,
-} from './routes/resources-testkit.js';
+} from '../../test/kits/server-resources.js';
 
 interface VariableBody {
   id: string;

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { sql } from 'kysely';
 import { forEachBackend } from '../../test/helpers/postgres.js';
-import { openReleaseModel } from './releases-testkit.js';
-import { ACTOR, SPACE } from './resources-testkit.js';
+import { openReleaseModel } from '../../test/kits/store-releases.js';
+import { ACTOR, SPACE } from '../../test/kits/store-resources.js';
 
 forEachBackend('latest deployment per environment', (backend) => {
   it('matches DISTINCT ON over 3,000 deployments in three projects', async () => {

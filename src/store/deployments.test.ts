@@ -5,8 +5,8 @@ import { sql } from 'kysely';
 import { forEachBackend } from '../../test/helpers/postgres.js';
 import { listAuditEvents } from './audit.js';
 import type { NewDeployment } from './deployments.js';
-import { openReleaseModel, type ReleaseModel } from './releases-testkit.js';
-import { ACTOR, code, SPACE } from './resources-testkit.js';
+import { openReleaseModel, type ReleaseModel } from '../../test/kits/store-releases.js';
+import { ACTOR, code, SPACE } from '../../test/kits/store-resources.js';
 
 const PROMPTED_SECRET = 'prompted-s3cret-value';
 

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { forEachBackend } from '../../test/helpers/postgres.js';
 import { environmentsRepository } from './environments.js';
-import { openReleaseModel, type ReleaseModel } from './releases-testkit.js';
-import { ACTOR, SPACE } from './resources-testkit.js';
+import { openReleaseModel, type ReleaseModel } from '../../test/kits/store-releases.js';
+import { ACTOR, SPACE } from '../../test/kits/store-resources.js';
 
 forEachBackend('deployment history guard', (backend) => {
   let m: ReleaseModel;

@@ -4,10 +4,10 @@ import { it } from 'node:test';
 import { forEachBackend } from '../../test/helpers/postgres.js';
 import { deploymentsRepository } from './deployments.js';
 import { releasesRepository } from './releases.js';
-import { openReleaseModel, SECRET } from './releases-testkit.js';
-import { ACTOR, code, SPACE } from './resources-testkit.js';
+import { openReleaseModel, SECRET } from '../../test/kits/store-releases.js';
+import { ACTOR, code, SPACE } from '../../test/kits/store-resources.js';
 import { ENCRYPTED_COLUMNS, rotateMasterKey } from './secrets.js';
-import { testSecrets } from './secrets-testkit.js';
+import { testSecrets } from '../../test/kits/secrets.js';
 
 forEachBackend('release secrets and key rotation', (backend) => {
   it('lists the new columns and re-encrypts them under the new key', async () => {

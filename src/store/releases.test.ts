@@ -4,8 +4,8 @@ import { it } from 'node:test';
 import { sql } from 'kysely';
 import { forEachBackend } from '../../test/helpers/postgres.js';
 import { listAuditEvents } from './audit.js';
-import { openReleaseModel, SECRET, type ReleaseModel } from './releases-testkit.js';
-import { ACTOR, code, SPACE } from './resources-testkit.js';
+import { openReleaseModel, SECRET, type ReleaseModel } from '../../test/kits/store-releases.js';
+import { ACTOR, code, SPACE } from '../../test/kits/store-resources.js';
 
 forEachBackend('releases', (backend) => {
   let m: ReleaseModel;

@@ -1,5 +1,5 @@
 /**
- * The example document of every kind (core/model/kinds/examples-testkit.ts) through the store with
+ * The example document of every kind (test/kits/model-examples.ts) through the store with
  * the real kinds: created in EXAMPLE_ORDER, references by name stored as ids, read back, sent back
  * unchanged, with the example variables and tenant values, then deleted in reverse order.
  */
@@ -11,10 +11,10 @@ import {
   EXAMPLE_TENANT_VARIABLES,
   EXAMPLE_VARIABLES,
   EXAMPLES,
-} from '../core/model/kinds/examples-testkit.js';
+} from '../../test/kits/model-examples.js';
 import { RESOURCE_KINDS } from '../core/model/kinds/index.js';
 import type { Resource, ResourceKindName } from '../core/model/resource.js';
-import { ACTOR, code, openModel, SPACE, type Model } from './resources-testkit.js';
+import { ACTOR, code, openModel, SPACE, type Model } from '../../test/kits/store-resources.js';
 
 const SECRETS = [
   'hunter2-feed',

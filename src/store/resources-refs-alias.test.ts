@@ -6,7 +6,7 @@ import { forEachBackend } from '../../test/helpers/postgres.js';
 import type { Store } from './database.js';
 import { environmentsRepository } from './environments.js';
 import { resourcesRepository } from './resources.js';
-import { testSecrets } from './secrets-testkit.js';
+import { testSecrets } from '../../test/kits/secrets.js';
 
 const SPACE = 'Spaces-1';
 const BY = { actor: 'alice' };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { before, it } from 'node:test';
 import { forEachBackend } from '../../test/helpers/postgres.js';
-import { ACTOR, code, openModel, SPACE, type Model } from './resources-testkit.js';
+import { ACTOR, code, openModel, SPACE, type Model } from '../../test/kits/store-resources.js';
 import { resourcesRepository } from './resources.js';
 import { rotateMasterKey, secretBoxFromKey } from './secrets.js';
 import { variablesRepository } from './variables.js';

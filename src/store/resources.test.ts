@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { forEachBackend } from '../../test/helpers/postgres.js';
-import { ACTOR, code, openModel, SPACE, type Model } from './resources-testkit.js';
+import { ACTOR, code, openModel, SPACE, type Model } from '../../test/kits/store-resources.js';
 import { resourcesRepository } from './resources.js';
 
 forEachBackend('resources', (backend) => {

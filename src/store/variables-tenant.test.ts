@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { forEachBackend } from '../../test/helpers/postgres.js';
 import type { Resource } from '../core/model/resource.js';
-import { ACTOR, code, openModel, SPACE, type Model } from './resources-testkit.js';
+import { ACTOR, code, openModel, SPACE, type Model } from '../../test/kits/store-resources.js';
 
 forEachBackend('variables: tenant template values', (backend) => {
   let m: Model;

@@ -3,7 +3,7 @@ import { before, it } from 'node:test';
 import { forEachBackend } from '../../test/helpers/postgres.js';
 import type { Resource } from '../core/model/resource.js';
 import type { StoredVariable } from '../core/model/variable.js';
-import { ACTOR, code, openModel, SPACE, type Model } from './resources-testkit.js';
+import { ACTOR, code, openModel, SPACE, type Model } from '../../test/kits/store-resources.js';
 
 forEachBackend('variables', (backend) => {
   let m: Model;

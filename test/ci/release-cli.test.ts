@@ -15,7 +15,7 @@ import {
 import { runDeploymentCancel, runDeploymentWatch } from '../../src/cli/commands/deployment.js';
 import { runCi } from '../../src/cli/ci/connection.js';
 import { EXIT, type RunState } from '../../src/cli/exit-codes.js';
-import { startFakeApi, type FakeApi } from './fake-api-testkit.js';
+import { startFakeApi, type FakeApi } from '../kits/ci-fake-api.js';
 
 const KEY = 'API-SECRETKEY0123456789';
 

@@ -9,7 +9,7 @@ import {
   variant,
   type CommandResult,
   type TestServer,
-} from './server-testkit.js';
+} from '../kits/config-server.js';
 
 /** Asserts that no secret value was printed. */
 function noSecrets(r: CommandResult, secrets: Record<string, string> = EXAMPLE_SECRETS): void {

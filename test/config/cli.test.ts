@@ -9,7 +9,7 @@ import { configSchemaText } from '../../src/cli/commands/config-schema.js';
 import { readConfigFile } from '../../src/cli/config/read-file.js';
 import { jsonEqual } from '../../src/core/config/names.js';
 import { tempDataDir } from '../helpers/postgres.js';
-import { EXAMPLE } from './server-testkit.js';
+import { EXAMPLE } from '../kits/config-server.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'src/cli/bin.ts');

@@ -12,7 +12,7 @@ import {
   startTestServer,
   variant,
   type TestServer,
-} from './server-testkit.js';
+} from '../kits/config-server.js';
 
 /** What export names each of the example's secrets. */
 const EXPORTED_SECRETS = {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EXAMPLE_TENANT_VARIABLES, EXAMPLE_VARIABLES, EXAMPLES } from '../model/kinds/examples-testkit.js';
+import { EXAMPLE_TENANT_VARIABLES, EXAMPLE_VARIABLES, EXAMPLES } from '../../../test/kits/model-examples.js';
 import { SlipwayError } from '../errors.js';
 import { configFileSchema, loadConfig, SECTIONS } from './config-file.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EXAMPLES } from '../model/kinds/examples-testkit.js';
+import { EXAMPLES } from '../../../test/kits/model-examples.js';
 import { RESOURCE_KINDS } from '../model/kinds/index.js';
 import { dropDefaults, exportEnvironment, exportResource } from './export-doc.js';
 import { NameIndex } from './names.js';

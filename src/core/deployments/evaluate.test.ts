@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SlipwayError } from '../errors.js';
 import { evaluateAction, planDeployment, stepVariables } from './index.js';
-import { facts, step, target, variable } from './plan-testkit.js';
+import { facts, step, target, variable } from '../../../test/kits/deployment-plan.js';
 import type { ProcessStep, StepVariables } from './types.js';
 
 const VARS: StepVariables = {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SlipwayError } from '../errors.js';
 import { planDeployment, tagsMatch } from './index.js';
-import { ACME, facts, step, target } from './plan-testkit.js';
+import { ACME, facts, step, target } from '../../../test/kits/deployment-plan.js';
 import type { DeploymentFacts, ProcessStep, TargetInfo } from './types.js';
 
 /** The plan of a one-step process in `extra`'s deployment. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SlipwayError } from '../errors.js';
 import { planDeployment, stepVariables } from './index.js';
-import { ACME, facts, step, target, variable } from './plan-testkit.js';
+import { ACME, facts, step, target, variable } from '../../../test/kits/deployment-plan.js';
 import type { DeploymentFacts, EvaluationInput, TargetInfo } from './types.js';
 import type { ScopedVariable } from '../variables/types.js';
 

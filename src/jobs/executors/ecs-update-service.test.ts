@@ -16,9 +16,9 @@ import {
   register,
   sandboxClients,
   stats,
-} from '../../deploy/testkit.js';
+} from '../../../test/kits/deploy.js';
 import { createEcsUpdateServiceExecutor } from './ecs-update-service.js';
-import { fakeContext, fakeTarget } from './testkit.js';
+import { fakeContext, fakeTarget } from '../../../test/kits/executors.js';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 const NGINX = 'public.ecr.aws/docker/library/nginx';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BUILT_IN_EXECUTORS } from './index.js';
 import { manualInterventionExecutor } from './manual-intervention.js';
-import { fakeContext } from './testkit.js';
+import { fakeContext } from '../../../test/kits/executors.js';
 
 const action = {
   type: 'manual-intervention',

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createAwsClients } from '../../aws/clients.js';
 import { runScriptExecutor } from './run-script.js';
-import { fakeContext, fakeTarget } from './testkit.js';
+import { fakeContext, fakeTarget } from '../../../test/kits/executors.js';
 
 const SECRET = 'hunter2-very-secret';
 

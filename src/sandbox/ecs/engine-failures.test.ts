@@ -14,7 +14,7 @@ import {
   runUntil,
   web,
   type Kit,
-} from './engine-testkit.js';
+} from '../../../test/kits/sandbox-ecs.js';
 
 function completed(kit: Kit, svc: ReturnType<typeof createService>, maxSeconds = 300): void {
   runUntil(

@@ -10,7 +10,7 @@ import {
   registerTaskDef,
   runUntil,
   web,
-} from './engine-testkit.js';
+} from '../../../test/kits/sandbox-ecs.js';
 
 const fixedPort = (image: string) => web(image, { portMappings: [{ containerPort: 80, hostPort: 80 }] });
 

@@ -14,7 +14,7 @@ import {
   registerTaskDef,
   runUntil,
   web,
-} from './engine-testkit.js';
+} from '../../../test/kits/sandbox-ecs.js';
 
 test('a rollout continues after the world is saved as JSON and loaded into a new engine', () => {
   const kit = makeKit();

@@ -12,7 +12,7 @@ import {
   registerTaskDef,
   runUntil,
   web,
-} from './engine-testkit.js';
+} from '../../../test/kits/sandbox-ecs.js';
 
 test('a Fargate task walks the whole lifecycle with timestamps', () => {
   const kit = makeKit();

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseInput } from '../parse.js';
 import { awsAccountKind } from './aws-account.js';
-import { EXAMPLES } from './examples-testkit.js';
-import { bad, itRejects } from './schema-testkit.js';
+import { EXAMPLES } from '../../../../test/kits/model-examples.js';
+import { bad, itRejects } from '../../../../test/kits/model-schema.js';
 
 const keys = EXAMPLES['aws-account'];
 const role = { name: 'Deployer', mode: 'role', roleArn: 'arn:aws:iam::123456789012:role/deploy/deployer' };

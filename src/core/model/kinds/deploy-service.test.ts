@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseInput } from '../parse.js';
-import { EXAMPLE_DEPLOY_SERVICE_PROCESS } from './deploy-service-testkit.js';
+import { EXAMPLE_DEPLOY_SERVICE_PROCESS } from '../../../../test/kits/model-deploy-service.js';
 import { processKind } from './process.js';
-import { badRows, itRejects, withValue } from './schema-testkit.js';
+import { badRows, itRejects, withValue } from '../../../../test/kits/model-schema.js';
 
 const base = EXAMPLE_DEPLOY_SERVICE_PROCESS;
 const action = ['steps', 0, 'action'] as const;

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseInput } from '../parse.js';
 import { ecsTargetKind } from './ecs-target.js';
-import { EXAMPLES } from './examples-testkit.js';
-import { badRows, itRejects, withValue } from './schema-testkit.js';
+import { EXAMPLES } from '../../../../test/kits/model-examples.js';
+import { badRows, itRejects, withValue } from '../../../../test/kits/model-schema.js';
 
 const base = EXAMPLES['ecs-target'];
 const untenanted = withValue(

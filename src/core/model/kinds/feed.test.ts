@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
-import { EXAMPLES } from './examples-testkit.js';
+import { EXAMPLES } from '../../../../test/kits/model-examples.js';
 import { feedKind } from './feed.js';
-import { badRows, itRejects } from './schema-testkit.js';
+import { badRows, itRejects } from '../../../../test/kits/model-schema.js';
 
 const docker = EXAMPLES.feed;
 const ecr = { name: 'ECR', type: 'ecr', region: 'eu-west-1', awsAccount: 'Prod account' };

@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { parseInput } from '../parse.js';
 import { RESOURCE_KIND_NAMES, type ResourceKindName, type ResourceRef } from '../resource.js';
-import { EXAMPLE_DEPLOY_SERVICE_PROCESS } from './deploy-service-testkit.js';
-import { EXAMPLES } from './examples-testkit.js';
+import { EXAMPLE_DEPLOY_SERVICE_PROCESS } from '../../../../test/kits/model-deploy-service.js';
+import { EXAMPLES } from '../../../../test/kits/model-examples.js';
 import { RESOURCE_KINDS } from './index.js';
 
 function parsed(name: ResourceKindName, doc: unknown = EXAMPLES[name]): Record<string, unknown> {

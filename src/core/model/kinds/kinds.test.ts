@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseInput } from '../parse.js';
 import { RESOURCE_KIND_NAMES, type ResourceKindName } from '../resource.js';
-import { EXAMPLE_DEPLOY_SERVICE_PROCESS } from './deploy-service-testkit.js';
-import { EXAMPLE_ORDER, EXAMPLES } from './examples-testkit.js';
+import { EXAMPLE_DEPLOY_SERVICE_PROCESS } from '../../../../test/kits/model-deploy-service.js';
+import { EXAMPLE_ORDER, EXAMPLES } from '../../../../test/kits/model-examples.js';
 import { RESOURCE_KINDS } from './index.js';
 
 function parsed(name: ResourceKindName, doc: unknown = EXAMPLES[name]): Record<string, unknown> {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseInput } from '../parse.js';
-import { EXAMPLES } from './examples-testkit.js';
+import { EXAMPLES } from '../../../../test/kits/model-examples.js';
 import { MAX_SCRIPT_BYTES } from './process-actions.js';
 import { processKind } from './process.js';
-import { badRows, itRejects, withValue } from './schema-testkit.js';
+import { badRows, itRejects, withValue } from '../../../../test/kits/model-schema.js';
 
 const base = EXAMPLES.process;
 const deploy = ['steps', 0] as const;

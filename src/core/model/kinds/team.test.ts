@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
-import { EXAMPLES } from './examples-testkit.js';
-import { badRows, itRejects } from './schema-testkit.js';
+import { EXAMPLES } from '../../../../test/kits/model-examples.js';
+import { badRows, itRejects } from '../../../../test/kits/model-schema.js';
 import { teamKind } from './team.js';
 
 const base = EXAMPLES.team;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseInput } from '../parse.js';
-import { EXAMPLES } from './examples-testkit.js';
+import { EXAMPLES } from '../../../../test/kits/model-examples.js';
 import { librarySetKind } from './library-set.js';
-import { badRows, itRejects } from './schema-testkit.js';
+import { badRows, itRejects } from '../../../../test/kits/model-schema.js';
 
 const base = EXAMPLES['library-set'];
 const select = { name: 'Size', type: 'select', options: { s: 'Small', l: 'Large' }, defaultValue: 'l' };

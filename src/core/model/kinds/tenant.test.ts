@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
-import { EXAMPLES } from './examples-testkit.js';
-import { badRows, itRejects } from './schema-testkit.js';
+import { EXAMPLES } from '../../../../test/kits/model-examples.js';
+import { badRows, itRejects } from '../../../../test/kits/model-schema.js';
 import { tenantKind } from './tenant.js';
 
 const base = EXAMPLES.tenant;

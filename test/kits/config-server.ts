@@ -11,7 +11,7 @@ import { runExport, type ExportFlags } from '../../src/cli/commands/export.js';
 import { buildServer } from '../../src/server/app.js';
 import { ensureAdministrator } from '../../src/store/api-keys.js';
 import { openStore } from '../../src/store/database.js';
-import { testSecrets } from '../../src/store/secrets-testkit.js';
+import { testSecrets } from './secrets.js';
 import { tempDataDir } from '../helpers/postgres.js';
 
 /** The example configuration file (the hello-color project). */

@@ -3,14 +3,14 @@
  * the engine's lease table, facts built from the planner's fixtures (steps and targets chosen per
  * test), and fake executors whose runs the test can watch and release.
  */
-import type { Backend } from '../../test/helpers/postgres.js';
-import type { ProcessStep, TargetInfo } from '../core/deployments/index.js';
-import { facts, step, target } from '../core/deployments/plan-testkit.js';
-import type { Deployment } from '../core/model/release.js';
-import { openReleaseModel } from '../store/releases-testkit.js';
-import { ACTOR, SPACE } from '../store/resources-testkit.js';
-import { createEngine, type EngineHandle, type EngineInternals } from './engine.js';
-import type { StepContext, StepExecutor, StepResult } from './executor.js';
+import type { Backend } from '../helpers/postgres.js';
+import type { ProcessStep, TargetInfo } from '../../src/core/deployments/index.js';
+import { facts, step, target } from './deployment-plan.js';
+import type { Deployment } from '../../src/core/model/release.js';
+import { openReleaseModel } from './store-releases.js';
+import { ACTOR, SPACE } from './store-resources.js';
+import { createEngine, type EngineHandle, type EngineInternals } from '../../src/jobs/engine.js';
+import type { StepContext, StepExecutor, StepResult } from '../../src/jobs/executor.js';
 
 export { step, target };
 

@@ -1,6 +1,6 @@
 /** Fixtures for the deployment planning tests (not used by the product). */
-import type { ScopedVariable, VariableScope } from '../variables/types.js';
-import type { DeploymentFacts, ProcessStep, TargetInfo } from './types.js';
+import type { ScopedVariable, VariableScope } from '../../src/core/variables/types.js';
+import type { DeploymentFacts, ProcessStep, TargetInfo } from '../../src/core/deployments/types.js';
 
 /** A step with every list empty and the defaults of the process schema, overridden by `extra`. */
 export function step(name: string, extra: Partial<ProcessStep> = {}): ProcessStep {

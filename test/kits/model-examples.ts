@@ -3,7 +3,7 @@
  * the API and `slipway apply`. Create them in EXAMPLE_ORDER (environments Dev and Prod and the
  * user "alice" first): each refers only to earlier ones. The kinds' schemas must accept these.
  */
-import type { ResourceKindName } from '../resource.js';
+import type { ResourceKindName } from '../../src/core/model/resource.js';
 
 /** Environments the examples refer to. */
 export const EXAMPLE_ENVIRONMENTS = ['Dev', 'Prod'] as const;

@@ -11,10 +11,10 @@ import {
   type CreateServiceCommandInput,
   type Service,
 } from '@aws-sdk/client-ecs';
-import { createAwsClients, type AwsClients } from '../aws/clients.js';
-import type { SlipwayEvent } from '../core/events.js';
-import type { DeployHooks } from './ecs-deploy.js';
-import { DEPLOY_DEFAULTS, type EcsDeployRequest } from './request.js';
+import { createAwsClients, type AwsClients } from '../../src/aws/clients.js';
+import type { SlipwayEvent } from '../../src/core/events.js';
+import type { DeployHooks } from '../../src/deploy/ecs-deploy.js';
+import { DEPLOY_DEFAULTS, type EcsDeployRequest } from '../../src/deploy/request.js';
 
 /** What the kit needs of a running sandbox. */
 export interface SandboxAddress {

@@ -1,11 +1,11 @@
 /**
  * Helpers for the kinds' schema tests: edit an example at a path, and expect INVALID_INPUT naming a
- * field. Pure (core/ imports no node: module, test/architecture.test.ts checks testkits too), so
- * failures are thrown Errors and the test function is passed in.
+ * field. Failures are thrown Errors and the test function is passed in, so the kinds' tests stay
+ * free of any one runner.
  */
-import { SlipwayError } from '../../errors.js';
-import { parseInput } from '../parse.js';
-import type { ResourceKind } from '../resource.js';
+import { SlipwayError } from '../../src/core/errors.js';
+import { parseInput } from '../../src/core/model/parse.js';
+import type { ResourceKind } from '../../src/core/model/resource.js';
 
 /** A path into a document. */
 export type DocPath = readonly (string | number)[];

@@ -2,13 +2,19 @@
  * Test helpers for the ECS engine: a world with one account and cluster, built directly (no
  * API), stepped with `clock.advance` so that sequences are deterministic.
  */
-import { SandboxClock } from '../clock.js';
-import { emptyIamAccount } from '../iam/model.js';
-import { SandboxRuntime } from '../runtime.js';
-import { emptyWorld, regionOf, type AccountState, type WorldState } from '../world.js';
-import { isHealthy, serviceKey } from './engine-context.js';
-import { EcsEngine } from './engine.js';
-import type { EcsCluster, EcsContainerInstance, EcsService, EcsTask, EcsTaskDefinition } from './model.js';
+import { SandboxClock } from '../../src/sandbox/clock.js';
+import { emptyIamAccount } from '../../src/sandbox/iam/model.js';
+import { SandboxRuntime } from '../../src/sandbox/runtime.js';
+import { emptyWorld, regionOf, type AccountState, type WorldState } from '../../src/sandbox/world.js';
+import { isHealthy, serviceKey } from '../../src/sandbox/ecs/engine-context.js';
+import { EcsEngine } from '../../src/sandbox/ecs/engine.js';
+import type {
+  EcsCluster,
+  EcsContainerInstance,
+  EcsService,
+  EcsTask,
+  EcsTaskDefinition,
+} from '../../src/sandbox/ecs/model.js';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';

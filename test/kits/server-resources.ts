@@ -5,19 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { tempDataDir } from '../../../test/helpers/postgres.js';
-import {
-  EXAMPLES,
-  EXAMPLE_ENVIRONMENTS,
-  EXAMPLE_ORDER,
-  EXAMPLE_USER,
-} from '../../core/model/kinds/examples-testkit.js';
-import { RESOURCE_KINDS } from '../../core/model/kinds/index.js';
-import type { ResourceKind, ResourceKindName, SecretPath } from '../../core/model/resource.js';
-import { apiKeysRepository, ensureAdministrator } from '../../store/api-keys.js';
-import { openStore, type Store } from '../../store/database.js';
-import { testSecrets } from '../../store/secrets-testkit.js';
-import { buildServer, type ServerDeps } from '../app.js';
+import { tempDataDir } from '../helpers/postgres.js';
+import { EXAMPLES, EXAMPLE_ENVIRONMENTS, EXAMPLE_ORDER, EXAMPLE_USER } from './model-examples.js';
+import { RESOURCE_KINDS } from '../../src/core/model/kinds/index.js';
+import type { ResourceKind, ResourceKindName, SecretPath } from '../../src/core/model/resource.js';
+import { apiKeysRepository, ensureAdministrator } from '../../src/store/api-keys.js';
+import { openStore, type Store } from '../../src/store/database.js';
+import { testSecrets } from './secrets.js';
+import { buildServer, type ServerDeps } from '../../src/server/app.js';
 
 /** The default space, by name. */
 export const SPACE_URL = '/api/spaces/Default';

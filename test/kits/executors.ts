@@ -2,11 +2,11 @@
  * Test support for the executors: a fake StepContext that collects log lines (masked, as the real
  * log does), outputs and saved progress, with AWS clients of the caller's choice.
  */
-import type { AwsClients } from '../../aws/clients.js';
-import type { TargetInfo } from '../../core/deployments/index.js';
-import type { InterruptionAnswer } from '../../core/model/release.js';
-import { createMasker } from '../../core/variables/mask.js';
-import type { StepContext } from '../executor.js';
+import type { AwsClients } from '../../src/aws/clients.js';
+import type { TargetInfo } from '../../src/core/deployments/index.js';
+import type { InterruptionAnswer } from '../../src/core/model/release.js';
+import { createMasker } from '../../src/core/variables/mask.js';
+import type { StepContext } from '../../src/jobs/executor.js';
 
 /** A log line as collected. */
 export interface CollectedLine {

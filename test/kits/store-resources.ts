@@ -5,24 +5,24 @@
  */
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import type { Backend } from '../../test/helpers/postgres.js';
-import { SlipwayError } from '../core/errors.js';
-import { RESOURCE_KINDS } from '../core/model/kinds/index.js';
-import { nameSchema } from '../core/model/parse.js';
+import type { Backend } from '../helpers/postgres.js';
+import { SlipwayError } from '../../src/core/errors.js';
+import { RESOURCE_KINDS } from '../../src/core/model/kinds/index.js';
+import { nameSchema } from '../../src/core/model/parse.js';
 import {
   defineKind,
   type RefTarget,
   type ResourceKindName,
   type ResourceRef,
-} from '../core/model/resource.js';
-import { secretSchema } from '../core/model/secret.js';
-import { DEFAULT_SPACE_ID } from '../core/model/space.js';
-import { apiKeysRepository } from './api-keys.js';
-import { environmentsRepository } from './environments.js';
-import type { KindRegistry } from './resource-refs.js';
-import { resourcesRepository } from './resources.js';
-import { testSecrets } from './secrets-testkit.js';
-import { variablesRepository } from './variables.js';
+} from '../../src/core/model/resource.js';
+import { secretSchema } from '../../src/core/model/secret.js';
+import { DEFAULT_SPACE_ID } from '../../src/core/model/space.js';
+import { apiKeysRepository } from '../../src/store/api-keys.js';
+import { environmentsRepository } from '../../src/store/environments.js';
+import type { KindRegistry } from '../../src/store/resource-refs.js';
+import { resourcesRepository } from '../../src/store/resources.js';
+import { testSecrets } from './secrets.js';
+import { variablesRepository } from '../../src/store/variables.js';
 
 /** The space every fixture works in. */
 export const SPACE = DEFAULT_SPACE_ID;

@@ -7,26 +7,21 @@
  */
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
-import { tempDataDir } from '../../test/helpers/postgres.js';
-import { SlipwayError } from '../core/errors.js';
-import { RESOURCE_KINDS } from '../core/model/kinds/index.js';
-import type { Deployment } from '../core/model/release.js';
-import { DEFAULT_SPACE_ID } from '../core/model/space.js';
-import { buildServer, type ServerDeps } from '../server/app.js';
-import {
-  createExamples,
-  SPACE_URL,
-  type ApiUnderTest,
-  type ResourceBody,
-} from '../server/routes/resources-testkit.js';
-import { apiKeysRepository, ensureAdministrator } from '../store/api-keys.js';
-import { openStore, type Store } from '../store/database.js';
-import { deploymentsRepository } from '../store/deployments.js';
-import { environmentsRepository } from '../store/environments.js';
-import { resourcesRepository } from '../store/resources.js';
-import { testSecrets } from '../store/secrets-testkit.js';
-import type { Engine } from './engine.js';
-import { releaseService, type ReleaseService } from './release-service.js';
+import { tempDataDir } from '../helpers/postgres.js';
+import { SlipwayError } from '../../src/core/errors.js';
+import { RESOURCE_KINDS } from '../../src/core/model/kinds/index.js';
+import type { Deployment } from '../../src/core/model/release.js';
+import { DEFAULT_SPACE_ID } from '../../src/core/model/space.js';
+import { buildServer, type ServerDeps } from '../../src/server/app.js';
+import { createExamples, SPACE_URL, type ApiUnderTest, type ResourceBody } from './server-resources.js';
+import { apiKeysRepository, ensureAdministrator } from '../../src/store/api-keys.js';
+import { openStore, type Store } from '../../src/store/database.js';
+import { deploymentsRepository } from '../../src/store/deployments.js';
+import { environmentsRepository } from '../../src/store/environments.js';
+import { resourcesRepository } from '../../src/store/resources.js';
+import { testSecrets } from './secrets.js';
+import type { Engine } from '../../src/jobs/engine.js';
+import { releaseService, type ReleaseService } from '../../src/jobs/release-service.js';
 
 /** The space of the fixture. */
 export const SPACE = DEFAULT_SPACE_ID;

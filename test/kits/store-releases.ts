@@ -3,10 +3,10 @@
  * library sets (in the order B, A: not alphabetical), a channel, a process with one step, and
  * variables in all three sets (one sensitive in the project).
  */
-import type { Backend } from '../../test/helpers/postgres.js';
-import { deploymentsRepository } from './deployments.js';
-import { releasesRepository, type NewRelease } from './releases.js';
-import { ACTOR, openModel, SPACE } from './resources-testkit.js';
+import type { Backend } from '../helpers/postgres.js';
+import { deploymentsRepository } from '../../src/store/deployments.js';
+import { releasesRepository, type NewRelease } from '../../src/store/releases.js';
+import { ACTOR, openModel, SPACE } from './store-resources.js';
 
 /** The project's sensitive value (raw SQL must never show it). */
 export const SECRET = 'pa55-w0rd-in-the-release';
