@@ -18,9 +18,10 @@ const RANK: Record<string, number> = {
   feeds: 2,
   store: 2,
   jobs: 3,
-  server: 3,
-  cli: 4,
-  '(root)': 4,
+  releases: 4,
+  server: 5,
+  cli: 6,
+  '(root)': 6,
   sandbox: 1,
 };
 

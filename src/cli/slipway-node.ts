@@ -6,7 +6,7 @@
  */
 import type { AmbientAws } from '../aws/account-credentials.js';
 import type { EngineHandle, EngineInternals } from '../jobs/engine.js';
-import type { ReleaseService } from '../jobs/release-service.js';
+import type { ReleaseService } from '../releases/service.js';
 import type { buildServer, ServerDeps } from '../server/app.js';
 import type { Store } from '../store/database.js';
 import type { SecretBox } from '../store/secrets.js';
@@ -42,7 +42,7 @@ export async function startSlipwayNode(options: SlipwayNodeOptions): Promise<Sli
   const [server, { createEngine }, { releaseService }] = await Promise.all([
     import('../server/app.js'),
     import('../jobs/engine.js'),
-    import('../jobs/release-service.js'),
+    import('../releases/service.js'),
   ]);
   const { store, secrets } = options;
   const aws = options.aws ? { aws: options.aws } : {};

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AmbientAws } from '../aws/account-credentials.js';
 import type { Engine } from '../jobs/engine.js';
-import type { ReleaseService } from '../jobs/release-service.js';
+import type { ReleaseService } from '../releases/service.js';
 import type { Store } from '../store/database.js';
 import type { SecretBox } from '../store/secrets.js';
 import { registerAuth, SECRET_HEADERS } from './auth.js';

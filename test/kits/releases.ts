@@ -21,7 +21,7 @@ import { environmentsRepository } from '../../src/store/environments.js';
 import { resourcesRepository } from '../../src/store/resources.js';
 import { testSecrets } from './secrets.js';
 import type { Engine } from '../../src/jobs/engine.js';
-import { releaseService, type ReleaseService } from '../../src/jobs/release-service.js';
+import { releaseService, type ReleaseService } from '../../src/releases/service.js';
 
 /** The space of the fixture. */
 export const SPACE = DEFAULT_SPACE_ID;

@@ -15,7 +15,7 @@ import {
   type DeploymentState,
 } from '../../core/model/release.js';
 import { selectTenants } from '../../core/releases/index.js';
-import { releaseLookups } from '../../jobs/release-lookup.js';
+import { releaseLookups } from '../../releases/lookups.js';
 import type { DeploymentFilter } from '../../store/deployments.js';
 import { resourcesRepository } from '../../store/resources.js';
 import { authorize, visible } from '../access.js';

@@ -13,7 +13,7 @@ import {
   validateChannelRule,
 } from '../../core/versions/index.js';
 import { openFeed, type FeedConfig } from '../../feeds/index.js';
-import { feedConfig } from '../../jobs/feed-config.js';
+import { feedConfig } from '../../releases/feed-config.js';
 import { spacesRepository } from '../../store/spaces.js';
 import type { ServerDeps } from '../app.js';
 import { param, type RouteSpec } from '../route.js';

@@ -16,7 +16,7 @@ import {
 import type { Page } from '../../core/model/page.js';
 import type { AccessScope } from '../../core/model/permissions.js';
 import type { Space } from '../../core/model/space.js';
-import { releaseService, type ReleaseService } from '../../jobs/release-service.js';
+import { releaseService, type ReleaseService } from '../../releases/service.js';
 import { deploymentsRepository } from '../../store/deployments.js';
 import { releasesRepository } from '../../store/releases.js';
 import { spacesRepository } from '../../store/spaces.js';

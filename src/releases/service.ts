@@ -27,11 +27,11 @@ import { releasesRepository } from '../store/releases.js';
 import type { SecretBox } from '../store/secrets.js';
 import { openFeed } from '../feeds/index.js';
 import { deployRelease, type Progression, type ScopeCheck } from './deployment-create.js';
-import type { Engine } from './engine.js';
+import type { Engine } from '../jobs/engine.js';
 import { feedConfig } from './feed-config.js';
 import { queueOrder } from './queue-order.js';
-import { applyRetention } from './release-retention.js';
-import { channelRules, packageReferences, releaseLookups } from './release-lookup.js';
+import { applyRetention } from './retention.js';
+import { channelRules, packageReferences, releaseLookups } from './lookups.js';
 
 /** What the service needs. */
 export interface ReleaseServiceDeps {

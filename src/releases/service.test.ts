@@ -7,7 +7,7 @@ import { RESOURCE_KINDS } from '../core/model/kinds/index.js';
 import { deploymentsRepository } from '../store/deployments.js';
 import { resourcesRepository } from '../store/resources.js';
 import { variablesRepository } from '../store/variables.js';
-import { AUTOMATIC_ACTOR } from './release-service.js';
+import { AUTOMATIC_ACTOR } from './service.js';
 import { BY, HELLO_TAGS, SPACE, startReleaseFixture, type ReleaseFixture } from '../../test/kits/releases.js';
 
 /** Asserts that `p` rejects with `code` and a message matching `pattern`. */

@@ -9,8 +9,8 @@ import type { Deployment } from '../core/model/release.js';
 import type { TenantChoice } from '../core/releases/index.js';
 import type { Store } from '../store/database.js';
 import type { SecretBox } from '../store/secrets.js';
-import { environmentTargets } from './facts.js';
-import type { ReleaseLookups } from './release-lookup.js';
+import { environmentTargets } from '../jobs/facts.js';
+import type { ReleaseLookups } from './lookups.js';
 
 /** Items in round-robin order over their keys (first-seen key first); order kept within a key. */
 export function interleaveBy<T>(items: readonly T[], key: (item: T) => string): T[] {

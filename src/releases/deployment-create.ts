@@ -18,8 +18,8 @@ import {
 import type { Actor } from '../store/audit.js';
 import type { DeploymentsRepository } from '../store/deployments.js';
 import type { ReleasesRepository } from '../store/releases.js';
-import { stepsOf, type ReleaseLookups } from './release-lookup.js';
-import type { ReleaseServiceDeps } from './release-service.js';
+import { stepsOf, type ReleaseLookups } from './lookups.js';
+import type { ReleaseServiceDeps } from './service.js';
 
 /** A lifecycle decision with what it was made over. */
 export interface Progression {

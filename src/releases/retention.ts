@@ -9,7 +9,7 @@ import type { Release } from '../core/model/release.js';
 import type { Actor } from '../store/audit.js';
 import type { DeploymentsRepository } from '../store/deployments.js';
 import type { ReleasesRepository } from '../store/releases.js';
-import { everything } from './release-lookup.js';
+import { everything } from './lookups.js';
 
 /** Who retention's deletions are by. */
 export const RETENTION_ACTOR: Actor = { actor: 'system (retention)' };

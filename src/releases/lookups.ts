@@ -18,7 +18,7 @@ import {
 } from '../core/releases/index.js';
 import { environmentsRepository } from '../store/environments.js';
 import { resourcesRepository } from '../store/resources.js';
-import type { ReleaseServiceDeps } from './release-service.js';
+import type { ReleaseServiceDeps } from './service.js';
 
 /** Every item of a paged list, following `nextCursor`. */
 export async function everything<T>(
