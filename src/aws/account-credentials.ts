@@ -4,7 +4,7 @@
  * server's ambient source (the SDK chain, or the embedded sandbox's keys) stands in for "ambient".
  */
 import { SlipwayError } from '../core/errors.js';
-import type { CredentialSource } from './clients.js';
+import type { CredentialSource } from './credentials.js';
 
 /** The fields of an AWS account document this mapping reads (see core/model/kinds/aws-account.ts). */
 export type AwsAccountDoc =

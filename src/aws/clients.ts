@@ -8,7 +8,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { EventSink } from '../core/events.js';
-import { buildCredentials, credentialIdentityKey } from './credentials.js';
+import { buildCredentials, credentialIdentityKey, type CredentialSource } from './credentials.js';
 import { credentialsError } from './errors.js';
 import { currentCall, installSlipwayMiddleware } from './middleware.js';
 import { sharedRateLimiter } from './rate-limit.js';
@@ -16,23 +16,6 @@ import { DEFAULT_MAX_ATTEMPTS, SlipwayRetryStrategy } from './retry.js';
 
 export { describeAwsError } from './errors.js';
 export { resetRateLimiter, sharedRateLimiter } from './rate-limit.js';
-
-/** Where credentials come from. */
-export type CredentialSource =
-  /** The SDK's standard chain: env, shared config/credentials `profile`, SSO, web identity, container and instance metadata. */
-  | { kind: 'chain'; profile?: string }
-  | { kind: 'static'; accessKeyId: string; secretAccessKey: string; sessionToken?: string }
-  /** Assume `roleArn` using `source`'s credentials; refreshed before expiry during long waits. */
-  | {
-      kind: 'assume-role';
-      roleArn: string;
-      externalId?: string;
-      /** Default `slipway-<time>`. */
-      sessionName?: string;
-      /** Default 3600. */
-      durationSeconds?: number;
-      source: CredentialSource;
-    };
 
 /** One AWS account and region to talk to. */
 export interface AwsTarget {

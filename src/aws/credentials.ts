@@ -10,7 +10,6 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import { STS_SESSION_DEFAULT_SECONDS } from '../core/aws-limits.js';
 import { SlipwayError } from '../core/errors.js';
 import { makeEvent, type EventSink } from '../core/events.js';
-import type { CredentialSource } from './clients.js';
 import {
   credentialsError,
   describeAwsError,
@@ -27,6 +26,23 @@ type Loader = (props: IdentityProperties, force: boolean) => Promise<AwsCredenti
 
 /** An SDK credentials provider that the SDK will not wrap in its own memoization. */
 export type MemoizedProvider = AwsCredentialIdentityProvider & { memoized: true };
+
+/** Where credentials come from. */
+export type CredentialSource =
+  /** The SDK's standard chain: env, shared config/credentials `profile`, SSO, web identity, container and instance metadata. */
+  | { kind: 'chain'; profile?: string }
+  | { kind: 'static'; accessKeyId: string; secretAccessKey: string; sessionToken?: string }
+  /** Assume `roleArn` using `source`'s credentials; refreshed before expiry during long waits. */
+  | {
+      kind: 'assume-role';
+      roleArn: string;
+      externalId?: string;
+      /** Default `slipway-<time>`. */
+      sessionName?: string;
+      /** Default 3600. */
+      durationSeconds?: number;
+      source: CredentialSource;
+    };
 
 /** Cached credentials of one source, re-derived near expiry or when invalidated. */
 export class RefreshableCredentials {

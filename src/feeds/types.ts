@@ -1,5 +1,5 @@
 /** Image feeds: where a release finds the versions of an image (Docker Registry v2, Amazon ECR). */
-import type { CredentialSource } from '../aws/clients.js';
+import type { CredentialSource } from '../aws/credentials.js';
 
 /** A Docker Registry HTTP API v2 feed. */
 export interface DockerRegistryFeedConfig {

@@ -3,7 +3,8 @@
  * in small batches, persisted progress, the target's AWS clients, outputs and interruptions.
  */
 import type { AmbientAws } from '../aws/account-credentials.js';
-import { createAwsClients, type AwsClients, type CredentialSource } from '../aws/clients.js';
+import { createAwsClients, type AwsClients } from '../aws/clients.js';
+import type { CredentialSource } from '../aws/credentials.js';
 import type { PlannedStep, ProcessStep, StepVariables, TargetInfo } from '../core/deployments/index.js';
 import type { Interruption, InterruptionAnswer, TaskLogLine } from '../core/model/release.js';
 import { createMasker, type Masker } from '../core/variables/mask.js';

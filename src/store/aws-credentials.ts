@@ -4,7 +4,7 @@
  * account's, else ambient). Shared by the API (feed tags) and the deployment engine.
  */
 import { accountCredentials, type AmbientAws, type AwsAccountDoc } from '../aws/account-credentials.js';
-import type { CredentialSource } from '../aws/clients.js';
+import type { CredentialSource } from '../aws/credentials.js';
 import { SlipwayError } from '../core/errors.js';
 import { RESOURCE_KINDS } from '../core/model/kinds/index.js';
 import type { Kysely } from 'kysely';

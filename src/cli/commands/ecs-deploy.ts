@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { Option, type Command } from 'commander';
-import { createAwsClients, type CredentialSource } from '../../aws/clients.js';
+import { createAwsClients } from '../../aws/clients.js';
+import type { CredentialSource } from '../../aws/credentials.js';
 import { SlipwayError } from '../../core/errors.js';
 import { runEcsDeploy } from '../../deploy/ecs-deploy.js';
 import { DEPLOY_DEFAULTS } from '../../deploy/request.js';

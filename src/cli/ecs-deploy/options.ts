@@ -5,7 +5,8 @@
  * injected environment and file reader, so it is tested without a process.
  */
 import { z } from 'zod';
-import type { AwsTarget, CredentialSource } from '../../aws/clients.js';
+import type { AwsTarget } from '../../aws/clients.js';
+import type { CredentialSource } from '../../aws/credentials.js';
 import { SlipwayError } from '../../core/errors.js';
 import { parseImageReference, resolveDeployImage } from '../../core/images/reference.js';
 import type { ContainerEdit, TaskDefinitionEdits, TaskDefinitionJson } from '../../core/taskdef/index.js';
