@@ -14,7 +14,7 @@ import type {
 } from '../core/deployments/index.js';
 import type { Deployment, DeploymentState, Interruption, TaskLogLine } from '../core/model/release.js';
 import type { ScopedVariable } from '../core/variables/types.js';
-import type { StepProgress } from '../store/deployments.js';
+import type { StepProgress } from '../store/deployment-steps.js';
 import type { StepExecutor } from './executor.js';
 
 /** The deployment store calls the runner makes (the deployments repository has them all). */

@@ -5,7 +5,7 @@
  */
 import type { PlannedStep, ProcessStep, StepVariables, TargetInfo } from '../core/deployments/index.js';
 import type { Deployment } from '../core/model/release.js';
-import type { StepProgress } from '../store/deployments.js';
+import type { StepProgress } from '../store/deployment-steps.js';
 import type { StepExecutor, StepResult } from './executor.js';
 import type { DeploymentInputs, RunControl, RunnerDeps, RunnerStore, RunOutcome } from './runner-deps.js';
 import {

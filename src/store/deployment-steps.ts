@@ -5,9 +5,22 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { outputsContext } from './deployment-rows.js';
-import type { StepProgress } from './deployments.js';
 import type { SecretBox } from './secrets.js';
 import type { Database } from './types.js';
+
+/** What the engine persists per step × target, to resume. */
+export interface StepProgress {
+  step: number;
+  /** '' when the step has no target. */
+  targetId: string;
+  state: 'running' | 'success' | 'failed' | 'skipped' | 'canceled';
+  /** Executor-specific facts (e.g. the task definition registered, the ECS deployment id). */
+  progress: Record<string, unknown>;
+  /** Output variables the step set. */
+  outputs: Record<string, string>;
+  /** Names of the outputs that are sensitive (kept in clear; their values are in `outputs`, encrypted). */
+  sensitiveOutputs: string[];
+}
 
 /** Inserts or replaces the progress of one step × target of deployment `id`. */
 export async function saveStep(

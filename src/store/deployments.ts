@@ -18,7 +18,7 @@ import {
 } from '../core/model/release.js';
 import { inTransaction, recordAudit, type Actor } from './audit.js';
 import { deploymentJson, deploymentNotFound, promptedContext, toDeployment } from './deployment-rows.js';
-import { readSteps, saveStep } from './deployment-steps.js';
+import { readSteps, saveStep, type StepProgress } from './deployment-steps.js';
 import { latestPerEnvironment } from './deployment-queries.js';
 import { answerInterruption, getInterruption, listInterruptions, openInterruption } from './interruptions.js';
 import type { SecretBox } from './secrets.js';
@@ -38,20 +38,6 @@ export interface NewDeployment {
   guidedFailure: boolean;
   /** Prompted values by name; stored encrypted (they may be sensitive). */
   prompted: Record<string, string>;
-}
-
-/** What the engine persists per step × target, to resume. */
-export interface StepProgress {
-  step: number;
-  /** '' when the step has no target. */
-  targetId: string;
-  state: 'running' | 'success' | 'failed' | 'skipped' | 'canceled';
-  /** Executor-specific facts (e.g. the task definition registered, the ECS deployment id). */
-  progress: Record<string, unknown>;
-  /** Output variables the step set. */
-  outputs: Record<string, string>;
-  /** Names of the outputs that are sensitive (kept in clear; their values are in `outputs`, encrypted). */
-  sensitiveOutputs: string[];
 }
 
 /** Filters for lists. */

@@ -15,7 +15,15 @@ import { writeRefs, type KindRegistry, type ResolvedRef } from './resource-refs.
 import { toResource } from './resource-rows.js';
 import { secretContext, type SecretBox } from './secrets.js';
 import type { Database, JsonValue, VariablesTable } from './types.js';
-import type { VariableSetChange } from './variables.js';
+
+/** What a replace did (or would do, for a dry run). */
+export interface VariableSetChange {
+  variablesVersion: number;
+  changed: boolean;
+  added: number;
+  updated: number;
+  removed: number;
+}
 
 /** A stored variable row. */
 export type VariableRow = Selectable<VariablesTable>;

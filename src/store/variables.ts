@@ -33,20 +33,12 @@ import {
   type Owner,
   type PlannedRow,
   type VariableRow,
+  type VariableSetChange,
 } from './variable-store.js';
 
 /** A page of a variable set with the set's version (send it back in If-Match to replace). */
 export interface VariablePage<T> extends Page<T> {
   variablesVersion: number;
-}
-
-/** What a replace did (or would do, for a dry run). */
-export interface VariableSetChange {
-  variablesVersion: number;
-  changed: boolean;
-  added: number;
-  updated: number;
-  removed: number;
 }
 
 /** A tenant's template value with its value decrypted (the deployment engine; never the API). */

@@ -18,7 +18,8 @@ import {
 } from '../../core/model/variable.js';
 import { variablePromptSchema, variableScopeSchema } from '../../core/variables/schema.js';
 import { resourcesRepository } from '../../store/resources.js';
-import { variablesRepository, type VariablePage, type VariableSetChange } from '../../store/variables.js';
+import type { VariableSetChange } from '../../store/variable-store.js';
+import { variablesRepository, type VariablePage } from '../../store/variables.js';
 import { resolveActor } from '../actor.js';
 import type { ServerDeps } from '../app.js';
 import { etagOf, noneMatch } from '../etag.js';
