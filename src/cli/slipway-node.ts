@@ -7,7 +7,8 @@
 import type { AmbientAws } from '../aws/account-credentials.js';
 import type { EngineHandle, EngineInternals } from '../jobs/engine.js';
 import type { ReleaseService } from '../releases/service.js';
-import type { buildServer, ServerDeps } from '../server/app.js';
+import type { buildServer } from '../server/app.js';
+import type { ServerDeps } from '../server/deps.js';
 import type { Store } from '../store/database.js';
 import type { SecretBox } from '../store/secrets.js';
 

@@ -5,12 +5,8 @@
  */
 import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { AmbientAws } from '../aws/account-credentials.js';
-import type { Engine } from '../jobs/engine.js';
-import type { ReleaseService } from '../releases/service.js';
-import type { Store } from '../store/database.js';
-import type { SecretBox } from '../store/secrets.js';
 import { registerAuth, SECRET_HEADERS } from './auth.js';
+import type { ServerDeps } from './deps.js';
 import { toErrorResponse } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { fastifyPath, type RouteSpec } from './route.js';
@@ -26,25 +22,6 @@ import { releaseHttp } from './routes/release-http.js';
 import { releaseRoutes } from './routes/releases.js';
 import { taskLogRoutes } from './routes/task-log.js';
 import { userRoutes } from './routes/users.js';
-
-/** What the server needs. */
-export interface ServerDeps {
-  store: Store;
-  /** Encrypts and decrypts secret fields and sensitive variables (the master key). */
-  secrets: SecretBox;
-  /** Log requests and errors with fastify's logger (pino, JSON on stdout). Default false. */
-  logger?: boolean;
-  /** Where the log goes when `logger` is on (tests read it). Default stdout. */
-  logStream?: NodeJS.WritableStream;
-  /** AWS where an account or target says "ambient". Default: the SDK's credential chain and AWS's endpoints. */
-  aws?: AmbientAws;
-  /** The clock. Default `() => new Date()`. */
-  now?: () => Date;
-  /** Runs deployments (queue, cancel). Default none: deployments stay queued, cancel ends queued ones only. */
-  engine?: Engine;
-  /** The release service. Default: one over these deps (tests pass one with fake feed tags). */
-  releases?: ReleaseService;
-}
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 

@@ -12,7 +12,8 @@ import type { ResourceKind, ResourceKindName, SecretPath } from '../../src/core/
 import { apiKeysRepository, ensureAdministrator } from '../../src/store/api-keys.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { testSecrets } from './secrets.js';
-import { buildServer, type ServerDeps } from '../../src/server/app.js';
+import { buildServer } from '../../src/server/app.js';
+import type { ServerDeps } from '../../src/server/deps.js';
 
 /** The default space, by name. */
 export const SPACE_URL = '/api/spaces/Default';

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { AUDIT_ACTIONS, auditQuerySchema, type AuditEvent } from '../../core/model/audit.js';
 import { listAuditEvents } from '../../store/audit.js';
 import { spacesRepository } from '../../store/spaces.js';
-import type { ServerDeps } from '../app.js';
+import type { ServerDeps } from '../deps.js';
 import { param, type NamedSchema, type RouteSpec } from '../route.js';
 
 /** An audit event as the API returns it. */

@@ -13,7 +13,7 @@ import { environmentsRepository } from '../../store/environments.js';
 import { spacesRepository } from '../../store/spaces.js';
 import { visible } from '../access.js';
 import { resolveActor } from '../actor.js';
-import type { ServerDeps } from '../app.js';
+import type { ServerDeps } from '../deps.js';
 import { etagOf, ifMatchVersion, noneMatch } from '../etag.js';
 import { header, param, type NamedSchema, type RouteSpec } from '../route.js';
 

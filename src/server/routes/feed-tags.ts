@@ -15,7 +15,7 @@ import {
 import { openFeed, type FeedConfig } from '../../feeds/index.js';
 import { feedConfig } from '../../releases/feed-config.js';
 import { spacesRepository } from '../../store/spaces.js';
-import type { ServerDeps } from '../app.js';
+import type { ServerDeps } from '../deps.js';
 import { param, type RouteSpec } from '../route.js';
 
 const querySchema = z.strictObject(

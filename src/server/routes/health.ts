@@ -1,7 +1,7 @@
 /** Liveness and readiness probes, for load balancers and orchestrators. */
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { ServerDeps } from '../app.js';
+import type { ServerDeps } from '../deps.js';
 import type { RouteSpec } from '../route.js';
 
 /** How long readiness waits for the database before answering 503. */

@@ -20,7 +20,7 @@ import { releaseService, type ReleaseService } from '../../releases/service.js';
 import { deploymentsRepository } from '../../store/deployments.js';
 import { releasesRepository } from '../../store/releases.js';
 import { spacesRepository } from '../../store/spaces.js';
-import type { ServerDeps } from '../app.js';
+import type { ServerDeps } from '../deps.js';
 import { param, type NamedSchema } from '../route.js';
 
 const iso = z.iso.datetime();

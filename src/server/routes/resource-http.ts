@@ -13,7 +13,7 @@ import type { Resource, ResourceKind, ResourceKindName } from '../../core/model/
 import type { Space } from '../../core/model/space.js';
 import { resourcesRepository, type ResourcesRepository } from '../../store/resources.js';
 import { spacesRepository } from '../../store/spaces.js';
-import type { ServerDeps } from '../app.js';
+import type { ServerDeps } from '../deps.js';
 import { ifMatchVersion } from '../etag.js';
 import { header, param } from '../route.js';
 

@@ -14,7 +14,7 @@ import type { Space } from '../../core/model/space.js';
 import { resourcesRepository, type ResourcesRepository } from '../../store/resources.js';
 import { visible } from '../access.js';
 import { resolveActor } from '../actor.js';
-import type { ServerDeps } from '../app.js';
+import type { ServerDeps } from '../deps.js';
 import { etagOf, ifMatchVersion, noneMatch } from '../etag.js';
 import { header, type RouteAuth, type RouteSpec } from '../route.js';
 import { docsRoutes } from './docs.js';

@@ -16,7 +16,7 @@ import { spacesRepository } from '../../store/spaces.js';
 import type { Database } from '../../store/types.js';
 import { authorize } from '../access.js';
 import { authenticatedUser, resolveActor } from '../actor.js';
-import type { ServerDeps } from '../app.js';
+import type { ServerDeps } from '../deps.js';
 import { param, type NamedSchema, type RouteSpec } from '../route.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);

@@ -21,7 +21,7 @@ import { resourcesRepository } from '../../store/resources.js';
 import type { VariableSetChange } from '../../store/variable-store.js';
 import { variablesRepository, type VariablePage } from '../../store/variables.js';
 import { resolveActor } from '../actor.js';
-import type { ServerDeps } from '../app.js';
+import type { ServerDeps } from '../deps.js';
 import { etagOf, noneMatch } from '../etag.js';
 import { header, type NamedSchema, type RouteAuth, type RouteSpec } from '../route.js';
 import {
