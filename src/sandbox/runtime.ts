@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { SandboxClock } from './clock.js';
 import { RateLimiter } from './throttle.js';
 import type { AccountState, ApiFault, StsSession, WorldState } from './world.js';
-import type { EcsEngine } from './ecs/engine.js';
+import type { EcsScheduler } from './ecs/scheduler.js';
 
 /** Per-action call statistics, for benchmarks and tests. */
 export interface ActionStats {
@@ -28,7 +28,7 @@ export class SandboxRuntime {
   readonly stats = new Map<string, ActionStats>();
   readonly limiter = new RateLimiter();
   /** Set by the composition root (sandbox.ts) right after construction. */
-  ecs!: EcsEngine;
+  ecs!: EcsScheduler;
   /** Called whenever the world changed; the state file saver listens. */
   onChange: () => void = () => {};
 

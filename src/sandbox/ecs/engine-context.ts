@@ -4,8 +4,18 @@
  */
 import type { SandboxRuntime } from '../runtime.js';
 import type { AccountState, ImageFault, RegionState, Timings } from '../world.js';
-import type { InstanceUsage } from './engine-placement.js';
 import type { EcsRegion, EcsService, EcsTask, EcsTaskDefinition } from './model.js';
+
+/** What the live tasks on one instance hold, kept current as tasks come and go. */
+export interface InstanceUsage {
+  cpu: number;
+  memory: number;
+  /** Fixed host port → tasks holding it. */
+  ports: Map<number, number>;
+  tasks: number;
+  /** Task group → live tasks of it. */
+  groups: Map<string, number>;
+}
 
 /** The account and region an engine operation works in. */
 export interface Scope {

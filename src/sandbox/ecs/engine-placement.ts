@@ -2,7 +2,7 @@
  * Task placement on EC2 container instances: remaining cpu and memory, fixed host ports, and a
  * spread across instances. Fargate needs no placement.
  */
-import type { EngineCtx, Scope } from './engine-context.js';
+import type { EngineCtx, InstanceUsage, Scope } from './engine-context.js';
 import type { UnablePlaceReason } from './engine-events.js';
 import type { EcsContainerInstance, EcsTask } from './model.js';
 
@@ -27,17 +27,6 @@ export function clusterInstances(scope: Scope, clusterArn: string): EcsContainer
     if (ci.clusterArn === clusterArn && ci.status === 'ACTIVE') out.push(ci);
   }
   return out;
-}
-
-/** What the live tasks on one instance hold, kept current as tasks come and go. */
-export interface InstanceUsage {
-  cpu: number;
-  memory: number;
-  /** Fixed host port → tasks holding it. */
-  ports: Map<number, number>;
-  tasks: number;
-  /** Task group → live tasks of it. */
-  groups: Map<string, number>;
 }
 
 function bump(m: Map<string | number, number>, k: string | number, by: number): void {

@@ -8,8 +8,8 @@ import type { TimerHandle } from '../clock.js';
 import { invalidParameter } from '../errors.js';
 import type { SandboxRuntime } from '../runtime.js';
 import { regionOf, type AccountState, type RegionState } from '../world.js';
-import { serviceOfTask, type EngineCtx, type Scope } from './engine-context.js';
-import { clusterInstances, type InstanceUsage } from './engine-placement.js';
+import { serviceOfTask, type EngineCtx, type InstanceUsage, type Scope } from './engine-context.js';
+import { clusterInstances } from './engine-placement.js';
 import { reconcileService, startDeployment } from './engine-rollout.js';
 import {
   indexTask,
@@ -19,25 +19,9 @@ import {
   STOPPED_TASK_RETENTION_MS,
 } from './engine-tasks.js';
 import type { EcsCluster, EcsDeployment, EcsService, EcsTask, EcsTaskDefinition } from './model.js';
+import type { EcsScheduler, RunTasksOptions, RunTasksResult } from './scheduler.js';
 
-/** RunTask options the API passes through. */
-export interface RunTasksOptions {
-  count: number;
-  launchType: string;
-  group?: string;
-  startedBy?: string;
-  tags?: { key: string; value: string }[];
-  overrides?: unknown;
-  networkConfiguration?: unknown;
-}
-
-/** RunTask's answer: the tasks started and why others could not be placed. */
-export interface RunTasksResult {
-  tasks: EcsTask[];
-  failures: { arn?: string; reason: string; detail?: string }[];
-}
-
-export class EcsEngine implements EngineCtx {
+export class EcsEngine implements EngineCtx, EcsScheduler {
   readonly liveByService = new Map<string, Set<EcsTask>>();
   readonly usageByInstance = new Map<string, InstanceUsage>();
   private readonly taskTimers = new Map<string, TimerHandle>();
