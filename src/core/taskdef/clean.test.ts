@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { SlipwayError } from '../errors.js';
 import { READ_ONLY_FIELDS, cleanForRegister } from './index.js';
 import { deepFreeze } from './json.js';
-import { described } from './test-helpers.js';
+import { described } from '../../../test/kits/taskdef.js';
 
 describe('cleanForRegister', () => {
   it('strips exactly the read-only fields and passes every other field through', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { diffTaskDefinitions, formatChanges, type TaskDefinitionJson } from './index.js';
 import { deepFreeze } from './json.js';
-import { described } from './test-helpers.js';
+import { described } from '../../../test/kits/taskdef.js';
 
 const base = (): TaskDefinitionJson =>
   deepFreeze({

@@ -9,7 +9,7 @@ import {
   type TaskDefinitionJson,
 } from './index.js';
 import { deepFreeze } from './json.js';
-import { ECR, code, container, described } from './test-helpers.js';
+import { ECR, code, container, described } from '../../../test/kits/taskdef.js';
 
 describe('applyEdits: per-container edits', () => {
   const td = cleanForRegister(described());

@@ -4,7 +4,7 @@ import { SlipwayError } from '../errors.js';
 import { parseImageReference, resolveDeployImage } from '../images/reference.js';
 import { applyEdits, type TaskDefinitionEdits, type TaskDefinitionJson } from './index.js';
 import { deepFreeze } from './json.js';
-import { ECR, SHA, code, container } from './test-helpers.js';
+import { ECR, SHA, code, container } from '../../../test/kits/taskdef.js';
 
 /** A cleaned, frozen definition with these container images (names c0, c1, ...). */
 function withImages(...images: unknown[]): TaskDefinitionJson {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyEdits, cleanForRegister, sameContent, type TaskDefinitionJson } from './index.js';
 import { deepFreeze } from './json.js';
-import { described } from './test-helpers.js';
+import { described } from '../../../test/kits/taskdef.js';
 
 const td = (containers: Record<string, unknown>[], extra: Record<string, unknown> = {}): TaskDefinitionJson =>
   deepFreeze({ family: 'web', cpu: '256', ...extra, containerDefinitions: containers });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { resolveVariables } from './index.js';
-import { library, variable } from './test-helpers.js';
+import { library, variable } from '../../../test/kits/variables.js';
 import type { DeploymentContext, ScopedVariable } from './types.js';
 
 function value(vars: ScopedVariable[], context: DeploymentContext, name: string): string | undefined {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { candidatesFor, resolveVariables } from './index.js';
 import { RANKED_DIMENSIONS, rankCandidates } from './precedence.js';
-import { FULL, PROJECT, library, variable } from './test-helpers.js';
+import { FULL, PROJECT, library, variable } from '../../../test/kits/variables.js';
 import type { DeploymentContext, ScopedVariable, VariableScope, VariableSource } from './types.js';
 
 /** The spec's list, most specific first; "project" = an unscoped project value, "unscoped" = an unscoped library value. */

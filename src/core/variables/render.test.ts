@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderTemplate } from '../template/index.js';
 import { resolveVariables } from './index.js';
-import { FULL, UNTENANTED, library, variable } from './test-helpers.js';
+import { FULL, UNTENANTED, library, variable } from '../../../test/kits/variables.js';
 
 const VARS = [
   variable('1', 'Db.Host', 'localhost'),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { candidatesFor, rankCandidates, resolveVariables } from './index.js';
-import { FULL, UNTENANTED, library, variable } from './test-helpers.js';
+import { FULL, UNTENANTED, library, variable } from '../../../test/kits/variables.js';
 import type { VariablePrompt } from './types.js';
 
 const PROMPT: VariablePrompt = { label: 'Release notes URL', required: true, control: 'single-line' };

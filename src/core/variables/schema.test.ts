@@ -8,7 +8,7 @@ import {
   type deploymentContextSchema,
   type scopedVariableSchema,
 } from './schema.js';
-import { FULL, library, variable } from './test-helpers.js';
+import { FULL, library, variable } from '../../../test/kits/variables.js';
 import type { DeploymentContext, ScopedVariable } from './types.js';
 
 // Type-level: every ScopedVariable / DeploymentContext is acceptable input to its schema.

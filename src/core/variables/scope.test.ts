@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { matchScope, roleMatch, type RankedDimension } from './scope.js';
-import { FULL, UNTENANTED } from './test-helpers.js';
+import { FULL, UNTENANTED } from '../../../test/kits/variables.js';
 import type { DeploymentContext, VariableScope } from './types.js';
 
 function dims(scope: VariableScope, context: DeploymentContext = FULL): RankedDimension[] | undefined {

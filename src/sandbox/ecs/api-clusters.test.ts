@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { SandboxHandle } from '../index.js';
 import { addContainerInstances, removeContainerInstance } from './admin.js';
-import { failure, startEcsEnv, type EcsTestEnv } from './test-helpers.js';
+import { failure, startEcsEnv, type EcsTestEnv } from '../../../test/kits/sandbox-ecs-setup.js';
 
 let env: EcsTestEnv;
 let sb: SandboxHandle;

@@ -4,7 +4,7 @@ import { AwsError } from '../errors.js';
 import type { CallContext } from '../service.js';
 import { regionOf } from '../world.js';
 import { ecsService } from './api.js';
-import { rawEcs, startEcsEnv, type EcsTestEnv } from './test-helpers.js';
+import { rawEcs, startEcsEnv, type EcsTestEnv } from '../../../test/kits/sandbox-ecs-setup.js';
 
 let env: EcsTestEnv;
 

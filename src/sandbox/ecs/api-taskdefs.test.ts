@@ -11,7 +11,7 @@ import {
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
 import type { SandboxHandle } from '../index.js';
-import { failure, rawEcs, startEcsEnv, type EcsTestEnv } from './test-helpers.js';
+import { failure, rawEcs, startEcsEnv, type EcsTestEnv } from '../../../test/kits/sandbox-ecs-setup.js';
 
 let env: EcsTestEnv;
 let sb: SandboxHandle;

@@ -1,5 +1,10 @@
 /** Fixtures shared by this module's tests (not used by the product). */
-import type { DeploymentContext, ScopedVariable, VariableScope, VariableSource } from './types.js';
+import type {
+  DeploymentContext,
+  ScopedVariable,
+  VariableScope,
+  VariableSource,
+} from '../../src/core/variables/types.js';
 
 export const PROJECT: VariableSource = { kind: 'project' };
 

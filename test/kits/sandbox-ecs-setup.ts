@@ -1,8 +1,8 @@
 /** Helpers for the ECS API tests: a sandbox with an SDK client, raw JSON calls, expected failures. */
 import assert from 'node:assert/strict';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { startSandbox, type SandboxHandle } from '../index.js';
-import type { AccountState } from '../world.js';
+import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
+import type { AccountState } from '../../src/sandbox/world.js';
 
 export interface EcsTestEnv {
   sb: SandboxHandle;

@@ -1,7 +1,7 @@
 /** Fixtures shared by this module's tests (not used by the product). */
-import { SlipwayError } from '../errors.js';
-import { deepFreeze } from './json.js';
-import type { TaskDefinitionJson } from './types.js';
+import { SlipwayError } from '../../src/core/errors.js';
+import { deepFreeze } from '../../src/core/taskdef/json.js';
+import type { TaskDefinitionJson } from '../../src/core/taskdef/types.js';
 
 export const SHA = 'sha256:' + 'ab'.repeat(32);
 export const ECR = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
