@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a Debian machine: Debian's docker-registry (a real Docker Registry
 # v2 server) and apache2-utils (htpasswd, for the Basic-auth registry) for the feed tests, and
-# postgresql (server binaries under /usr/lib/postgresql/<ver>/bin) for the store tests. Idempotent:
+# postgresql (server binaries under /usr/lib/postgresql/<ver>/bin) for the store tests, and the
+# slipway-script user (scripts/install-script-user.sh) for the script-isolation tests. Idempotent:
 # installs only what is missing and runs `apt-get update` at most once. Run as root (CI) or with sudo.
 set -euo pipefail
+
+# The unprivileged user script steps run as (the script-isolation tests need it).
+bash "$(dirname "$0")/install-script-user.sh" ||
+  echo "install-test-deps: no script user; the script-isolation tests will be skipped" >&2
 
 missing=()
 command -v docker-registry >/dev/null 2>&1 || [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)

@@ -87,6 +87,10 @@ export const ERROR_CODES = {
     owner: 'user',
     summary: "The release's lifecycle does not allow a deployment to that environment yet.",
   },
+  SCRIPT_REFUSED: {
+    owner: 'user',
+    summary: 'A script step cannot run: the server has no unprivileged user to run it as.',
+  },
   SERVER_START_FAILED: {
     owner: 'user',
     summary: 'The server could not start listening (port in use, address not available, ...).',

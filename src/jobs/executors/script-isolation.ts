@@ -1,0 +1,207 @@
+/**
+ * Who a script step runs as. A script is code a project contributor wrote; it must not run with
+ * the server's identity, which can read the master key, the administrator's key and every
+ * process's environment. So, when the server runs as root, scripts run as a dedicated
+ * unprivileged OS user (default `slipway-script`, created by scripts/install-script-user.sh) in a
+ * PID namespace of their own when the kernel allows one (they then cannot even list the server's
+ * process), with no supplementary groups and no way to regain privileges. A server that is not
+ * root cannot switch users: it refuses script steps unless an administrator starts it with
+ * `--scripts-as-server-user`, accepting that scripts can read what the server can.
+ */
+import { execFile } from 'node:child_process';
+import { chown, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { SlipwayError } from '../../core/errors.js';
+
+const run = promisify(execFile);
+
+/** The OS user scripts run as unless configured otherwise. */
+export const DEFAULT_SCRIPT_USER = 'slipway-script';
+
+/** How script steps run on this server. */
+export type ScriptIsolation =
+  /** As `user` (uid/gid), in their own PID namespace when `pidNamespace`. */
+  | { mode: 'user'; user: string; uid: number; gid: number; pidNamespace: boolean; node?: string }
+  /** As the server's own user: the administrator accepted the risk. */
+  | { mode: 'server-user' }
+  /** Not at all: `reason` says why and what to do. */
+  | { mode: 'refused'; reason: string };
+
+/** What the administrator chose. */
+export interface ScriptIsolationOptions {
+  /** The OS user scripts run as when the server is root. Default `slipway-script`. */
+  user?: string;
+  /** Run scripts as the server's own user (they can read its data directory and keys). Default false. */
+  asServerUser?: boolean;
+  /** The Node binary for Node scripts. Default: this process's, else the first of PATH the user may run. */
+  node?: string;
+}
+
+/** A command to spawn, wrapped so that it runs with `isolation`'s identity. */
+export interface IsolatedCommand {
+  command: string;
+  args: string[];
+}
+
+async function idOf(user: string, flag: '-u' | '-g'): Promise<number | undefined> {
+  try {
+    const { stdout } = await run('id', [flag, user]);
+    const n = Number(stdout.trim());
+    return Number.isInteger(n) ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function works(command: string, args: string[]): Promise<boolean> {
+  try {
+    await run(command, args, { timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function dropTo(uid: number, gid: number): string[] {
+  return ['setpriv', `--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '--no-new-privs', '--'];
+}
+
+/** Finds out how this server can run scripts (called once at start). */
+export async function resolveScriptIsolation(options: ScriptIsolationOptions = {}): Promise<ScriptIsolation> {
+  if (options.asServerUser) return { mode: 'server-user' };
+  const user = options.user ?? DEFAULT_SCRIPT_USER;
+  if (process.getuid?.() !== 0) {
+    return {
+      mode: 'refused',
+      reason:
+        `Script steps are refused: the server does not run as root, so it cannot run them as the ` +
+        `unprivileged user "${user}", and a script run as the server's own user could read its master key, ` +
+        `its administrator's API key and its environment. Run the server as root with that user ` +
+        `(bash scripts/install-script-user.sh creates it), or start it with --scripts-as-server-user ` +
+        `to accept that risk.`,
+    };
+  }
+  const uid = await idOf(user, '-u');
+  const gid = await idOf(user, '-g');
+  if (uid === undefined || gid === undefined) {
+    return {
+      mode: 'refused',
+      reason:
+        `Script steps are refused: the OS user "${user}" they run as does not exist. Create it with ` +
+        `bash scripts/install-script-user.sh (or name another with --script-user), or start the server ` +
+        `with --scripts-as-server-user to run scripts as the server's own user, accepting that they can ` +
+        `read its master key and data directory.`,
+    };
+  }
+  if (uid === 0) {
+    return {
+      mode: 'refused',
+      reason: `Script steps are refused: the script user "${user}" is root (uid 0); name an unprivileged user.`,
+    };
+  }
+  if (!(await works('setpriv', [...dropTo(uid, gid), 'true']))) {
+    return {
+      mode: 'refused',
+      reason:
+        `Script steps are refused: setpriv (util-linux) could not switch to "${user}". Install util-linux, ` +
+        `or start the server with --scripts-as-server-user to accept the risk.`,
+    };
+  }
+  const pidNamespace = await works('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', 'true']);
+  const node = await nodeFor(uid, gid, options.node);
+  return { mode: 'user', user, uid, gid, pidNamespace, ...(node === undefined ? {} : { node }) };
+}
+
+// The script user must be able to run the Node binary: this process's may sit under a directory
+// only root can enter (a project under /root), so fall back to one on PATH.
+async function nodeFor(uid: number, gid: number, configured?: string): Promise<string | undefined> {
+  const candidates = configured ? [configured] : [process.execPath, '/usr/local/bin/node', '/usr/bin/node'];
+  for (const candidate of candidates) {
+    if (await works('setpriv', [...dropTo(uid, gid), candidate, '--version'])) return candidate;
+  }
+  return undefined;
+}
+
+/** The Node binary Node scripts use under `isolation`; SCRIPT_REFUSED when the script user may run none. */
+export function nodeBinary(isolation: ScriptIsolation): string {
+  if (isolation.mode !== 'user') return process.execPath;
+  if (isolation.node) return isolation.node;
+  throw new SlipwayError(
+    'SCRIPT_REFUSED',
+    `Node scripts cannot run: the script user "${isolation.user}" may not run ${process.execPath} ` +
+      `(nor /usr/local/bin/node or /usr/bin/node). Install Node where that user can run it, or write ` +
+      `the script in bash.`,
+  );
+}
+
+/** `command args` wrapped to run with `isolation`'s identity (SCRIPT_REFUSED when refused). */
+export function isolatedCommand(
+  isolation: ScriptIsolation,
+  command: string,
+  args: string[],
+): IsolatedCommand {
+  switch (isolation.mode) {
+    case 'refused':
+      throw new SlipwayError('SCRIPT_REFUSED', isolation.reason);
+    case 'server-user':
+      return { command, args };
+    case 'user': {
+      const drop = dropTo(isolation.uid, isolation.gid);
+      if (!isolation.pidNamespace) return { command: drop[0]!, args: [...drop.slice(1), command, ...args] };
+      // unshare (as root) makes the namespaces, then setpriv drops to the user and runs the script.
+      return {
+        command: 'unshare',
+        args: ['--pid', '--fork', '--mount-proc', '--kill-child', '--', ...drop, command, ...args],
+      };
+    }
+  }
+}
+
+/** Gives the script user its private directory and the files in it (no-op unless isolated). */
+export async function handOver(
+  isolation: ScriptIsolation,
+  dir: string,
+  files: readonly string[],
+): Promise<void> {
+  if (isolation.mode !== 'user') return;
+  for (const path of [dir, ...files]) await chown(path, isolation.uid, isolation.gid);
+}
+
+/** The prefix of a script's private directory: the server's PID, so a later start can tell whose it was. */
+export function scriptDirPrefix(pid = process.pid): string {
+  return `slipway-script-${pid}-`;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes script directories left by servers that died mid-script (kill -9 skips the step's own
+ * clean-up): every `slipway-script-<pid>-*` under `root` whose server process is gone. Returns
+ * what it removed.
+ */
+export async function removeOrphanScriptDirs(root: string): Promise<string[]> {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = await readdir(root);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const m = /^slipway-script-(\d+)-/.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || alive(pid)) continue;
+    await rm(join(root, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
