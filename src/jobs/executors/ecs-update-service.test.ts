@@ -197,6 +197,29 @@ describe('ecs-update-service executor', () => {
     assert.equal(collected.outputs['TaskDefinitionArn']?.value, v1);
   });
 
+  it('describes the service and its task definition once per step', async () => {
+    const { cluster } = await setup();
+    // Same content: planning alone (no rollout to watch).
+    await admin(sb, 'DELETE', 'stats');
+    const same = context(cluster, action({ containers: [appContainer()] }), `${NGINX}:1.26`);
+    assert.deepEqual(await executor.run(same.ctx), { outcome: 'success' }, same.collected.text());
+    let s = await stats(sb);
+    assert.equal(s['ecs:DescribeServices'], 1);
+    assert.equal(s['ecs:DescribeTaskDefinition'], 1);
+    // A new revision without waiting: plan, register, update, and no read after.
+    await admin(sb, 'DELETE', 'stats');
+    const update = context(
+      cluster,
+      action({ containers: [appContainer({ image: 'web' })], waitForDeployment: false }),
+    );
+    assert.deepEqual(await executor.run(update.ctx), { outcome: 'success' }, update.collected.text());
+    s = await stats(sb);
+    assert.equal(s['ecs:DescribeServices'], 1);
+    assert.equal(s['ecs:DescribeTaskDefinition'], 1);
+    assert.equal(s['ecs:RegisterTaskDefinition'], 1);
+    assert.equal(s['ecs:UpdateService'], 1);
+  });
+
   it('a broken image fails the step with the reason', async () => {
     const { cluster, v1 } = await setup({}, true);
     const { ctx, collected } = context(
