@@ -161,6 +161,11 @@ describe('ecs-update-service executor', () => {
     // The service's events and the deployments table reach the log.
     assert.match(collected.text(), /PRIMARY/);
     assert.match(collected.text(), /has reached a steady state|steady state/);
+    // The engine's events keep their code and data in the log; plain lines have none.
+    const table = collected.lines.find((l) => l.code === 'deploy.deployments');
+    assert.ok(Array.isArray(table?.data?.['deployments']), JSON.stringify(table));
+    assert.equal(collected.lines.find((l) => l.code === 'deploy.succeeded')?.level, 'highlight');
+    assert.equal(collected.lines.find((l) => l.code === 'deploy.registered')?.data?.['service'], 'web');
   });
 
   it('replace mode keeps exactly the given variables; environment files are set', async () => {

@@ -64,13 +64,9 @@ function serviceName(service: string): string {
   return service.startsWith('arn:') ? (service.split('/').pop() ?? service) : service;
 }
 
-/** Writes an engine event to the step log at its level. */
+/** Writes an engine event to the step log, code and data kept; our deployment's success stands out. */
 function logEvent(log: StepLog, e: SlipwayEvent): void {
-  if (e.code === 'deploy.succeeded') return log.highlight(e.message);
-  if (e.level === 'debug') return log.verbose(e.message);
-  if (e.level === 'warn') return log.warning(e.message);
-  if (e.level === 'error') return log.error(e.message);
-  log.info(e.message);
+  log.event(e, e.code === 'deploy.succeeded' ? 'highlight' : undefined);
 }
 
 /** Builds the executor; `options` exist for tests (a faster clock). */
