@@ -6,9 +6,16 @@ import type { Verdict } from '../core/rollout/judge.js';
 import { shortTaskDefinition } from '../core/rollout/types.js';
 import type { ServicePlan } from './plan.js';
 import { say } from './progress.js';
-import type { EcsDeployRequest, ServiceDeployResult } from './request.js';
+import type { ServiceDeployResult } from './request.js';
 import { startRollback } from './rollback.js';
 import type { WatchContext, WatchItem } from './watch.js';
+
+/** What decides how a verdict ends: the limits (for the message) and whether to roll back. */
+export interface FinishOptions {
+  timeoutSeconds: number;
+  inactivityTimeoutSeconds: number;
+  enableRollback: boolean;
+}
 
 /** One service's deployment as it goes. */
 export interface Track {
@@ -20,7 +27,7 @@ export interface Track {
   result?: ServiceDeployResult;
 }
 
-function verdictText(v: Verdict, request: EcsDeployRequest): string {
+function verdictText(v: Verdict, request: FinishOptions): string {
   switch (v.kind) {
     case 'failed':
       return v.reason;
@@ -37,7 +44,7 @@ function verdictText(v: Verdict, request: EcsDeployRequest): string {
 export async function finishDeployment(
   t: Track,
   item: WatchItem,
-  request: EcsDeployRequest,
+  request: FinishOptions,
   ctx: WatchContext,
 ): Promise<WatchItem | undefined> {
   const { plan } = t;
@@ -120,7 +127,7 @@ export async function finishDeployment(
       snapshot: item.snapshot,
       before: plan.before,
       emit,
-      now: ctx.now(),
+      now: ctx.clock.now(),
     });
     return t.rollback;
   } catch (e) {

@@ -1,8 +1,8 @@
 /**
- * Outcome bookkeeping: the worst outcome over several services, and the judge's limits from a request.
+ * Outcome bookkeeping: the worst outcome over several services, and the judge's limits.
  */
 import type { JudgeConfig } from '../core/rollout/judge.js';
-import { DEPLOY_DEFAULTS, type DeployOutcome, type EcsDeployRequest } from './request.js';
+import { DEPLOY_DEFAULTS, type DeployOutcome, type WatchLimits } from './request.js';
 
 /** Worst first (see DeployResult.outcome). */
 const SEVERITY: DeployOutcome[] = [
@@ -28,14 +28,26 @@ export function worstOutcome(outcomes: DeployOutcome[]): DeployOutcome {
 /** How long to wait, after our deployment FAILED under a rolling-back breaker, for ECS's rollback to appear. */
 export const ROLLBACK_APPEAR_GRACE_MS = 10_000;
 
-/** The judge's limits for a request. */
-export function judgeConfigOf(request: EcsDeployRequest): JudgeConfig {
+/** Watch limits with every default filled in. */
+export function resolveLimits(limits: WatchLimits): Required<WatchLimits> {
   return {
-    timeoutMs: request.timeoutSeconds * 1000,
-    inactivityTimeoutMs: request.inactivityTimeoutSeconds * 1000,
-    repeatedStopThreshold: request.repeatedStopThreshold ?? DEPLOY_DEFAULTS.repeatedStopThreshold,
-    unablePlaceGraceMs: (request.unablePlaceGraceSeconds ?? DEPLOY_DEFAULTS.unablePlaceGraceSeconds) * 1000,
-    skipDeploymentsCheck: request.skipDeploymentsCheck,
+    timeoutSeconds: limits.timeoutSeconds ?? DEPLOY_DEFAULTS.timeoutSeconds,
+    inactivityTimeoutSeconds: limits.inactivityTimeoutSeconds ?? DEPLOY_DEFAULTS.inactivityTimeoutSeconds,
+    repeatedStopThreshold: limits.repeatedStopThreshold ?? DEPLOY_DEFAULTS.repeatedStopThreshold,
+    unablePlaceGraceSeconds: limits.unablePlaceGraceSeconds ?? DEPLOY_DEFAULTS.unablePlaceGraceSeconds,
+    skipDeploymentsCheck: limits.skipDeploymentsCheck ?? false,
+  };
+}
+
+/** The judge's limits. */
+export function judgeConfigOf(limits: WatchLimits): JudgeConfig {
+  const l = resolveLimits(limits);
+  return {
+    timeoutMs: l.timeoutSeconds * 1000,
+    inactivityTimeoutMs: l.inactivityTimeoutSeconds * 1000,
+    repeatedStopThreshold: l.repeatedStopThreshold,
+    unablePlaceGraceMs: l.unablePlaceGraceSeconds * 1000,
+    skipDeploymentsCheck: l.skipDeploymentsCheck,
     rollbackAppearGraceMs: ROLLBACK_APPEAR_GRACE_MS,
   };
 }

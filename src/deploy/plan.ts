@@ -7,7 +7,6 @@ import { SlipwayError } from '../core/errors.js';
 import { parseTaskDefinitionRef, shortTaskDefinition } from '../core/rollout/types.js';
 import type { ServiceSnapshot } from '../core/rollout/types.js';
 import {
-  applyEdits,
   cleanForRegister,
   diffTaskDefinitions,
   sameContent,
@@ -16,6 +15,7 @@ import {
   type TaskDefinitionJson,
 } from '../core/taskdef/index.js';
 import type { EcsDeployRequest } from './request.js';
+import type { BaseRevision, ServiceDeployInput } from './service-input.js';
 import { describeServices, notFound, toServiceSnapshot } from './snapshot.js';
 
 /** What the engine will do for one service. */
@@ -104,7 +104,7 @@ export function lastCompleted(s: ServiceSnapshot): string | undefined {
   return undefined;
 }
 
-function configChanged(request: EcsDeployRequest, s: Service): boolean {
+function configChanged(request: ServiceDeployInput, s: Service): boolean {
   const dc = s.deploymentConfiguration;
   return (
     (request.desiredCount !== undefined && request.desiredCount !== s.desiredCount) ||
@@ -114,12 +114,10 @@ function configChanged(request: EcsDeployRequest, s: Service): boolean {
   );
 }
 
-/** Plans every service of the request (one DescribeServices per 10 services). */
-export async function planServices(ecs: ECSClient, request: EcsDeployRequest): Promise<ServicePlan[]> {
-  const cluster = request.cluster;
-  if (!cluster)
-    throw new SlipwayError('ECS_DEPLOY_NO_CLUSTER', 'A cluster (-c) is required to deploy a service.');
-  const names = [...new Set(request.services)];
+/** Plans every service of the input: one DescribeServices per 10 services, each task definition described once. */
+export async function planServices(ecs: ECSClient, input: ServiceDeployInput): Promise<ServicePlan[]> {
+  const { cluster } = input;
+  const names = [...new Set(input.services)];
   const described = await describeServices(ecs, cluster, names);
   const plans: ServicePlan[] = [];
   // Definitions are shared by services of one family: describe each once.
@@ -127,7 +125,7 @@ export async function planServices(ecs: ECSClient, request: EcsDeployRequest): P
   const describe = (ref: string) => {
     let p = cache.get(ref);
     if (!p) {
-      p = describeDefinition(ecs, ref, request.copyTaskDefinitionTags);
+      p = describeDefinition(ecs, ref, input.copyTaskDefinitionTags === true);
       cache.set(ref, p);
     }
     return p;
@@ -135,43 +133,54 @@ export async function planServices(ecs: ECSClient, request: EcsDeployRequest): P
   for (const name of names) {
     const svc = described.get(name);
     if (!svc) throw notFound(cluster, name);
-    plans.push(await planOne(request, cluster, name, svc, describe));
+    plans.push(await planOne(input, name, svc, describe));
   }
   return plans;
 }
 
+/** The base definition (cleaned) and its tags. */
+async function baseOf(
+  base: BaseRevision,
+  current: DescribedDefinition,
+  serviceFamily: string,
+  describe: (ref: string) => Promise<DescribedDefinition>,
+): Promise<{ definition: TaskDefinitionJson; tags: Tag[] }> {
+  switch (base.kind) {
+    case 'current':
+      return { definition: current.clean, tags: current.tags };
+    case 'given':
+      return { definition: cleanForRegister(base.taskDefinition), tags: current.tags };
+    case 'latest':
+    case 'described': {
+      const d = await describe(base.kind === 'latest' ? serviceFamily : base.taskDefinition);
+      return { definition: d.clean, tags: d.tags };
+    }
+  }
+}
+
 async function planOne(
-  request: EcsDeployRequest,
-  cluster: string,
+  input: ServiceDeployInput,
   name: string,
   svc: Service,
   describe: (ref: string) => Promise<DescribedDefinition>,
 ): Promise<ServicePlan> {
+  const { cluster } = input;
   const snapshot = toServiceSnapshot(svc);
   const currentArn = svc.taskDefinition ?? '';
   const current = await describe(currentArn);
   const serviceFamily = parseTaskDefinitionRef(currentArn).family;
-  let base: TaskDefinitionJson;
-  let tags = current.tags;
-  if (request.taskDefinitionFile) {
-    base = cleanForRegister(request.taskDefinitionFile);
-  } else if (request.useLatestTaskDefinition) {
-    const latest = await describe(serviceFamily);
-    base = latest.clean;
-    tags = latest.tags;
-  } else {
-    base = current.clean;
-  }
-  const { taskDefinition } = applyEdits(base, editsOf(request));
+  const base = await baseOf(input.base ?? { kind: 'current' }, current, serviceFamily, describe);
+  let tags = base.tags;
+  const taskDefinition = input.edit ? input.edit(base.definition) : base.definition;
   const family = typeof taskDefinition['family'] === 'string' ? taskDefinition['family'] : serviceFamily;
-  if (request.copyTaskDefinitionTags && family !== serviceFamily) tags = (await describe(family)).tags;
+  if (input.copyTaskDefinitionTags && family !== serviceFamily) tags = (await describe(family)).tags;
   const changes = diffTaskDefinitions(current.clean, taskDefinition);
 
   const primary = snapshot.deployments.find((d) => d.status === 'PRIMARY');
-  const changedConfig = configChanged(request, svc);
+  const changedConfig = configChanged(input, svc);
   let action: PlanAction;
   let attachDeploymentId: string | undefined;
-  let force = request.forceNewDeployment;
+  let force = input.forceNewDeployment === true;
   if (!sameContent(taskDefinition, current.clean)) {
     action = 'register-and-update';
   } else if (
@@ -186,7 +195,7 @@ async function planOne(
     // The last attempt of this content failed: a re-run means "try again".
     action = 'update';
     force = true;
-  } else if (request.forceNewDeployment || changedConfig) {
+  } else if (force || changedConfig) {
     action = 'update';
   } else {
     action = 'no-change';
@@ -202,7 +211,7 @@ async function planOne(
     action,
     taskDefinition,
     changes,
-    ...(request.copyTaskDefinitionTags && tags.length > 0 ? { tags } : {}),
+    ...(input.copyTaskDefinitionTags && tags.length > 0 ? { tags } : {}),
     forceNewDeployment: force,
     ...(attachDeploymentId ? { attachDeploymentId } : {}),
     ...(rollbackTarget ? { rollbackTarget } : {}),

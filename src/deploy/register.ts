@@ -45,8 +45,16 @@ export interface Registrable {
   subject: Subject;
 }
 
-/** Registers each distinct content once (sequentially: one family's registrations must not race). */
-export async function registerAll(ecs: ECSClient, items: Registrable[], emit: EventSink): Promise<string[]> {
+/**
+ * Registers each distinct content once (sequentially: one family's registrations must not race);
+ * `registered` is awaited after each registration, before the next.
+ */
+export async function registerAll(
+  ecs: ECSClient,
+  items: Registrable[],
+  emit: EventSink,
+  registered: (arn: string, taskDefinition: TaskDefinitionJson) => Promise<void> = () => Promise.resolve(),
+): Promise<string[]> {
   const done: { td: TaskDefinitionJson; arn: string }[] = [];
   const arns: string[] = [];
   for (const item of items) {
@@ -58,6 +66,7 @@ export async function registerAll(ecs: ECSClient, items: Registrable[], emit: Ev
     const arn = await registerDefinition(ecs, item.taskDefinition, item.tags, emit, item.subject);
     done.push({ td: item.taskDefinition, arn });
     arns.push(arn);
+    await registered(arn, item.taskDefinition);
   }
   return arns;
 }

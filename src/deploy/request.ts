@@ -1,6 +1,7 @@
 /**
  * What `ecs-deploy` asks the deploy engine to do, and what it answers. The CLI builds an
- * EcsDeployRequest from flags (validated there); the engine never reads flags or env.
+ * EcsDeployRequest from flags (validated there, target rules included: the type admits only a
+ * valid target); the engine never reads flags or env.
  */
 import type { ImageReference } from '../core/images/reference.js';
 import type { TaskDefinitionEdits, TaskDefinitionJson } from '../core/taskdef/index.js';
@@ -17,13 +18,48 @@ export const DEPLOY_DEFAULTS = {
   unablePlaceGraceSeconds: 300,
 } as const;
 
-export interface EcsDeployRequest {
-  /** Required with `services`. */
-  cluster?: string;
-  /** `-n`, repeatable: deployed concurrently. Exactly one of `services` (non-empty) and `family`. */
-  services: string[];
-  /** `-d`: a task definition family to update without a service. */
-  family?: string;
+/** How long and how strictly a rollout is watched (every field defaults to DEPLOY_DEFAULTS). */
+export interface WatchLimits {
+  /** `-t` seconds (default DEPLOY_DEFAULTS.timeoutSeconds). */
+  timeoutSeconds?: number;
+  /** `--inactivity-timeout` seconds (default DEPLOY_DEFAULTS.inactivityTimeoutSeconds). */
+  inactivityTimeoutSeconds?: number;
+  /** Without a circuit breaker: stopped tasks of our revision with one reason that mean failure (default DEPLOY_DEFAULTS.repeatedStopThreshold). */
+  repeatedStopThreshold?: number;
+  /** "Unable to place" for longer than this many seconds means failure (default DEPLOY_DEFAULTS.unablePlaceGraceSeconds). */
+  unablePlaceGraceSeconds?: number;
+  /** `--skip-deployments-check`: success does not wait for older deployments to drain (default false). */
+  skipDeploymentsCheck?: boolean;
+}
+
+/** `--run-task` (with a family): register, then run once. */
+export interface RunTaskRequest {
+  launchType?: string;
+  platformVersion?: string;
+  /** Parsed `--network-configuration` JSON (awsvpcConfiguration ...). */
+  networkConfiguration?: Record<string, unknown>;
+  /** Wait until stopped; every essential container must exit 0. */
+  waitForSuccess: boolean;
+}
+
+/** What ecs-deploy deploys: services of one cluster (`-c` and `-n`), or a family without a service (`-d`). */
+export type EcsDeployTarget =
+  | {
+      kind: 'services';
+      cluster: string;
+      /** `-n`, repeatable: deployed concurrently (at least one). */
+      services: string[];
+    }
+  | {
+      kind: 'family';
+      family: string;
+      /** `-c`: where --run-task runs the task, and where --max-definitions looks for revisions in use. */
+      cluster?: string;
+      runTask?: RunTaskRequest;
+    };
+
+export interface EcsDeployRequest extends WatchLimits {
+  target: EcsDeployTarget;
   /** `-i`, already resolved (tag from env var applied, default tag added). */
   image?: ImageReference;
   /** Edits beyond `-i`: tag-only, per-container edits, exclusive modes. `image` above is copied into `edits.image` by the engine. */
@@ -40,16 +76,10 @@ export interface EcsDeployRequest {
   desiredCount?: number;
   minimumHealthyPercent?: number;
   maximumPercent?: number;
-  /** `-t` seconds (default DEPLOY_DEFAULTS.timeoutSeconds). */
+  /** `-t` seconds. */
   timeoutSeconds: number;
-  /** `--inactivity-timeout` seconds (default DEPLOY_DEFAULTS.inactivityTimeoutSeconds). */
+  /** `--inactivity-timeout` seconds. */
   inactivityTimeoutSeconds: number;
-  /** Without a circuit breaker: stopped tasks of our revision with one reason that mean failure (default DEPLOY_DEFAULTS.repeatedStopThreshold). */
-  repeatedStopThreshold?: number;
-  /** "Unable to place" for longer than this many seconds means failure (default DEPLOY_DEFAULTS.unablePlaceGraceSeconds). */
-  unablePlaceGraceSeconds?: number;
-  /** `--skip-deployments-check`: success does not wait for older deployments to drain. */
-  skipDeploymentsCheck: boolean;
   /** `--enable-rollback`: on failure, go back to the last successfully deployed revision, wait and verify. */
   enableRollback: boolean;
   /** `--max-definitions N`: after success keep N newest ACTIVE revisions, never deregistering one in use or the rollback target. */
@@ -57,15 +87,6 @@ export interface EcsDeployRequest {
   /** `--diff`: print the change and stop. `--dry-run`: print the whole plan and stop. */
   diffOnly: boolean;
   dryRun: boolean;
-  /** `--run-task` (with `family`): register, then run once. */
-  runTask?: {
-    launchType?: string;
-    platformVersion?: string;
-    /** Parsed `--network-configuration` JSON (awsvpcConfiguration ...). */
-    networkConfiguration?: Record<string, unknown>;
-    /** Wait until stopped; every essential container must exit 0. */
-    waitForSuccess: boolean;
-  };
 }
 
 /** How one service's (or the task's) deployment ended. */

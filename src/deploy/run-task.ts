@@ -19,23 +19,23 @@ import {
 import { describeDefinition, editsOf } from './plan.js';
 import { say, type Subject } from './progress.js';
 import { registerDefinition } from './register.js';
-import type { EcsDeployRequest, ServiceDeployResult } from './request.js';
+import type { Clock } from './clock.js';
+import type { EcsDeployRequest, EcsDeployTarget, RunTaskRequest, ServiceDeployResult } from './request.js';
 import { describeTasks, toStoppedTask } from './snapshot.js';
 import { containersOf, logStreamsOf, streamLogs } from './task-logs.js';
 
-export interface TaskHooks {
-  now: () => number;
-  sleep: (ms: number) => Promise<void>;
-}
+/** A `-d` target. */
+export type FamilyTarget = Extract<EcsDeployTarget, { kind: 'family' }>;
 
 /** Runs a `-d` request to its end. */
 export async function deployFamily(
   request: EcsDeployRequest,
-  family: string,
+  target: FamilyTarget,
   clients: AwsClients,
   emit: EventSink,
-  hooks: TaskHooks,
+  clock: Clock,
 ): Promise<ServiceDeployResult> {
+  const { family } = target;
   const ecs = clients.ecs;
   const subject: Subject = { family };
   const latest = await describeDefinition(ecs, family, request.copyTaskDefinitionTags);
@@ -63,11 +63,11 @@ export async function deployFamily(
         emit,
         'deploy.plan',
         subject,
-        `dry run: would ${unchanged ? `reuse ${shortTaskDefinition(latest.arn)}` : 'register a new revision'}${request.runTask ? ' and run it once' : ''}`,
+        `dry run: would ${unchanged ? `reuse ${shortTaskDefinition(latest.arn)}` : 'register a new revision'}${target.runTask ? ' and run it once' : ''}`,
         {
           action: unchanged ? 'reuse' : 'register',
           taskDefinition,
-          runTask: request.runTask ?? null,
+          runTask: target.runTask ?? null,
         },
       );
     return {
@@ -95,7 +95,7 @@ export async function deployFamily(
       { taskDefinitionArn: arn },
     );
   }
-  if (!request.runTask) {
+  if (!target.runTask) {
     if (unchanged)
       return {
         name: family,
@@ -110,25 +110,27 @@ export async function deployFamily(
       taskDefinitionArn: arn,
     };
   }
-  return runOnce(request, family, arn, taskDefinition, clients, emit, hooks);
+  clock.check();
+  return runOnce(request, target, target.runTask, arn, taskDefinition, clients, emit, clock);
 }
 
 async function runOnce(
   request: EcsDeployRequest,
-  family: string,
+  target: FamilyTarget,
+  rt: RunTaskRequest,
   arn: string,
   td: TaskDefinitionJson,
   clients: AwsClients,
   emit: EventSink,
-  hooks: TaskHooks,
+  clock: Clock,
 ): Promise<ServiceDeployResult> {
+  const { family } = target;
   const ecs = clients.ecs;
-  const rt = request.runTask!;
   const subject: Subject = { family };
   const input = {
     taskDefinition: arn,
     count: 1,
-    ...(request.cluster ? { cluster: request.cluster } : {}),
+    ...(target.cluster ? { cluster: target.cluster } : {}),
     ...(rt.launchType ? { launchType: rt.launchType } : {}),
     ...(rt.platformVersion ? { platformVersion: rt.platformVersion } : {}),
     ...(rt.networkConfiguration ? { networkConfiguration: rt.networkConfiguration } : {}),
@@ -168,13 +170,13 @@ async function runOnce(
       taskDefinitionArn: arn,
     };
 
-  const cluster = request.cluster ?? task.clusterArn ?? 'default';
+  const cluster = target.cluster ?? task.clusterArn ?? 'default';
   const logs = logStreamsOf(td, taskId);
   const tokens = new Map<string, string>();
-  const started = hooks.now();
+  const started = clock.now();
   let delay = 500;
   for (;;) {
-    await hooks.sleep(delay);
+    await clock.pause(delay);
     delay = Math.min(3000, Math.round(delay * 1.5));
     const [t] = await describeTasks(ecs, cluster, [taskArn]);
     await streamLogs(clients.logs, logs, tokens, emit, subject, taskId);
@@ -210,7 +212,7 @@ async function runOnce(
         taskDefinitionArn: arn,
       };
     }
-    if (hooks.now() - started >= request.timeoutSeconds * 1000) {
+    if (clock.now() - started >= request.timeoutSeconds * 1000) {
       say(
         emit,
         'deploy.timeout',

@@ -2,41 +2,52 @@
  * Deploying one or more services: plan, register once per distinct content, update (or attach),
  * watch them together, roll back what failed, and prune old revisions after success.
  */
+/**
+ * The service deployer, below both faces (`slipway ecs-deploy` and the server's Update ECS Service
+ * step): plan (each service and task definition described once), register once per distinct
+ * content, update (or attach to a rollout in flight), watch every service together, roll back what
+ * failed when asked, and prune old revisions after success. Hooks tell the caller about each change
+ * in AWS; an AbortSignal stops it.
+ */
 import type { AwsClients } from '../aws/clients.js';
-import type { EventSink } from '../core/events.js';
+import { ignoreEvents, type EventSink } from '../core/events.js';
 import { shortTaskDefinition } from '../core/rollout/types.js';
-import { formatChanges } from '../core/taskdef/index.js';
+import { formatChanges, sameContent } from '../core/taskdef/index.js';
+import { clockOf, type Clock } from './clock.js';
+import { finishDeployment, finishRollback, type FinishOptions, type Track } from './finish.js';
 import { pruneDefinitions } from './hygiene.js';
-import { judgeConfigOf } from './outcome.js';
+import { judgeConfigOf, resolveLimits } from './outcome.js';
 import { describePlan, planServices } from './plan.js';
 import { say } from './progress.js';
 import { registerAll } from './register.js';
-import type { EcsDeployRequest, ServiceDeployResult } from './request.js';
+import type { ServiceDeployResult } from './request.js';
+import type { DeployHooks, ServiceDeployInput } from './service-input.js';
 import { updateService } from './update-service.js';
-import { finishDeployment, finishRollback, type Track } from './finish.js';
 import { watchAll, watchItem, type WatchContext } from './watch.js';
 
-export interface ServiceHooks {
-  now: () => number;
-  sleep: (ms: number) => Promise<void>;
-}
-
-/** Deploys the request's services; one result per service. */
+/**
+ * Deploys the input's services; one result per service. Rollout outcomes are in the results; it
+ * throws SlipwayError for bad input or AWS refusals, and the signal's reason when `hooks.signal`
+ * aborts (a rollout already started goes on in ECS).
+ */
 export async function deployServices(
-  request: EcsDeployRequest,
+  input: ServiceDeployInput,
   clients: AwsClients,
-  emit: EventSink,
-  hooks: ServiceHooks,
+  hooks: DeployHooks = {},
 ): Promise<ServiceDeployResult[]> {
   const ecs = clients.ecs;
-  const plans = await planServices(ecs, request);
-  const cluster = plans[0]?.cluster ?? request.cluster ?? '';
+  const emit = hooks.progress ?? ignoreEvents;
+  const clock = clockOf(hooks);
+  const { cluster } = input;
+  clock.check();
+  const plans = await planServices(ecs, input);
   const tracks: Track[] = plans.map((plan) => ({ plan }));
+  const dryRun = input.preview === 'dry-run';
 
   for (const { plan } of tracks) {
     const subject = { service: plan.service, cluster };
     const lines = formatChanges(plan.changes);
-    if (lines.length > 0 || request.diffOnly)
+    if (lines.length > 0 || input.preview === 'diff')
       say(
         emit,
         'deploy.diff',
@@ -50,25 +61,25 @@ export async function deployServices(
           lines,
         },
       );
-    say(emit, 'deploy.plan', subject, (request.dryRun ? 'dry run: ' : '') + describePlan(plan), {
+    say(emit, 'deploy.plan', subject, (dryRun ? 'dry run: ' : '') + describePlan(plan), {
       action: plan.action,
       family: plan.family,
       currentTaskDefinitionArn: plan.currentTaskDefinitionArn,
       rollbackTarget: plan.rollbackTarget ?? null,
-      ...(request.dryRun
+      ...(dryRun
         ? {
             taskDefinition: plan.taskDefinition,
-            desiredCount: request.desiredCount ?? plan.before.desiredCount,
+            desiredCount: input.desiredCount ?? plan.before.desiredCount,
             minimumHealthyPercent:
-              request.minimumHealthyPercent ?? plan.before.deploymentConfiguration?.minimumHealthyPercent,
-            maximumPercent: request.maximumPercent ?? plan.before.deploymentConfiguration?.maximumPercent,
+              input.minimumHealthyPercent ?? plan.before.deploymentConfiguration?.minimumHealthyPercent,
+            maximumPercent: input.maximumPercent ?? plan.before.deploymentConfiguration?.maximumPercent,
             forceNewDeployment: plan.forceNewDeployment,
-            rollback: request.enableRollback ? (plan.rollbackTarget ?? 'none available') : 'disabled',
+            rollback: input.enableRollback ? (plan.rollbackTarget ?? 'none available') : 'disabled',
           }
         : {}),
     });
   }
-  if (request.diffOnly || request.dryRun) {
+  if (input.preview !== undefined) {
     return tracks.map(({ plan }) => ({
       name: plan.service,
       outcome: 'previewed',
@@ -79,6 +90,7 @@ export async function deployServices(
 
   // Register once per distinct content (services of one family may share a revision).
   const toRegister = tracks.filter((t) => t.plan.action === 'register-and-update');
+  clock.check();
   const arns = await registerAll(
     ecs,
     toRegister.map((t) => ({
@@ -87,20 +99,28 @@ export async function deployServices(
       subject: { service: t.plan.service, cluster },
     })),
     emit,
+    async (taskDefinitionArn, registered) => {
+      const sharing = toRegister.filter((t) => sameContent(t.plan.taskDefinition, registered));
+      await hooks.registered?.({
+        taskDefinitionArn,
+        family: sharing[0]?.plan.family ?? '',
+        services: sharing.map((t) => t.plan.service),
+      });
+    },
   );
   toRegister.forEach((t, i) => (t.plan.taskDefinitionArn = arns[i]));
 
-  const started = hooks.now();
-  await Promise.all(tracks.map((t) => startOne(t, request, clients, emit, started)));
+  const started = clock.now();
+  await Promise.all(tracks.map((t) => startOne(t, input, clients, emit, hooks, clock, started)));
+  clock.check();
 
-  const ctx: WatchContext = {
-    ecs,
-    cluster,
-    emit,
-    now: hooks.now,
-    sleep: hooks.sleep,
-    config: judgeConfigOf(request),
+  const limits = resolveLimits(input);
+  const finish: FinishOptions = {
+    timeoutSeconds: limits.timeoutSeconds,
+    inactivityTimeoutSeconds: limits.inactivityTimeoutSeconds,
+    enableRollback: input.enableRollback === true,
   };
+  const ctx: WatchContext = { ecs, cluster, emit, clock, config: judgeConfigOf(limits) };
   const watched = tracks.filter((t) => t.item);
   await watchAll(
     ctx,
@@ -108,20 +128,21 @@ export async function deployServices(
     async (item) => {
       const t = watched.find((x) => x.item === item || x.rollback === item);
       if (!t) return undefined;
-      return t.rollback === item ? finishRollback(t, item, emit) : finishDeployment(t, item, request, ctx);
+      return t.rollback === item ? finishRollback(t, item, emit) : finishDeployment(t, item, finish, ctx);
     },
   );
 
-  if (request.maxDefinitions !== undefined)
-    await prune(tracks, request.maxDefinitions, cluster, clients, emit);
+  if (input.maxDefinitions !== undefined) await prune(tracks, input.maxDefinitions, cluster, clients, emit);
   return tracks.map((t) => t.result!);
 }
 
 async function startOne(
   t: Track,
-  request: EcsDeployRequest,
+  input: ServiceDeployInput,
   clients: AwsClients,
   emit: EventSink,
+  hooks: DeployHooks,
+  clock: Clock,
   now: number,
 ): Promise<void> {
   const { plan } = t;
@@ -148,12 +169,21 @@ async function startOne(
       `a rollout of ${shortTaskDefinition(arn)} is already in progress: watching deployment ${id} instead of starting another`,
       { deploymentId: id, taskDefinitionArn: arn },
     );
+    await hooks.updated?.({
+      service: plan.service,
+      cluster: plan.cluster,
+      taskDefinitionArn: arn,
+      deploymentId: id,
+      attached: true,
+    });
     // Events from before that rollout began were seen by whoever started it: not news to this watch.
     const began = plan.snapshot.deployments.find((d) => d.id === id)?.createdAt;
     const seen = began === undefined ? [] : plan.snapshot.events.filter((e) => e.createdAt < began);
     t.item = watchItem(plan.service, id, arn, now, seen);
     return;
   }
+  // Stopped before the change: nothing to watch, nothing to undo.
+  clock.check();
   const { deploymentId } = await updateService(
     clients.ecs,
     {
@@ -161,11 +191,11 @@ async function startOne(
       service: plan.service,
       taskDefinitionArn: arn,
       forceNewDeployment: plan.forceNewDeployment,
-      ...(request.desiredCount !== undefined ? { desiredCount: request.desiredCount } : {}),
-      ...(request.minimumHealthyPercent !== undefined
-        ? { minimumHealthyPercent: request.minimumHealthyPercent }
+      ...(input.desiredCount !== undefined ? { desiredCount: input.desiredCount } : {}),
+      ...(input.minimumHealthyPercent !== undefined
+        ? { minimumHealthyPercent: input.minimumHealthyPercent }
         : {}),
-      ...(request.maximumPercent !== undefined ? { maximumPercent: request.maximumPercent } : {}),
+      ...(input.maximumPercent !== undefined ? { maximumPercent: input.maximumPercent } : {}),
     },
     plan.before,
   );
@@ -176,6 +206,13 @@ async function startOne(
     `updated to ${shortTaskDefinition(arn)}: deployment ${deploymentId}`,
     { deploymentId, taskDefinitionArn: arn },
   );
+  await hooks.updated?.({
+    service: plan.service,
+    cluster: plan.cluster,
+    taskDefinitionArn: arn,
+    deploymentId,
+    attached: false,
+  });
   t.item = watchItem(plan.service, deploymentId, arn, now, plan.snapshot.events);
 }
 

@@ -17,6 +17,7 @@ import {
 import { minPollIntervalMs, nextPollDelay, pollPhase, type PollState } from '../core/rollout/poll.js';
 import type { ServiceEventSnapshot, ServiceSnapshot, StoppedTaskSnapshot } from '../core/rollout/types.js';
 import { deploymentRows, emitServiceEvents, say, summarizeRows } from './progress.js';
+import type { Clock } from './clock.js';
 import { describeServices, stoppedTasksOf, toServiceSnapshot } from './snapshot.js';
 
 /** One deployment being watched. */
@@ -52,14 +53,15 @@ export interface WatchContext {
   ecs: ECSClient;
   cluster: string;
   emit: EventSink;
-  now: () => number;
-  sleep: (ms: number) => Promise<void>;
+  /** Its pauses end the watch (rejecting) when the caller's signal aborts. */
+  clock: Clock;
   config: JudgeConfig;
 }
 
 /**
  * Polls until every item has a verdict (items are updated in place). `onDone` runs when an item
- * gets its verdict and may return a follow-up item to watch in the same loop (a rollback).
+ * gets its verdict and may return a follow-up item to watch in the same loop (a rollback). Rejects
+ * with the signal's reason when the clock's signal aborts (ECS goes on rolling).
  */
 export async function watchAll(
   ctx: WatchContext,
@@ -88,14 +90,14 @@ export async function watchAll(
           },
         ),
       );
-      const now = ctx.now();
+      const now = ctx.clock.now();
       for (const item of open) {
         if (now - item.tracking.startedAt < ctx.config.timeoutMs) continue;
         item.verdict = { kind: 'timed-out' };
         const next = await onDone(item);
         if (next) items.push(next);
       }
-      await ctx.sleep(errorDelay);
+      await ctx.clock.pause(errorDelay);
       continue;
     }
     let delay = Number.POSITIVE_INFINITY;
@@ -120,7 +122,7 @@ export async function watchAll(
           // Only evidence: the next poll tries again.
         }
       }
-      const now = ctx.now();
+      const now = ctx.clock.now();
       const res = judge({
         snapshot,
         now,
@@ -166,7 +168,7 @@ export async function watchAll(
     if (items.every((i) => i.verdict)) return;
     // Several services share the account's read rate with everyone else: never poll faster than a share of it.
     const floor = minPollIntervalMs(names.length, ECS_BUCKETS.serviceRead.perSecond);
-    await ctx.sleep(Math.max(floor, Number.isFinite(delay) ? delay : floor));
+    await ctx.clock.pause(Math.max(floor, Number.isFinite(delay) ? delay : floor));
   }
 }
 

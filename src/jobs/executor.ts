@@ -5,7 +5,8 @@
  */
 import type { AwsClients } from '../aws/clients.js';
 import type { PlannedStep, ProcessStep, StepVariables, TargetInfo } from '../core/deployments/index.js';
-import type { InterruptionAnswer } from '../core/model/release.js';
+import type { SlipwayEvent } from '../core/events.js';
+import type { InterruptionAnswer, TaskLogLine } from '../core/model/release.js';
 
 /** Where a step writes its log (already placed under the step and target; every line is masked). */
 export interface StepLog {
@@ -14,6 +15,11 @@ export interface StepLog {
   warning(message: string): void;
   error(message: string): void;
   highlight(message: string): void;
+  /**
+   * Writes a typed event as one line at its level (debug → verbose, warn → warning; or `level`),
+   * keeping its code and data (masked like the message) so the API can filter and draw from them.
+   */
+  event(event: SlipwayEvent, level?: TaskLogLine['level']): void;
   /** Adds values to mask from now on (a script's sensitive outputs). */
   addSensitive(values: readonly string[]): void;
 }

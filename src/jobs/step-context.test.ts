@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { makeEvent } from '../core/events.js';
 import type { Interruption, TaskLogLine } from '../core/model/release.js';
 import { awaitInterruption, CanceledError, DeploymentLog, MaskedLog } from './step-context.js';
 
@@ -45,6 +46,43 @@ describe('task log', () => {
       ],
     );
     assert.deepEqual(lines[0]!.path, ['Step', 'Target']);
+  });
+
+  it('keeps a coded event’s code and data, masked like the message', async () => {
+    const s = sink();
+    const log = new DeploymentLog(s, 'Deployments-1', () => 0);
+    const step = new MaskedLog(log, ['Step'], () => ['hunter22', '987654']);
+    step.event(
+      makeEvent('deploy.plan', 'plan with hunter22', {
+        service: 'web',
+        nested: { list: ['a hunter22 b', 987654, 12, true, null], hunter22: 'key' },
+        skipped: undefined,
+      }),
+    );
+    step.event(makeEvent('deploy.failed', 'failed'));
+    step.event(makeEvent('deploy.succeeded', 'done'), 'highlight');
+    step.info('a plain line');
+    await log.flush();
+    const lines = s.batches.flat();
+    assert.deepEqual(lines[0], {
+      path: ['Step'],
+      level: 'info',
+      at: new Date(0),
+      message: 'plan with ********',
+      code: 'deploy.plan',
+      data: {
+        service: 'web',
+        nested: { list: ['a ******** b', '********', 12, true, null], '********': 'key' },
+      },
+    });
+    assert.deepEqual(
+      lines.slice(1).map((l) => [l.level, l.code, l.data]),
+      [
+        ['error', 'deploy.failed', {}],
+        ['highlight', 'deploy.succeeded', {}],
+        ['info', undefined, undefined],
+      ],
+    );
   });
 
   it('reports a failed write on flush', async () => {

@@ -1,11 +1,13 @@
 /**
- * What an executor sees of the engine: a log that masks every line and writes it to the task log
- * in small batches, persisted progress, the target's AWS clients, outputs and interruptions.
+ * What an executor sees of the engine: a log that masks every line (a coded event's data too) and
+ * writes it to the task log in small batches, persisted progress, the target's AWS clients,
+ * outputs and interruptions.
  */
 import type { AmbientAws } from '../aws/account-credentials.js';
 import { createAwsClients, type AwsClients } from '../aws/clients.js';
 import type { CredentialSource } from '../aws/credentials.js';
 import type { PlannedStep, ProcessStep, StepVariables, TargetInfo } from '../core/deployments/index.js';
+import type { EventLevel, SlipwayEvent } from '../core/events.js';
 import type { Interruption, InterruptionAnswer, TaskLogLine } from '../core/model/release.js';
 import { createMasker, type Masker } from '../core/variables/mask.js';
 import { awsAccountCredentials } from '../store/aws-credentials.js';
@@ -39,9 +41,14 @@ export class DeploymentLog {
     private readonly now: () => number,
   ) {}
 
-  /** Queues a line (already masked). */
-  add(path: string[], level: TaskLogLine['level'], message: string): void {
-    this.#queue.push({ path, level, message, at: new Date(this.now()) });
+  /** Queues a line (already masked; a coded event's data too). */
+  add(
+    path: string[],
+    level: TaskLogLine['level'],
+    message: string,
+    event?: { code: string; data: Record<string, unknown> },
+  ): void {
+    this.#queue.push({ path, level, message, at: new Date(this.now()), ...event });
     if (this.#queue.length >= BATCH) void this.flush().catch(() => {});
     else this.#timer ??= setTimeout(() => void this.flush().catch(() => {}), FLUSH_MS);
   }
@@ -64,6 +71,45 @@ export class DeploymentLog {
       if (this.#failure !== undefined) throw this.#failure;
     });
   }
+}
+
+/** The task log level of an event level. */
+export const EVENT_LINE_LEVEL: Record<EventLevel, TaskLogLine['level']> = {
+  debug: 'verbose',
+  info: 'info',
+  warn: 'warning',
+  error: 'error',
+};
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * A JSON copy of `value` with every string masked (keys too), and every number whose digits are a
+ * secret turned into the mask: event data is stored beside the message and must leak no more.
+ * What JSON cannot hold (functions, undefined, symbols) is dropped, as JSON.stringify would.
+ */
+export function maskJson(masker: Masker, value: unknown): unknown {
+  if (typeof value === 'string') return masker.mask(value);
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    const text = String(value);
+    const masked = masker.mask(text);
+    if (masked !== text) return masked;
+    return typeof value === 'bigint' || !Number.isFinite(value) ? text : value;
+  }
+  if (typeof value === 'boolean' || value === null) return value;
+  if (value instanceof Date) return masker.mask(value.toISOString());
+  if (Array.isArray(value)) return value.map((v) => maskJson(masker, v) ?? null);
+  if (typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const masked = maskJson(masker, v);
+      if (masked !== undefined) out[masker.mask(k)] = masked;
+    }
+    return out;
+  }
+  return undefined;
 }
 
 /** A log under one path, masking with the deployment's secrets plus its own. */
@@ -92,6 +138,13 @@ export class MaskedLog implements StepLog {
 
   #line(level: TaskLogLine['level'], message: string): void {
     this.log.add(this.path, level, this.#masker.mask(message));
+  }
+  event(event: SlipwayEvent, level: TaskLogLine['level'] = EVENT_LINE_LEVEL[event.level]): void {
+    const data = maskJson(this.#masker, event.data);
+    this.log.add(this.path, level, this.#masker.mask(event.message), {
+      code: event.code,
+      data: isRecord(data) ? data : {},
+    });
   }
   verbose(message: string): void {
     this.#line('verbose', message);

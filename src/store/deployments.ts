@@ -22,7 +22,7 @@ import { readSteps, saveStep, type StepProgress } from './deployment-steps.js';
 import { latestPerEnvironment } from './deployment-queries.js';
 import { answerInterruption, getInterruption, listInterruptions, openInterruption } from './interruptions.js';
 import type { SecretBox } from './secrets.js';
-import { appendLog, readLog } from './task-log.js';
+import { appendLog, readLog, type LogFilter } from './task-log.js';
 import { beforeCursor, createdKey, newestFirstPage } from './time-cursor.js';
 import type { Database } from './types.js';
 
@@ -228,9 +228,9 @@ export function deploymentsRepository(db: Kysely<Database>, secrets: SecretBox) 
       await appendLog(db, id, lines);
     },
 
-    /** Lines after `afterSeq` (default all), up to `limit` (default 1000). */
-    async log(id: string, afterSeq?: number, limit?: number): Promise<TaskLogLine[]> {
-      return readLog(db, id, afterSeq, limit);
+    /** Lines after `afterSeq` (default all), up to `limit` (default 1000), those `filter` selects (default all). */
+    async log(id: string, afterSeq?: number, limit?: number, filter?: LogFilter): Promise<TaskLogLine[]> {
+      return readLog(db, id, afterSeq, limit, filter);
     },
 
     /** Opens an interruption (the deployment waits for it). */

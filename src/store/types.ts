@@ -227,6 +227,10 @@ export interface TaskLogTable {
   level: string;
   at: ColumnType<Date, Date, Date>;
   message: string;
+  /** The event code of a coded line (migration 0006); null on plain lines. */
+  code: string | null;
+  /** The event's data (masked) of a coded line; null on plain lines. */
+  data: Jsonb;
 }
 
 /** A pause of a deployment waiting for a person's answer. */

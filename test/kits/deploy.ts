@@ -3,6 +3,7 @@
  * the sandbox admin API over HTTP, seeding helpers, and a sped-up clock for the engine's hooks.
  * It takes the sandbox's address rather than importing the sandbox, to keep the layering rule.
  */
+import { setTimeout as wait } from 'node:timers/promises';
 import {
   CreateServiceCommand,
   DescribeServicesCommand,
@@ -13,8 +14,13 @@ import {
 } from '@aws-sdk/client-ecs';
 import { createAwsClients, type AwsClients } from '../../src/aws/clients.js';
 import type { SlipwayEvent } from '../../src/core/events.js';
-import type { DeployHooks } from '../../src/deploy/ecs-deploy.js';
-import { DEPLOY_DEFAULTS, type EcsDeployRequest } from '../../src/deploy/request.js';
+import {
+  DEPLOY_DEFAULTS,
+  type EcsDeployRequest,
+  type EcsDeployTarget,
+  type RunTaskRequest,
+} from '../../src/deploy/request.js';
+import type { DeployControl } from '../../src/deploy/service-input.js';
 
 /** What the kit needs of a running sandbox. */
 export interface SandboxAddress {
@@ -111,10 +117,28 @@ export async function waitStable(
   }
 }
 
-/** A request with the defaults, for one service. */
-export function request(partial: Partial<EcsDeployRequest>): EcsDeployRequest {
+/** A request's fields as a test gives them: the target as the flags name it (-c, -n, -d, --run-task). */
+export type RequestParts = Partial<Omit<EcsDeployRequest, 'target'>> & {
+  cluster?: string;
+  services?: string[];
+  family?: string;
+  runTask?: RunTaskRequest;
+};
+
+/** A request with the defaults: services of `cluster`, or `family` when given. */
+export function request(parts: RequestParts): EcsDeployRequest {
+  const { cluster, services = [], family, runTask, ...rest } = parts;
+  const target: EcsDeployTarget =
+    family !== undefined
+      ? {
+          kind: 'family',
+          family,
+          ...(cluster !== undefined ? { cluster } : {}),
+          ...(runTask ? { runTask } : {}),
+        }
+      : { kind: 'services', cluster: cluster ?? '', services };
   return {
-    services: [],
+    target,
     edits: {},
     useLatestTaskDefinition: false,
     copyTaskDefinitionTags: false,
@@ -125,19 +149,20 @@ export function request(partial: Partial<EcsDeployRequest>): EcsDeployRequest {
     enableRollback: false,
     diffOnly: false,
     dryRun: false,
-    ...partial,
+    ...rest,
   };
 }
 
 /**
- * Hooks whose clock runs `speed` times faster than the wall clock: the engine's polling pace and
- * timeouts (in its seconds) shrink accordingly, so scenarios at a high sandbox time scale stay short.
+ * A clock running `speed` times faster than the wall clock: the engine's polling pace and
+ * timeouts (in its seconds) shrink accordingly, so scenarios at a high sandbox time scale stay
+ * short. Its sleeps end early when the engine's signal aborts, as the real ones do.
  */
-export function fastHooks(speed = 5): DeployHooks {
+export function fastHooks(speed = 5): Required<Pick<DeployControl, 'now' | 'sleep'>> {
   const t0 = Date.now();
   return {
     now: () => t0 + (Date.now() - t0) * speed,
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms / speed)),
+    sleep: (ms, signal) => wait(ms / speed, undefined, signal ? { signal } : {}),
   };
 }
 

@@ -7,11 +7,14 @@ import type { TargetInfo } from '../../src/core/deployments/index.js';
 import type { InterruptionAnswer } from '../../src/core/model/release.js';
 import { createMasker } from '../../src/core/variables/mask.js';
 import type { StepContext } from '../../src/jobs/executor.js';
+import { EVENT_LINE_LEVEL, maskJson } from '../../src/jobs/step-context.js';
 
-/** A log line as collected. */
+/** A log line as collected (a coded event keeps its code and masked data, as the real log does). */
 export interface CollectedLine {
   level: 'verbose' | 'info' | 'warning' | 'error' | 'highlight';
   message: string;
+  code?: string;
+  data?: Record<string, unknown>;
 }
 
 /** What a fake context collected. */
@@ -90,6 +93,13 @@ export function fakeContext(o: FakeContextOptions): { ctx: StepContext; collecte
       warning: add('warning'),
       error: add('error'),
       highlight: add('highlight'),
+      event: (e, level) =>
+        void lines.push({
+          level: level ?? EVENT_LINE_LEVEL[e.level],
+          message: masker.mask(e.message),
+          code: e.code,
+          data: maskJson(masker, e.data) as Record<string, unknown>,
+        }),
       addSensitive: (values) => {
         secrets.push(...values);
         masker = createMasker(secrets);

@@ -159,7 +159,8 @@ export function registerEcsDeploy(program: Command, state: RunState, version: st
           'No AWS region: pass -r REGION, or set AWS_REGION (or AWS_DEFAULT_REGION), or a region in the profile.',
         );
       }
-      const targets = plan.request.family !== undefined ? [plan.request.family] : plan.request.services;
+      const { target } = plan.request;
+      const targets = target.kind === 'family' ? [target.family] : target.services;
       const renderer = createRenderer(
         { output: plan.output, verbose: plan.verbose, targets },
         process.stderr,

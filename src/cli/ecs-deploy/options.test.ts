@@ -107,7 +107,7 @@ describe('request mapping', () => {
     assert.equal(plan.region, 'eu-west-1');
     assert.deepEqual(plan.credentials, { kind: 'chain' });
     const r = plan.request;
-    assert.deepEqual(r.services, ['web']);
+    assert.deepEqual(r.target, { kind: 'services', cluster: 'c', services: ['web'] });
     assert.deepEqual(r.image, { repository: 'repo/app', tag: '2' });
     assert.equal(r.desiredCount, 2);
     assert.equal(r.minimumHealthyPercent, 50);
@@ -240,7 +240,8 @@ describe('request mapping', () => {
       },
       host(),
     ).request;
-    assert.deepEqual(r.runTask, {
+    assert.ok(r.target.kind === 'family');
+    assert.deepEqual(r.target.runTask, {
       waitForSuccess: true,
       launchType: 'FARGATE',
       platformVersion: 'LATEST',

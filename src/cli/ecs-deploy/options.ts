@@ -10,7 +10,12 @@ import type { CredentialSource } from '../../aws/credentials.js';
 import { SlipwayError } from '../../core/errors.js';
 import { parseImageReference, resolveDeployImage } from '../../core/images/reference.js';
 import type { ContainerEdit, TaskDefinitionEdits, TaskDefinitionJson } from '../../core/taskdef/index.js';
-import { DEPLOY_DEFAULTS, type EcsDeployRequest } from '../../deploy/request.js';
+import {
+  DEPLOY_DEFAULTS,
+  type EcsDeployRequest,
+  type EcsDeployTarget,
+  type RunTaskRequest,
+} from '../../deploy/request.js';
 import { parseShorthand, splitWords } from './syntax.js';
 
 /** The options as commander hands them over (every value still text; repeatable ones as lists). */
@@ -293,10 +298,12 @@ export function credentialSource(flags: EcsDeployFlags): CredentialSource {
   return source;
 }
 
-/** Validates the flags and builds what the command runs. Throws SlipwayError with the script's codes. */
-export function planFromFlags(flags: EcsDeployFlags, host: PlanEnvironment): EcsDeployPlan {
+/**
+ * What to deploy to: the script's checks of -n, -d and -c, in the script's order (exit codes 5, 6,
+ * 7). The only place these rules live: the engine takes the target this returns.
+ */
+export function targetFromFlags(flags: EcsDeployFlags): EcsDeployTarget {
   const services = flags.serviceName ?? [];
-  // The script's checks, in the script's order.
   if (services.length === 0 && flags.taskDefinition === undefined) {
     throw new SlipwayError(
       'ECS_DEPLOY_NO_TARGET',
@@ -309,9 +316,22 @@ export function planFromFlags(flags: EcsDeployFlags, host: PlanEnvironment): Ecs
       'Give either -n SERVICE or -d FAMILY, not both: -n deploys a service, -d updates a task definition without one.',
     );
   }
-  if (services.length > 0 && flags.cluster === undefined) {
+  if (flags.taskDefinition !== undefined) {
+    return {
+      kind: 'family',
+      family: flags.taskDefinition,
+      ...(flags.cluster !== undefined ? { cluster: flags.cluster } : {}),
+    };
+  }
+  if (flags.cluster === undefined) {
     throw new SlipwayError('ECS_DEPLOY_NO_CLUSTER', `-n ${services[0]} needs the cluster: add -c CLUSTER.`);
   }
+  return { kind: 'services', cluster: flags.cluster, services: [...new Set(services)] };
+}
+
+/** Validates the flags and builds what the command runs. Throws SlipwayError with the script's codes. */
+export function planFromFlags(flags: EcsDeployFlags, host: PlanEnvironment): EcsDeployPlan {
+  const target = targetFromFlags(flags);
   const tagFromEnv = (flags.tagEnvVar !== undefined ? host.env[flags.tagEnvVar] : undefined) || undefined;
   const containers = containerEdits(flags);
   const somethingToDeploy =
@@ -379,10 +399,10 @@ export function planFromFlags(flags: EcsDeployFlags, host: PlanEnvironment): Ecs
     ] as const
   ).find(([, v]) => v !== undefined && v !== false);
   if (!flags.runTask && runTaskOnly) throw usage(`${runTaskOnly[0]} only applies with --run-task.`);
-  if (flags.runTask && flags.taskDefinition === undefined) {
+  if (flags.runTask && target.kind !== 'family') {
     throw usage('--run-task runs a task of a task definition: use it with -d FAMILY, not -n SERVICE.');
   }
-  if (flags.taskDefinition !== undefined) {
+  if (target.kind === 'family') {
     for (const [flag, given] of [
       ['-D/--desired-count', flags.desiredCount],
       ['-m/--min', flags.min],
@@ -401,7 +421,7 @@ export function planFromFlags(flags: EcsDeployFlags, host: PlanEnvironment): Ecs
   }
 
   const request: EcsDeployRequest = {
-    services: [...new Set(services)],
+    target,
     edits,
     useLatestTaskDefinition: flags.useLatestTaskDef === true,
     copyTaskDefinitionTags: flags.copyTaskDefinitionTags === true,
@@ -419,8 +439,6 @@ export function planFromFlags(flags: EcsDeployFlags, host: PlanEnvironment): Ecs
     diffOnly: flags.diff === true,
     dryRun: flags.dryRun === true,
   };
-  if (flags.cluster !== undefined) request.cluster = flags.cluster;
-  if (flags.taskDefinition !== undefined) request.family = flags.taskDefinition;
   if (image) request.image = image;
   if (maxDefinitions !== undefined) request.maxDefinitions = maxDefinitions;
   if (flags.desiredCount !== undefined)
@@ -438,19 +456,20 @@ export function planFromFlags(flags: EcsDeployFlags, host: PlanEnvironment): Ecs
     }
     request.taskDefinitionFile = parseTaskDefinitionFile(flags.taskDefinitionFile, content);
   }
-  if (flags.runTask) {
-    request.runTask = { waitForSuccess: flags.waitForSuccess === true };
+  if (flags.runTask && target.kind === 'family') {
+    const runTask: RunTaskRequest = { waitForSuccess: flags.waitForSuccess === true };
     if (flags.launchType !== undefined) {
       const lt = flags.launchType.toUpperCase();
       if (!['EC2', 'FARGATE', 'EXTERNAL'].includes(lt)) {
         throw usage(`--launch-type must be EC2, FARGATE or EXTERNAL, got "${flags.launchType}".`);
       }
-      request.runTask.launchType = lt;
+      runTask.launchType = lt;
     }
-    if (flags.platformVersion !== undefined) request.runTask.platformVersion = flags.platformVersion;
+    if (flags.platformVersion !== undefined) runTask.platformVersion = flags.platformVersion;
     if (flags.networkConfiguration !== undefined) {
-      request.runTask.networkConfiguration = parseNetworkConfiguration(flags.networkConfiguration);
+      runTask.networkConfiguration = parseNetworkConfiguration(flags.networkConfiguration);
     }
+    target.runTask = runTask;
   }
 
   const plan: EcsDeployPlan = {

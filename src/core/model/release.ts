@@ -95,6 +95,10 @@ export interface TaskLogLine {
   at: Date;
   /** Already masked: sensitive values never reach the store. */
   message: string;
+  /** The event's code (src/core/events.ts) when the line is a coded event; absent on plain lines. */
+  code?: string;
+  /** The event's data, masked like the message; present exactly when `code` is. */
+  data?: Record<string, unknown>;
 }
 
 /** A pause waiting for a person. */

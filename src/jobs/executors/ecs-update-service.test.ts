@@ -161,6 +161,11 @@ describe('ecs-update-service executor', () => {
     // The service's events and the deployments table reach the log.
     assert.match(collected.text(), /PRIMARY/);
     assert.match(collected.text(), /has reached a steady state|steady state/);
+    // The engine's events keep their code and data in the log; plain lines have none.
+    const table = collected.lines.find((l) => l.code === 'deploy.deployments');
+    assert.ok(Array.isArray(table?.data?.['deployments']), JSON.stringify(table));
+    assert.equal(collected.lines.find((l) => l.code === 'deploy.succeeded')?.level, 'highlight');
+    assert.equal(collected.lines.find((l) => l.code === 'deploy.registered')?.data?.['service'], 'web');
   });
 
   it('replace mode keeps exactly the given variables; environment files are set', async () => {
@@ -195,6 +200,29 @@ describe('ecs-update-service executor', () => {
     assert.equal(s['ecs:RegisterTaskDefinition'] ?? 0, 0);
     assert.equal(s['ecs:UpdateService'] ?? 0, 0);
     assert.equal(collected.outputs['TaskDefinitionArn']?.value, v1);
+  });
+
+  it('describes the service and its task definition once per step', async () => {
+    const { cluster } = await setup();
+    // Same content: planning alone (no rollout to watch).
+    await admin(sb, 'DELETE', 'stats');
+    const same = context(cluster, action({ containers: [appContainer()] }), `${NGINX}:1.26`);
+    assert.deepEqual(await executor.run(same.ctx), { outcome: 'success' }, same.collected.text());
+    let s = await stats(sb);
+    assert.equal(s['ecs:DescribeServices'], 1);
+    assert.equal(s['ecs:DescribeTaskDefinition'], 1);
+    // A new revision without waiting: plan, register, update, and no read after.
+    await admin(sb, 'DELETE', 'stats');
+    const update = context(
+      cluster,
+      action({ containers: [appContainer({ image: 'web' })], waitForDeployment: false }),
+    );
+    assert.deepEqual(await executor.run(update.ctx), { outcome: 'success' }, update.collected.text());
+    s = await stats(sb);
+    assert.equal(s['ecs:DescribeServices'], 1);
+    assert.equal(s['ecs:DescribeTaskDefinition'], 1);
+    assert.equal(s['ecs:RegisterTaskDefinition'], 1);
+    assert.equal(s['ecs:UpdateService'], 1);
   });
 
   it('a broken image fails the step with the reason', async () => {

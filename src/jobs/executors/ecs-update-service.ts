@@ -1,19 +1,18 @@
 /**
  * "Update Amazon ECS Service": build the new revision from a template (or the service's current
- * definition) with the release's images and the step's environment, then hand it to the ecs-deploy
- * engine, which registers it only if it differs, updates the service, re-attaches to a rollout in
- * flight on resume, and judges the rollout by our deployment id (docs/steps.md).
+ * definition) with the release's images and the step's environment, and hand it to the service
+ * deployer, which registers it only if it differs, updates the service, re-attaches to a rollout
+ * in flight on resume, and judges the rollout by our deployment id (docs/steps.md). Its hooks save
+ * the step's resume state right after each change in AWS; its events go to the task log, coded.
  */
 import { TagResourceCommand, type Tag } from '@aws-sdk/client-ecs';
 import { describeAwsError } from '../../aws/clients.js';
 import { isSlipwayError } from '../../core/errors.js';
 import type { SlipwayEvent } from '../../core/events.js';
 import { parseTaskDefinitionRef } from '../../core/rollout/types.js';
-import type { TaskDefinitionJson } from '../../core/taskdef/index.js';
-import { runEcsDeploy } from '../../deploy/ecs-deploy.js';
-import { describeDefinition } from '../../deploy/plan.js';
-import { DEPLOY_DEFAULTS, type DeployResult, type EcsDeployRequest } from '../../deploy/request.js';
-import { describeService } from '../../deploy/snapshot.js';
+import { DEPLOY_DEFAULTS } from '../../deploy/request.js';
+import type { DeployControl, UpdatedService } from '../../deploy/service-input.js';
+import { deployServices } from '../../deploy/services.js';
 import type { StepContext, StepExecutor, StepLog, StepResult } from '../executor.js';
 import { editContainers, type ContainerSettings } from './ecs-task-definition.js';
 
@@ -28,11 +27,8 @@ export interface EcsUpdateServiceAction {
   tags: { key: string; value: string }[];
 }
 
-/** Clock hooks (for tests); defaults are the wall clock and setTimeout. */
-export interface EcsUpdateServiceOptions {
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
-}
+/** Clock hooks (for tests); defaults are the wall clock and node:timers/promises. */
+export type EcsUpdateServiceOptions = Pick<DeployControl, 'now' | 'sleep'>;
 
 /** What the step saves after each change in AWS (ctx.previous on resume). */
 interface Progress {
@@ -40,9 +36,14 @@ interface Progress {
   ecsDeploymentId?: string;
 }
 
-class Canceled extends Error {}
-/** Thrown out of the engine's sleep to stop watching when waitForDeployment is off. */
-class StopWatching extends Error {}
+/** The progress an earlier attempt saved (fields of another shape are ignored). */
+function savedProgress(previous: Record<string, unknown>): Progress {
+  const { taskDefinitionArn, ecsDeploymentId } = previous;
+  return {
+    ...(typeof taskDefinitionArn === 'string' ? { taskDefinitionArn } : {}),
+    ...(typeof ecsDeploymentId === 'string' ? { ecsDeploymentId } : {}),
+  };
+}
 
 /** The tags identifying a deployment on the revisions it registers, then the action's own. */
 export function identifyingTags(values: Record<string, string>, extra: readonly Tag[]): Tag[] {
@@ -63,34 +64,9 @@ function serviceName(service: string): string {
   return service.startsWith('arn:') ? (service.split('/').pop() ?? service) : service;
 }
 
-/** Waits ms, rejecting with Canceled as soon as the deployment is canceled. */
-function abortable(sleep: (ms: number) => Promise<void>, signal: AbortSignal, ms: number): Promise<void> {
-  if (signal.aborted) return Promise.reject(new Canceled('canceled'));
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(new Canceled('canceled'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    sleep(ms).then(
-      () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
-}
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Writes an engine event to the step log at its level. */
+/** Writes an engine event to the step log, code and data kept; our deployment's success stands out. */
 function logEvent(log: StepLog, e: SlipwayEvent): void {
-  if (e.code === 'deploy.succeeded') return log.highlight(e.message);
-  if (e.level === 'debug') return log.verbose(e.message);
-  if (e.level === 'warn') return log.warning(e.message);
-  if (e.level === 'error') return log.error(e.message);
-  log.info(e.message);
+  log.event(e, e.code === 'deploy.succeeded' ? 'highlight' : undefined);
 }
 
 /** Builds the executor; `options` exist for tests (a faster clock). */
@@ -112,107 +88,75 @@ async function run(ctx: StepContext, options: EcsUpdateServiceOptions): Promise<
   if (ctx.signal.aborted) return { outcome: 'failed', error: 'Canceled before the step started.' };
   const cluster = target.cluster;
   const service = serviceName(action.service);
-  const previous = ctx.previous as Progress;
-  if (previous.ecsDeploymentId)
+  const saved = savedProgress(ctx.previous);
+  if (saved.ecsDeploymentId)
     ctx.log.info(
-      `Resuming: an earlier attempt started ECS deployment ${previous.ecsDeploymentId}; watching it rather than updating the service again if it is still rolling.`,
+      `Resuming: an earlier attempt started ECS deployment ${saved.ecsDeploymentId}; watching it rather than updating the service again if it is still rolling.`,
     );
-
-  const progress: Progress = { ...previous };
-  let chain: Promise<void> = Promise.resolve();
-  let chainError: unknown;
-  // Work triggered by events (saving progress, tagging) runs in order and is awaited before returning.
-  const later = (work: () => Promise<void>) => {
-    chain = chain.then(work).catch((e: unknown) => {
-      chainError ??= e;
-    });
-  };
-  let stopWatching = false;
-  let deployedArn: string | undefined;
   const tags = identifyingTags(ctx.variables.values, action.tags);
+  const timeoutSeconds = action.timeoutMinutes * 60;
+  // waitForDeployment off: watching ends as soon as our deployment exists.
+  const notWaiting = new AbortController();
+  let updated: UpdatedService | undefined;
 
   try {
     const clients = await ctx.aws();
-    const base = action.templateTaskDefinition
-      ? action.templateTaskDefinition
-      : ((await describeService(clients.ecs, cluster, service)).taskDefinition ?? '');
-    ctx.log.verbose(`Template task definition: ${base}`);
-    const described = await describeDefinition(clients.ecs, base, false);
-    const taskDefinition: TaskDefinitionJson = editContainers(
-      described.clean,
-      action.containers,
-      (ref) => ctx.variables.values[`Octopus.Action.Package[${ref}].Image`],
+    const template = action.templateTaskDefinition;
+    if (template) ctx.log.verbose(`Template task definition: ${template}`);
+    const [result] = await deployServices(
+      {
+        cluster,
+        services: [service],
+        base: template ? { kind: 'described', taskDefinition: template } : { kind: 'current' },
+        edit: (td) =>
+          editContainers(
+            td,
+            action.containers,
+            (ref) => ctx.variables.values[`Octopus.Action.Package[${ref}].Image`],
+          ),
+        forceNewDeployment: action.forceNewDeployment,
+        timeoutSeconds,
+        inactivityTimeoutSeconds: Math.min(DEPLOY_DEFAULTS.inactivityTimeoutSeconds, timeoutSeconds),
+      },
+      clients,
+      {
+        ...options,
+        signal: AbortSignal.any([ctx.signal, notWaiting.signal]),
+        progress: (e) => logEvent(ctx.log, e),
+        registered: async ({ taskDefinitionArn }) => {
+          saved.taskDefinitionArn = taskDefinitionArn;
+          await ctx.saveProgress({ ...saved });
+          await tagRevision(clients.ecs, taskDefinitionArn, tags, ctx.log);
+        },
+        updated: async (u) => {
+          updated = u;
+          saved.taskDefinitionArn = u.taskDefinitionArn;
+          saved.ecsDeploymentId = u.deploymentId;
+          await ctx.saveProgress({ ...saved });
+          if (!action.waitForDeployment) notWaiting.abort();
+        },
+      },
     );
-    const timeoutSeconds = action.timeoutMinutes * 60;
-    const request: EcsDeployRequest = {
-      cluster,
-      services: [service],
-      edits: {},
-      taskDefinitionFile: taskDefinition,
-      useLatestTaskDefinition: false,
-      copyTaskDefinitionTags: false,
-      forceNewDeployment: action.forceNewDeployment,
-      timeoutSeconds,
-      inactivityTimeoutSeconds: Math.min(DEPLOY_DEFAULTS.inactivityTimeoutSeconds, timeoutSeconds),
-      skipDeploymentsCheck: false,
-      enableRollback: false,
-      diffOnly: false,
-      dryRun: false,
-    };
-    const emit = (e: SlipwayEvent) => {
-      logEvent(ctx.log, e);
-      const arn = typeof e.data['taskDefinitionArn'] === 'string' ? e.data['taskDefinitionArn'] : undefined;
-      const id = typeof e.data['deploymentId'] === 'string' ? e.data['deploymentId'] : undefined;
-      if (e.code === 'deploy.registered' && arn) {
-        progress.taskDefinitionArn = arn;
-        const snapshot = { ...progress };
-        later(() => ctx.saveProgress(snapshot));
-        later(() => tagRevision(clients.ecs, arn, tags, ctx.log));
-      }
-      if ((e.code === 'deploy.service-updated' || e.code === 'deploy.attached') && arn) {
-        deployedArn = arn;
-        progress.taskDefinitionArn = arn;
-        if (id) progress.ecsDeploymentId = id;
-        const snapshot = { ...progress };
-        later(() => ctx.saveProgress(snapshot));
-        if (!action.waitForDeployment) stopWatching = true;
-      }
-    };
-    const sleep = options.sleep ?? defaultSleep;
-    let result: DeployResult | undefined;
-    try {
-      result = await runEcsDeploy(request, clients, emit, {
-        ...(options.now ? { now: options.now } : {}),
-        sleep: (ms) => (stopWatching ? Promise.reject(new StopWatching()) : abortable(sleep, ctx.signal, ms)),
-      });
-    } catch (e) {
-      if (!(e instanceof StopWatching)) throw e;
-    }
-    await chain;
-    if (chainError !== undefined) throw chainError;
-    if (ctx.signal.aborted) throw new Canceled('canceled');
-
-    const one = result?.results[0];
-    const arn = one?.taskDefinitionArn ?? deployedArn;
+    const arn = result?.taskDefinitionArn;
     if (arn) setOutputs(ctx, arn, cluster, service);
-    if (!result) {
-      ctx.log.info(
-        `Service ${service} was updated to ${arn ?? 'the new revision'}; not waiting for the rollout (waitForDeployment is off).`,
-      );
-      return { outcome: 'success' };
-    }
-    if (result.outcome === 'succeeded' || result.outcome === 'no-change') return { outcome: 'success' };
+    if (result?.outcome === 'succeeded' || result?.outcome === 'no-change') return { outcome: 'success' };
     return {
       outcome: 'failed',
-      error: one?.message ?? `The deployment of ${service} ended ${result.outcome}.`,
+      error: result?.message ?? `The deployment of ${service} ended without a result.`,
     };
   } catch (e) {
-    await chain;
-    if (e instanceof Canceled || ctx.signal.aborted)
+    if (ctx.signal.aborted)
       return {
         outcome: 'failed',
         error: 'Canceled: stopped watching the rollout (ECS may still be rolling).',
       };
+    if (notWaiting.signal.aborted && updated) {
+      setOutputs(ctx, updated.taskDefinitionArn, cluster, service);
+      ctx.log.info(
+        `Service ${service} was updated to ${updated.taskDefinitionArn}; not waiting for the rollout (waitForDeployment is off).`,
+      );
+      return { outcome: 'success' };
+    }
     if (isSlipwayError(e)) return { outcome: 'failed', error: e.message };
     return { outcome: 'failed', error: describeAwsError(e) };
   }

@@ -83,6 +83,13 @@ export const logLineSchema = z.object({
   level: z.enum(['verbose', 'info', 'warning', 'error', 'highlight']),
   at: iso,
   message: z.string(),
+  code: z.string().optional().meta({
+    description: 'The event code (docs/engine.md, "Task log") of a coded line; absent on plain lines.',
+  }),
+  data: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .meta({ description: 'The event’s data, masked like the message; present exactly when `code` is.' }),
 });
 
 /** An interruption as the API returns it. */
@@ -163,7 +170,15 @@ export function deploymentJson(d: Deployment): z.output<typeof deploymentSchema>
 
 /** A log line's JSON. */
 export function logLineJson(l: TaskLogLine): z.output<typeof logLineSchema> {
-  return { seq: l.seq, path: l.path, level: l.level, at: l.at.toISOString(), message: l.message };
+  return {
+    seq: l.seq,
+    path: l.path,
+    level: l.level,
+    at: l.at.toISOString(),
+    message: l.message,
+    ...opt('code', l.code),
+    ...opt('data', l.data),
+  };
 }
 
 /** An interruption's JSON. */

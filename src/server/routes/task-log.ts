@@ -1,6 +1,7 @@
 /**
  * A deployment's task log: pages of lines, and a live stream (Server-Sent Events) that polls the
- * store, so it works the same whichever node runs the deployment.
+ * store, so it works the same whichever node runs the deployment. Coded lines carry their event
+ * code and data; `?code=` selects lines by code.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -25,8 +26,30 @@ const seqSchema = (what: string) =>
     .int({ error: `${what} must be a whole number` })
     .min(0, { error: `${what} must be at least 0` });
 
+const CODE = /^[a-z0-9-]+(\.[a-z0-9-]+)*(\.\*)?$/;
+
+/** `?code=deploy.deployments,task.*`: event codes, or prefixes ending in `.*`. */
+const codeFilter = z
+  .string()
+  .transform((text) => text.split(',').map((c) => c.trim()))
+  .pipe(
+    z
+      .array(
+        z.string().regex(CODE, {
+          error: 'code must list event codes (deploy.deployments) or prefixes (deploy.*), comma-separated',
+        }),
+      )
+      .max(50, { error: 'code lists at most 50 codes' }),
+  )
+  .optional()
+  .meta({
+    description:
+      'Only coded lines with one of these event codes (comma-separated; `deploy.*` matches a prefix). Default: every line.',
+  });
+
 const pageQuery = z.strictObject(
   {
+    code: codeFilter,
     after: seqSchema('after')
       .optional()
       .meta({ description: 'Only lines after this seq (default: from the start).' }),
@@ -42,6 +65,7 @@ const pageQuery = z.strictObject(
 
 const streamQuery = z.strictObject(
   {
+    code: codeFilter,
     after: seqSchema('after')
       .optional()
       .meta({ description: 'Resume after this seq (Last-Event-ID wins when sent).' }),
@@ -85,6 +109,7 @@ export function taskLogRoutes(http: ReleaseHttp): RouteSpec[] {
     const first = await http.deployment(request);
     const lastEventId = Number(header(request, 'last-event-id'));
     let after = Number.isInteger(lastEventId) && lastEventId >= 0 ? lastEventId : (q.after ?? 0);
+    const filter = q.code ? { codes: q.code } : {};
 
     reply.hijack();
     const res = reply.raw;
@@ -115,7 +140,7 @@ export function taskLogRoutes(http: ReleaseHttp): RouteSpec[] {
     let lastBeat = Date.now();
     try {
       while (open) {
-        const lines = await deployments.log(first.id, after, 1000);
+        const lines = await deployments.log(first.id, after, 1000, filter);
         for (const line of lines) {
           res.write(sse('line', logLineJson(line), line.seq));
           after = line.seq;
@@ -128,7 +153,7 @@ export function taskLogRoutes(http: ReleaseHttp): RouteSpec[] {
         }
         if (lines.length === 1000) continue;
         if (isFinalState(current.state)) {
-          const rest = await deployments.log(first.id, after, 1000);
+          const rest = await deployments.log(first.id, after, 1000, filter);
           for (const line of rest) {
             res.write(sse('line', logLineJson(line), line.seq));
             after = line.seq;
@@ -173,7 +198,7 @@ export function taskLogRoutes(http: ReleaseHttp): RouteSpec[] {
       handler: async (request) => {
         const q = parseQuery(pageQuery, request);
         const d = await http.deployment(request);
-        const items = await deployments.log(d.id, q.after, q.limit);
+        const items = await deployments.log(d.id, q.after, q.limit, q.code ? { codes: q.code } : {});
         return { items: items.map(logLineJson), nextAfter: items.at(-1)?.seq ?? q.after ?? 0 };
       },
     },

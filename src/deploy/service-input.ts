@@ -1,0 +1,88 @@
+/**
+ * What the service deployer (services.ts) takes from either face: the services of one cluster, the
+ * revision to build on and the change to make to it, the rollout's limits, and the hooks that tell
+ * the caller about each change in AWS (the server saves its resume state there) and every event.
+ */
+import type { EventSink } from '../core/events.js';
+import type { TaskDefinitionJson } from '../core/taskdef/index.js';
+import type { WatchLimits } from './request.js';
+
+/** The revision a service's new revision is built on. */
+export type BaseRevision =
+  /** The revision the service runs now. */
+  | { kind: 'current' }
+  /** The newest ACTIVE revision of the service's family (`--use-latest-task-def`). */
+  | { kind: 'latest' }
+  /** A task definition to describe: an ARN, `family:revision`, or a family (its newest ACTIVE revision). */
+  | { kind: 'described'; taskDefinition: string }
+  /** A definition given whole (`--task-definition-file`). */
+  | { kind: 'given'; taskDefinition: TaskDefinitionJson };
+
+/** Services of one cluster, and what to deploy to them. */
+export interface ServiceDeployInput extends WatchLimits {
+  cluster: string;
+  /** Deployed concurrently, each described once (one DescribeServices per 10). */
+  services: readonly string[];
+  /** What the new revision is built on (default the service's current revision). */
+  base?: BaseRevision;
+  /**
+   * The change to make to the base (pure; default none). Throwing here fails the deployment
+   * before anything changes in AWS.
+   */
+  edit?: (base: TaskDefinitionJson) => TaskDefinitionJson;
+  /** UpdateService with forceNewDeployment, even without a change (default false). */
+  forceNewDeployment?: boolean;
+  /** Set on the service with the update (default: kept). */
+  desiredCount?: number;
+  minimumHealthyPercent?: number;
+  maximumPercent?: number;
+  /** Carry the base family's tags onto the new revision (default false). */
+  copyTaskDefinitionTags?: boolean;
+  /** On failure, go back to the last successfully deployed revision, wait and verify (default false). */
+  enableRollback?: boolean;
+  /** After success keep this many newest ACTIVE revisions of each family (default: keep all). */
+  maxDefinitions?: number;
+  /** Show the change ('diff') or the whole plan ('dry-run') and change nothing (default: deploy). */
+  preview?: 'diff' | 'dry-run';
+}
+
+/** A revision the deployer registered (before any service is updated to it). */
+export interface RegisteredRevision {
+  taskDefinitionArn: string;
+  family: string;
+  /** The services that will be updated to it. */
+  services: string[];
+}
+
+/** Our ECS deployment of a service exists: UpdateService was made, or a rollout in flight was attached to. */
+export interface UpdatedService {
+  service: string;
+  cluster: string;
+  taskDefinitionArn: string;
+  deploymentId: string;
+  /** true when an earlier run's rollout of this content was found in flight and is watched instead. */
+  attached: boolean;
+}
+
+/** How the deployer waits and when it stops (both faces; tests speed the clock up). */
+export interface DeployControl {
+  /**
+   * Stops the deployer at its next wait or before its next change: it rejects with the signal's
+   * reason, and a rollout already started goes on in ECS. Default never.
+   */
+  signal?: AbortSignal;
+  /** Wall-clock ms (default Date.now). */
+  now?: () => number;
+  /** Waits ms, rejecting when `signal` aborts (default node:timers/promises setTimeout). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** Typed hooks, awaited where they are called, so what they save is stored before the deployer goes on. */
+export interface DeployHooks extends DeployControl {
+  /** Every progress event (default dropped). */
+  progress?: EventSink;
+  /** After each RegisterTaskDefinition, before UpdateService. */
+  registered?: (revision: RegisteredRevision) => Promise<void> | void;
+  /** After UpdateService (or attaching to a rollout in flight), before watching. Not called for our rollback. */
+  updated?: (update: UpdatedService) => Promise<void> | void;
+}
