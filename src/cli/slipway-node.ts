@@ -6,6 +6,7 @@
  */
 import type { AmbientAws } from '../aws/account-credentials.js';
 import type { EngineHandle, EngineInternals } from '../jobs/engine.js';
+import type { ScriptIsolation } from '../jobs/executors/script-isolation.js';
 import type { ReleaseService } from '../releases/service.js';
 import type { buildServer } from '../server/app.js';
 import type { ServerDeps } from '../server/deps.js';
@@ -25,6 +26,8 @@ export interface SlipwayNodeOptions {
   /** fastify's request log (pino JSON on stdout, or `logStream`). Default false. */
   logger?: boolean;
   logStream?: NodeJS.WritableStream;
+  /** Who script steps run as. Default: resolved by the engine (the `slipway-script` user; refused unless root). */
+  scripts?: ScriptIsolation | Promise<ScriptIsolation>;
   /** Engine timings (lease timeout, polls); defaults suit production. */
   engine?: Pick<EngineInternals, 'leaseStaleMs' | 'heartbeatMs' | 'pollMs' | 'nodeId'>;
 }
@@ -55,6 +58,7 @@ export async function startSlipwayNode(options: SlipwayNodeOptions): Promise<Sli
       ...aws,
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
       ...(options.work !== undefined ? { work: options.work } : {}),
+      ...(options.scripts !== undefined ? { scripts: options.scripts } : {}),
       onFinished: async (id) => {
         await late.releases?.afterDeployment(id);
       },

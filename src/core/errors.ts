@@ -138,9 +138,14 @@ export function isSlipwayError(e: unknown): e is SlipwayError {
   return e instanceof SlipwayError;
 }
 
+/** The message of anything thrown: an Error's message, else the value as text. */
+export function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
 /** Wraps anything thrown into a SlipwayError, keeping coded errors as they are. */
 export function toSlipwayError(e: unknown): SlipwayError {
   if (isSlipwayError(e)) return e;
-  const message = e instanceof Error ? e.message : String(e);
+  const message = messageOf(e);
   return new SlipwayError('INTERNAL', `Unexpected error: ${message}`, { cause: e });
 }

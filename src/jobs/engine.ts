@@ -15,7 +15,8 @@ import type { Store } from '../store/database.js';
 import { deploymentsRepository } from '../store/deployments.js';
 import type { SecretBox } from '../store/secrets.js';
 import type { StepExecutor } from './executor.js';
-import { BUILT_IN_EXECUTORS } from './executors/index.js';
+import { builtInExecutors } from './executors/index.js';
+import type { ScriptIsolation } from './executors/script-isolation.js';
 import { loadDeploymentInputs } from './facts.js';
 import { DEPLOYMENT_QUEUE, openQueue, type DeploymentJob } from './queue.js';
 import type { RunControl, RunnerDeps } from './runner-deps.js';
@@ -30,8 +31,10 @@ export interface EngineOptions {
   aws?: AmbientAws;
   /** Deployments run at once on this node. Default 50. */
   concurrency?: number;
-  /** Step types; default: every built-in executor. */
+  /** Step types; default: every built-in executor (scripts run with `scripts`). */
   executors?: readonly StepExecutor[];
+  /** Who script steps run as. Default: resolveScriptIsolation() (the `slipway-script` user; refused unless root). */
+  scripts?: ScriptIsolation | Promise<ScriptIsolation>;
   /** Run workers (false: only enqueue, e.g. an API-only node or tests). Default true. */
   work?: boolean;
   /** The clock. Default Date.now. */
@@ -114,13 +117,14 @@ export async function createEngine(
   const deps: RunnerDeps = {
     store: deployments,
     planner: internals.deps?.planner ?? planning,
-    executors: new Map((options.executors ?? BUILT_IN_EXECUTORS).map((e) => [e.type, e])),
+    executors: new Map((options.executors ?? builtInExecutors(options.scripts)).map((e) => [e.type, e])),
     load: internals.deps?.load ?? ((d) => loadDeploymentInputs(db, options.secrets, ambient, d)),
     aws:
       internals.deps?.aws ?? ((d, target) => targetClients(db, options.secrets, ambient, d.spaceId, target)),
     now,
     pollMs,
   };
+  for (const executor of deps.executors.values()) await executor.start?.();
   const boss = await openQueue(db);
   const running = new Map<string, Running>();
   let killed = false;

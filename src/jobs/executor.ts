@@ -84,5 +84,7 @@ export interface StepExecutor {
    * 'with-roles': once per matching target when the step has roles, else once (scripts).
    */
   perTarget: boolean | 'with-roles';
+  /** Called once when the engine starts, before any step runs (clean up after a crash). Default none. */
+  start?(): Promise<void>;
   run(context: StepContext): Promise<StepResult>;
 }

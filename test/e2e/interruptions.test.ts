@@ -173,7 +173,7 @@ describe('e2e: cancel, guided failure and manual intervention', () => {
   before(async () => {
     world = await startWorld({ timeScale: 300 });
     ecs = world.ecs();
-    markerDir = join(world.dir, 'markers');
+    markerDir = join(world.shared, 'markers');
     repository = await world.pushImages(REPOSITORY, ['1.0.0', '2.0.0', '3.0.0']);
     for (const service of ['slow-web', 'flaky-web', 'gated-web']) {
       await world.createService({

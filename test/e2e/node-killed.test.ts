@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -51,7 +51,8 @@ const WAIT_MS = 45_000;
 const image = (tag: string) => `000000000000.dkr.ecr.us-east-1.amazonaws.com/${REPOSITORY}:${tag}`;
 
 // `web` is deployed by one ECS step; `worker` first runs a script that, on its first run, waits
-// until the server running it is gone (so it is mid-step when node 1 dies, and leaves no orphan).
+// until the server running it is gone (so it is mid-step when node 1 dies, and leaves no orphan:
+// an isolated script, which cannot see the server's process, is killed with it).
 function config(marker: string): string {
   const ecsStep = (service: string) => `
         - name: Deploy
@@ -291,6 +292,7 @@ describe('a node killed mid-deployment, resumed by another server process', skip
   let postgres: PostgresHandle | undefined;
   let db: pg.Client | undefined;
   let dir: string | undefined;
+  let shared: string | undefined;
   let scenario: Scenario | undefined;
 
   after(async () => {
@@ -300,6 +302,7 @@ describe('a node killed mid-deployment, resumed by another server process', skip
     await postgres?.stop();
     await sandbox?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
+    if (shared) rmSync(shared, { recursive: true, force: true });
   });
 
   before(
@@ -312,7 +315,10 @@ describe('a node killed mid-deployment, resumed by another server process', skip
       db = new pg.Client({ connectionString: databaseUrl });
       await db.connect();
       const dataDir = join(dir, 'data');
-      const marker = join(dir, 'worker-script-started');
+      // The script runs as the unprivileged script user (where the machine allows it): it may write here only.
+      shared = mkdtempSync(join(tmpdir(), 'slipway-node-killed-shared-'));
+      chmodSync(shared, 0o1777);
+      const marker = join(shared, 'worker-script-started');
       const sbAdmin = sandboxAdmin(sb);
       await seed(sb, sbAdmin);
       const ecs = new ECSClient({ endpoint: sb.endpoint, region: sb.region, credentials: sb.credentials });

@@ -4,8 +4,9 @@
  * listening on loopback, and an administrator's API client. Configuration goes in through the API
  * exactly as `slipway apply -f` sends it; AWS is seeded with the SDK and the sandbox's admin API.
  */
+import { testScriptIsolation } from '../kits/scripts.js';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,8 +104,10 @@ export interface World {
   apiKey: string;
   /** A client as the administrator, in the Default space. */
   client: ApiClient;
-  /** The world's temp directory (data dir, scripts). */
+  /** The world's temp directory (data dir, scripts); private to the server's user. */
   dir: string;
+  /** A directory the test and script steps (which run as the unprivileged script user) both read and write. */
+  shared: string;
   /** POSTs to the sandbox's admin API (/_sandbox/<path>); throws on an error status. */
   admin(path: string, body: unknown): Promise<unknown>;
   /** Creates an AWS account in the sandbox. */
@@ -171,7 +174,13 @@ const accountSchema = z.object({
 /** Starts a world; close it in `after`. */
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), 'slipway-world-'));
-  const closers: (() => Promise<void>)[] = [async () => rmSync(dir, { recursive: true, force: true })];
+  // World-writable, as /tmp is: script steps run as another OS user than the test.
+  const shared = mkdtempSync(join(tmpdir(), 'slipway-world-shared-'));
+  chmodSync(shared, 0o1777);
+  const closers: (() => Promise<void>)[] = [
+    async () => rmSync(dir, { recursive: true, force: true }),
+    async () => rmSync(shared, { recursive: true, force: true }),
+  ];
   const close = async () => {
     for (const c of closers.splice(0).reverse()) await c();
   };
@@ -199,6 +208,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       aws: { endpoint: sandbox.endpoint, credentials: { kind: 'static', accessKeyId, secretAccessKey } },
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
       ...(options.engine ? { engine: options.engine } : {}),
+      scripts: testScriptIsolation(),
     });
     closers.push(() => node.close(5_000));
     await node.app.listen({ port: 0, host: '127.0.0.1' });
@@ -223,6 +233,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       apiKey: key,
       client,
       dir,
+      shared,
       admin,
       async createAccount(name) {
         const a = accountSchema.parse(await admin('accounts', { name }));

@@ -28,6 +28,8 @@ interface ServerOptions {
   sandboxPort: number;
   concurrency: number;
   nodeTimeout: number;
+  scriptUser: string;
+  scriptsAsServerUser: boolean;
 }
 
 /** Default number of deployments one server runs at once. */
@@ -80,6 +82,17 @@ export function registerServer(program: Command): void {
       nodeTimeout,
       DEFAULT_NODE_TIMEOUT_SECONDS,
     )
+    .option(
+      '--script-user <name>',
+      'the unprivileged OS user script steps run as (the server must be root)',
+      'slipway-script',
+    )
+    .option(
+      '--scripts-as-server-user',
+      "run script steps as the server's own OS user: they can then read its data directory, master key and " +
+        'environment (docs/security.md)',
+      false,
+    )
     .action(async (opts: ServerOptions) => serve(opts));
 }
 
@@ -125,9 +138,17 @@ async function serve(opts: ServerOptions): Promise<void> {
       aws = { endpoint: sb.endpoint, credentials: { kind: 'static', accessKeyId, secretAccessKey } };
       say(`AWS sandbox listening on ${sb.endpoint}: "ambient" AWS accounts and targets use it.`);
     }
+    const { resolveScriptIsolation, describeScriptIsolation } =
+      await import('../../jobs/executors/script-isolation.js');
+    const scripts = await resolveScriptIsolation({
+      user: opts.scriptUser,
+      asServerUser: opts.scriptsAsServerUser,
+    });
+    say(describeScriptIsolation(scripts));
     node = await startSlipwayNode({
       store,
       secrets,
+      scripts,
       logger: true,
       concurrency: opts.concurrency,
       engine: { leaseStaleMs: opts.nodeTimeout * 1000 },

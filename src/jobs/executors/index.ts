@@ -2,15 +2,18 @@
 import type { StepExecutor } from '../executor.js';
 import { ecsUpdateServiceExecutor } from './ecs-update-service.js';
 import { manualInterventionExecutor } from './manual-intervention.js';
-import { runScriptExecutor } from './run-script.js';
+import { createRunScriptExecutor } from './run-script.js';
+import type { ScriptIsolation } from './script-isolation.js';
 
 export { createEcsUpdateServiceExecutor, ecsUpdateServiceExecutor } from './ecs-update-service.js';
 export { manualInterventionExecutor } from './manual-intervention.js';
-export { runScriptExecutor } from './run-script.js';
+export { createRunScriptExecutor, runScriptExecutor } from './run-script.js';
 
-/** Every built-in executor, one per action type (ecs-deploy-service is added by its own module). */
-export const BUILT_IN_EXECUTORS: readonly StepExecutor[] = [
-  ecsUpdateServiceExecutor,
-  runScriptExecutor,
-  manualInterventionExecutor,
-];
+/** Every built-in executor, one per action type; scripts run with `scripts` (default: resolved at start). */
+export function builtInExecutors(scripts?: ScriptIsolation | Promise<ScriptIsolation>): StepExecutor[] {
+  return [
+    ecsUpdateServiceExecutor,
+    createRunScriptExecutor(scripts === undefined ? {} : { isolation: scripts }),
+    manualInterventionExecutor,
+  ];
+}

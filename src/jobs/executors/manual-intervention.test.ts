@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BUILT_IN_EXECUTORS } from './index.js';
+import { builtInExecutors } from './index.js';
 import { manualInterventionExecutor } from './manual-intervention.js';
 import { fakeContext } from '../../../test/kits/executors.js';
 
@@ -27,10 +27,10 @@ describe('manual-intervention', () => {
   });
 
   it('the built-in executors cover each type once', () => {
-    const types = BUILT_IN_EXECUTORS.map((e) => e.type);
+    const types = builtInExecutors().map((e) => e.type);
     assert.deepEqual(types, ['ecs-update-service', 'run-script', 'manual-intervention']);
     assert.deepEqual(
-      BUILT_IN_EXECUTORS.map((e) => e.perTarget),
+      builtInExecutors().map((e) => e.perTarget),
       [true, 'with-roles', false],
     );
   });

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createAwsClients } from '../../aws/clients.js';
-import { runScriptExecutor } from './run-script.js';
+import { createRunScriptExecutor } from './run-script.js';
+import { testScriptIsolation } from '../../../test/kits/scripts.js';
+
+const runScriptExecutor = createRunScriptExecutor({ isolation: testScriptIsolation() });
 import { fakeContext, fakeTarget } from '../../../test/kits/executors.js';
 
 const SECRET = 'hunter2-very-secret';

@@ -1,7 +1,8 @@
 /**
  * "Run a script": bash or Node, once per deployment (with the target's AWS credentials when the
  * engine gives it a target), in a private temporary directory, with the variables in a file and
- * helper functions preloaded. Output lines go to the step log (masked); service messages on stdout
+ * helper functions preloaded, as an unprivileged OS user of its own (script-isolation.ts): never
+ * with the server's identity unless an administrator said so. Output lines go to the step log (masked); service messages on stdout
  * set outputs, mask values and report failure (script-messages.ts, docs/steps.md).
  */
 import { spawn } from 'node:child_process';
@@ -12,10 +13,20 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { describeAwsError } from '../../aws/clients.js';
 import type { AwsClients } from '../../aws/clients.js';
+import { messageOf } from '../../core/errors.js';
 import { createMasker } from '../../core/variables/mask.js';
 import type { StepContext, StepExecutor, StepResult } from '../executor.js';
 import { BASH_HELPERS, NODE_HELPERS } from './script-preambles.js';
 import { encodeBase64, parseScriptMessage } from './script-messages.js';
+import {
+  handOver,
+  isolatedCommand,
+  nodeBinary,
+  removeOrphanScriptDirs,
+  resolveScriptIsolation,
+  scriptDirPrefix,
+  type ScriptIsolation,
+} from './script-isolation.js';
 
 /** After SIGTERM on cancel, the process group gets SIGKILL this much later. */
 export const KILL_GRACE_MS = 5000;
@@ -24,14 +35,34 @@ const TAIL_LINES = 10;
 /** Variables of the server's own environment a script inherits (nothing else: no secrets of the server leak). */
 const INHERITED_ENV = ['PATH', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'USER', 'LOGNAME', 'SHELL'];
 
-/** The "Run a script" executor. */
-export const runScriptExecutor: StepExecutor = {
-  type: 'run-script',
-  // Once per deployment; a step with roles still runs once, with the target the engine gives it.
-  // With roles, on behalf of each matching target (its account, region and role); else once.
-  perTarget: 'with-roles',
-  run: runScript,
-};
+/** How the "Run a script" executor runs scripts. */
+export interface RunScriptOptions {
+  /** Who scripts run as. Default: resolveScriptIsolation() (the `slipway-script` user; refused unless root). */
+  isolation?: ScriptIsolation | Promise<ScriptIsolation>;
+  /** Where scripts' private directories are made. Default the OS temporary directory. */
+  root?: string;
+}
+
+/** The "Run a script" executor with `options`. */
+export function createRunScriptExecutor(options: RunScriptOptions = {}): StepExecutor {
+  const root = options.root ?? tmpdir();
+  let isolation: Promise<ScriptIsolation> | undefined;
+  const resolved = () => (isolation ??= Promise.resolve(options.isolation ?? resolveScriptIsolation()));
+  return {
+    type: 'run-script',
+    // With roles, on behalf of each matching target (its account, region and role); else once.
+    perTarget: 'with-roles',
+    // A server killed mid-script left the script's directory (its variables file) behind.
+    async start() {
+      await removeOrphanScriptDirs(root);
+      await resolved();
+    },
+    run: async (ctx) => runScript(ctx, await resolved(), root),
+  };
+}
+
+/** The "Run a script" executor with the default isolation. */
+export const runScriptExecutor: StepExecutor = createRunScriptExecutor();
 
 interface ScriptAction {
   syntax: 'bash' | 'node';
@@ -60,15 +91,17 @@ export async function awsEnvironment(clients: AwsClients): Promise<{
   return { env, secrets: [creds.secretAccessKey, ...(creds.sessionToken ? [creds.sessionToken] : [])] };
 }
 
-async function runScript(ctx: StepContext): Promise<StepResult> {
+async function runScript(ctx: StepContext, isolation: ScriptIsolation, root: string): Promise<StepResult> {
+  if (isolation.mode === 'refused') return { outcome: 'failed', error: isolation.reason };
   const action = ctx.action as unknown as ScriptAction;
-  const dir = await mkdtemp(join(tmpdir(), 'slipway-script-'));
+  const dir = await mkdtemp(join(root, scriptDirPrefix()));
   try {
     const env: Record<string, string> = {};
     for (const k of INHERITED_ENV) {
       const v = process.env[k];
       if (v !== undefined) env[k] = v;
     }
+    if (isolation.mode === 'user') env['USER'] = env['LOGNAME'] = isolation.user;
     // A private home: the server's own ~/.aws and other files stay out of reach.
     env['HOME'] = dir;
     env['TMPDIR'] = dir;
@@ -86,31 +119,43 @@ async function runScript(ctx: StepContext): Promise<StepResult> {
         };
       }
     }
-    const varsFile = join(dir, 'variables.json');
-    await writeFile(varsFile, JSON.stringify(ctx.variables.values), { mode: 0o600 });
-    env['SLIPWAY_VARIABLES_FILE'] = varsFile;
+    // Every file the script may read, handed over to the script user with its directory.
+    const files: string[] = [];
+    const put = async (name: string, text: string) => {
+      const path = join(dir, name);
+      await writeFile(path, text, { mode: 0o600 });
+      files.push(path);
+      return path;
+    };
+    env['SLIPWAY_VARIABLES_FILE'] = await put('variables.json', JSON.stringify(ctx.variables.values));
 
     let command: string;
     let args: string[];
     if (action.syntax === 'bash') {
-      const b64File = join(dir, 'variables.b64');
       const lines = Object.entries(ctx.variables.values).map(
         ([k, v]) => `${encodeBase64(k)} ${encodeBase64(v)}\n`,
       );
-      await writeFile(b64File, lines.join(''), { mode: 0o600 });
-      await writeFile(join(dir, 'helpers.sh'), BASH_HELPERS, { mode: 0o600 });
-      await writeFile(join(dir, 'script.sh'), action.script, { mode: 0o600 });
-      env['SLIPWAY_VARIABLES_B64_FILE'] = b64File;
-      env['BASH_ENV'] = join(dir, 'helpers.sh');
+      env['SLIPWAY_VARIABLES_B64_FILE'] = await put('variables.b64', lines.join(''));
+      env['BASH_ENV'] = await put('helpers.sh', BASH_HELPERS);
       command = 'bash';
-      args = [join(dir, 'script.sh')];
+      args = [await put('script.sh', action.script)];
     } else {
-      await writeFile(join(dir, 'helpers.mjs'), NODE_HELPERS, { mode: 0o600 });
-      await writeFile(join(dir, 'script.mjs'), action.script, { mode: 0o600 });
-      command = process.execPath;
-      args = ['--import', pathToFileURL(join(dir, 'helpers.mjs')).href, join(dir, 'script.mjs')];
+      try {
+        command = nodeBinary(isolation);
+      } catch (e) {
+        return { outcome: 'failed', error: messageOf(e) };
+      }
+      const helpers = await put('helpers.mjs', NODE_HELPERS);
+      args = ['--import', pathToFileURL(helpers).href, await put('script.mjs', action.script)];
     }
-    return await execute(ctx, command, args, env, dir, secrets);
+    await handOver(isolation, dir, files);
+    const isolated = isolatedCommand(isolation, command, args);
+    ctx.log.verbose(
+      isolation.mode === 'user'
+        ? `Running as the OS user ${isolation.user}${isolation.pidNamespace ? ' in its own PID namespace' : ''}`
+        : "Running as the server's own OS user (--scripts-as-server-user)",
+    );
+    return await execute(ctx, isolated.command, isolated.args, env, dir, secrets, action.syntax);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -123,9 +168,10 @@ async function execute(
   env: Record<string, string>,
   cwd: string,
   secrets: string[],
+  syntax: ScriptAction['syntax'],
 ): Promise<StepResult> {
   if (ctx.signal.aborted) return { outcome: 'failed', error: 'Canceled before the script started.' };
-  ctx.log.verbose(`Running ${command === 'bash' ? 'bash' : 'node'} script`);
+  ctx.log.verbose(`Running ${syntax} script`);
   // Its own process group, so that cancel reaches everything the script started.
   const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const tail: string[] = [];

@@ -44,21 +44,24 @@ describe('script isolation', () => {
   it('wraps the command: namespaces first (as root), then the drop to the user', () => {
     const iso: ScriptIsolation = { mode: 'user', user: 'u', uid: 999, gid: 995, pidNamespace: true };
     const c = isolatedCommand(iso, 'bash', ['s.sh']);
-    assert.equal(c.command, 'unshare');
-    const at = c.args.indexOf('setpriv');
+    assert.equal(c.command, 'setpriv');
+    assert.deepEqual(c.args.slice(0, 2), ['--pdeathsig', 'SIGKILL'], 'the script dies with the server');
+    const at = c.args.lastIndexOf('setpriv');
     assert.ok(at > c.args.indexOf('--pid'), 'unshare runs before the privileges are dropped');
-    assert.deepEqual(c.args.slice(at), [
+    assert.deepEqual(c.args.slice(at, at + 6), [
       'setpriv',
       '--reuid=999',
       '--regid=995',
       '--clear-groups',
       '--no-new-privs',
       '--',
-      'bash',
-      's.sh',
     ]);
+    // A small init runs the script (an init that is the script itself would ignore a cancel's SIGTERM).
+    assert.deepEqual(c.args.slice(at + 6, at + 8), ['sh', '-c']);
+    assert.deepEqual(c.args.slice(-3), ['sh', 'bash', 's.sh']);
     const plain = isolatedCommand({ ...iso, pidNamespace: false }, 'bash', ['s.sh']);
     assert.equal(plain.command, 'setpriv');
+    assert.ok(plain.args.includes('--pdeathsig') && plain.args.includes('--reuid=999'));
     assert.deepEqual(isolatedCommand({ mode: 'server-user' }, 'bash', ['s.sh']), {
       command: 'bash',
       args: ['s.sh'],

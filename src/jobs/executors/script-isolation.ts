@@ -63,6 +63,15 @@ async function works(command: string, args: string[]): Promise<boolean> {
   }
 }
 
+/**
+ * PID 1 of a script's namespace. The kernel does not deliver signals to a namespace's init unless
+ * it handles them, so the script must not be init itself (a cancel's SIGTERM would be lost): this
+ * small init runs it as a child, passes SIGTERM on, and exits with its status.
+ */
+const NAMESPACE_INIT =
+  'trap \'kill -TERM "$c" 2>/dev/null\' TERM; "$@" & c=$!; ' +
+  'while :; do wait "$c"; s=$?; kill -0 "$c" 2>/dev/null || exit "$s"; done';
+
 function dropTo(uid: number, gid: number): string[] {
   return ['setpriv', `--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '--no-new-privs', '--'];
 }
@@ -123,6 +132,24 @@ async function nodeFor(uid: number, gid: number, configured?: string): Promise<s
   return undefined;
 }
 
+/** One line for the server's start-up output: who scripts run as, or why they are refused. */
+export function describeScriptIsolation(isolation: ScriptIsolation): string {
+  switch (isolation.mode) {
+    case 'user':
+      return (
+        `Script steps run as the OS user ${isolation.user} (uid ${isolation.uid})` +
+        (isolation.pidNamespace ? ' in a PID namespace of their own.' : '.')
+      );
+    case 'server-user':
+      return (
+        "Warning: script steps run as the server's own OS user (--scripts-as-server-user): a script can read " +
+        'the data directory, the master key and the administrator key.'
+      );
+    case 'refused':
+      return isolation.reason;
+  }
+}
+
 /** The Node binary Node scripts use under `isolation`; SCRIPT_REFUSED when the script user may run none. */
 export function nodeBinary(isolation: ScriptIsolation): string {
   if (isolation.mode !== 'user') return process.execPath;
@@ -147,12 +174,32 @@ export function isolatedCommand(
     case 'server-user':
       return { command, args };
     case 'user': {
+      // The script dies with the server (a server killed with -9 leaves no script running on).
+      const withServer = ['--pdeathsig', 'SIGKILL'];
       const drop = dropTo(isolation.uid, isolation.gid);
-      if (!isolation.pidNamespace) return { command: drop[0]!, args: [...drop.slice(1), command, ...args] };
-      // unshare (as root) makes the namespaces, then setpriv drops to the user and runs the script.
+      if (!isolation.pidNamespace)
+        return { command: 'setpriv', args: [...withServer, ...drop.slice(1), command, ...args] };
+      // unshare (as root) makes the namespaces, then setpriv drops to the user and runs the script;
+      // when unshare dies, so does everything in the namespace.
       return {
-        command: 'unshare',
-        args: ['--pid', '--fork', '--mount-proc', '--kill-child', '--', ...drop, command, ...args],
+        command: 'setpriv',
+        args: [
+          ...withServer,
+          '--',
+          'unshare',
+          '--pid',
+          '--fork',
+          '--mount-proc',
+          '--kill-child',
+          '--',
+          ...drop,
+          'sh',
+          '-c',
+          NAMESPACE_INIT,
+          'sh',
+          command,
+          ...args,
+        ],
       };
     }
   }
