@@ -29,6 +29,9 @@ export const promotionSchema = z.strictObject(
     to: z.string({ error: 'to must be a string (an environment id or name)' }).min(1),
     tenants: z.array(z.string().min(1), { error: 'tenants must be a list' }).optional(),
     tenantTags: z.array(z.string().min(1), { error: 'tenantTags must be a list' }).optional(),
+    /** Values for the releases' prompted variables, by name (as for POST /deployments). */
+    prompted: z.record(z.string(), z.string(), { error: 'prompted must map names to values' }).optional(),
+    comments: z.string().max(10_000).optional(),
   },
   { error: unknownFields('a promotion') },
 );
@@ -38,16 +41,21 @@ export type PromotionRequest = z.output<typeof promotionSchema>;
 
 const quoted = (names: readonly string[]) => names.map((n) => `"${n}"`).join(', ');
 
-/** A deployment request for `release` to `environmentId`, tenants by id (none = untenanted). */
-function requestFor(release: string, environmentId: string, tenants: string[]): DeploymentRequest {
+/** The deployment request of one group: `release` to `environmentId`, tenants by id (none = untenanted). */
+function requestFor(
+  promotion: PromotionRequest,
+  release: string,
+  environmentId: string,
+  tenants: string[],
+): DeploymentRequest {
   return {
     release,
     environment: environmentId,
     tenants,
     tenantTags: [],
-    prompted: {},
+    prompted: promotion.prompted ?? {},
     skipSteps: [],
-    comments: '',
+    comments: promotion.comments ?? '',
     force: false,
   };
 }
@@ -139,6 +147,7 @@ export async function planPromotion(
     };
     const group = planDeployments(
       requestFor(
+        request,
         releaseId,
         to.id,
         tenants.map((t) => t.id),
