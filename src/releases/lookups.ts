@@ -157,9 +157,9 @@ export function releaseLookups(deps: ReleaseServiceDeps) {
     /** Every environment of the space, in lifecycle order (sortOrder, name). */
     environments,
 
-    /** The release of a project with this version (ignoring case); NOT_FOUND naming both. */
-    async releaseByVersion(spaceId: string, projectName: string, version: string): Promise<Release> {
-      const p = await project(spaceId, projectName);
+    /** The release of a project (by id or name, or as read) with this version (ignoring case); NOT_FOUND naming both. */
+    async releaseByVersion(spaceId: string, of: string | Resource, version: string): Promise<Release> {
+      const p = typeof of === 'string' ? await project(spaceId, of) : of;
       const found = await releases.findByVersion(spaceId, p.id, version);
       if (!found) {
         throw new SlipwayError('NOT_FOUND', `Project "${p.name}" has no release "${version}".`, {

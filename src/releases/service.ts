@@ -4,6 +4,7 @@
  * automatic, retention, queue-order), sharing one context. Pure rules live in core/releases.
  */
 import type { Deployment, DeploymentCreateInput, Release } from '../core/model/release.js';
+import type { Resource } from '../core/model/resource.js';
 import type { LifecycleDecision } from '../core/releases/index.js';
 import type { Actor } from '../store/audit.js';
 import { afterDeployment } from './automatic.js';
@@ -64,8 +65,8 @@ export function releaseService(deps: ReleaseServiceDeps) {
       );
     },
 
-    /** The release of a project with this version (ignoring case); NOT_FOUND naming both. */
-    releaseByVersion: (spaceId: string, project: string, version: string): Promise<Release> =>
+    /** The release of a project (id, name, or as read) with this version (ignoring case); NOT_FOUND naming both. */
+    releaseByVersion: (spaceId: string, project: string | Resource, version: string): Promise<Release> =>
       ctx.look.releaseByVersion(spaceId, project, version),
 
     /** Where a release may go now (per tenant when given). */
