@@ -43,7 +43,7 @@ export interface SlipwayNode {
 
 /** Starts the engine and builds the API over `store`. Loaded on use, like every server part. */
 export async function startSlipwayNode(options: SlipwayNodeOptions): Promise<SlipwayNode> {
-  const [server, { createEngine }, { releaseService }] = await Promise.all([
+  const [server, { createEngine }, { releaseService, describeAutomaticRefusal }] = await Promise.all([
     import('../server/app.js'),
     import('../jobs/engine.js'),
     import('../releases/service.js'),
@@ -65,7 +65,14 @@ export async function startSlipwayNode(options: SlipwayNodeOptions): Promise<Sli
     },
     options.engine ?? {},
   );
-  const releases = releaseService({ store, secrets, ...aws, engine });
+  const releases = releaseService({
+    store,
+    secrets,
+    ...aws,
+    engine,
+    // The server's log: an automatic deployment the rules refused is left to a person.
+    onAutomaticRefused: (refusal) => process.stderr.write(`slipway: ${describeAutomaticRefusal(refusal)}\n`),
+  });
   late.releases = releases;
   const deps: ServerDeps = {
     store,

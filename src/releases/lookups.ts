@@ -1,7 +1,7 @@
 /**
  * The reading the release service does around the pure rules: whole lists (following cursors),
  * environments and projects by name or id, the package references of a process, tenants as
- * selection sees them and a release's effective lifecycle phases.
+ * selection sees them, a release by version and a release's effective lifecycle phases.
  */
 import { SlipwayError } from '../core/errors.js';
 import type { Environment } from '../core/model/environment.js';
@@ -16,9 +16,11 @@ import {
   type PhaseDoc,
   type TenantChoice,
 } from '../core/releases/index.js';
+import type { Release } from '../core/model/release.js';
 import { environmentsRepository } from '../store/environments.js';
+import { releasesRepository } from '../store/releases.js';
 import { resourcesRepository } from '../store/resources.js';
-import type { ReleaseServiceDeps } from './service.js';
+import type { ReleaseServiceDeps } from './deps.js';
 
 /** Every item of a paged list, following `nextCursor`. */
 export async function everything<T>(
@@ -63,6 +65,47 @@ export function channelRules(channel: Resource): ChannelRuleDoc[] {
   return (channel.data.rules as ChannelRuleDoc[] | undefined) ?? [];
 }
 
+/** NOT_FOUND for a project a request named (by name or id) that the space lacks. */
+export function projectNotFound(idOrName: string): SlipwayError {
+  return new SlipwayError(
+    'NOT_FOUND',
+    `There is no project "${idOrName}" in this space; check the name or id.`,
+    {
+      data: { entity: 'project', name: idOrName },
+    },
+  );
+}
+
+/** INVALID_INPUT for a disabled project (it takes no new releases or deployments), else undefined. */
+export function projectDisabled(project: Resource): SlipwayError | undefined {
+  if (project.data.disabled !== true) return undefined;
+  return new SlipwayError(
+    'INVALID_INPUT',
+    `Project "${project.name}" is disabled: enable it (disabled: false) before creating releases or deployments.`,
+    { data: { project: project.id } },
+  );
+}
+
+/** NOT_FOUND for an environment a request named (by name or id) that the space lacks. */
+export function environmentNotFound(idOrName: string, cause?: unknown): SlipwayError {
+  return new SlipwayError(
+    'NOT_FOUND',
+    `There is no environment "${idOrName}" in this space; check the name or id.`,
+    { data: { entity: 'environment', name: idOrName }, ...(cause === undefined ? {} : { cause }) },
+  );
+}
+
+/** The environment of `environments` with this name (ignoring case), else this id; undefined when none. */
+export function environmentNamed(
+  environments: readonly Environment[],
+  idOrName: string,
+): Environment | undefined {
+  const lower = idOrName.toLowerCase();
+  return (
+    environments.find((e) => e.name.toLowerCase() === lower) ?? environments.find((e) => e.id === idOrName)
+  );
+}
+
 /** Lookups over the deps' store, in one space at a time. */
 export function releaseLookups(deps: ReleaseServiceDeps) {
   const { db } = deps.store;
@@ -73,9 +116,15 @@ export function releaseLookups(deps: ReleaseServiceDeps) {
   const lifecycles = repo('lifecycle');
   const tenants = repo('tenant');
   const envs = environmentsRepository(db);
+  const releases = releasesRepository(db, deps.secrets);
 
   const environments = async (spaceId: string): Promise<Environment[]> =>
     everything((q) => envs.list(spaceId, q));
+  const project = async (spaceId: string, idOrName: string): Promise<Resource> => {
+    const found = await projects.find(spaceId, idOrName);
+    if (!found) throw projectNotFound(idOrName);
+    return found;
+  };
 
   return {
     projects,
@@ -85,29 +134,12 @@ export function releaseLookups(deps: ReleaseServiceDeps) {
     envs,
 
     /** The project by id or name; NOT_FOUND naming it. */
-    async project(spaceId: string, idOrName: string): Promise<Resource> {
-      const found = await projects.find(spaceId, idOrName);
-      if (!found) {
-        throw new SlipwayError(
-          'NOT_FOUND',
-          `There is no project "${idOrName}" in this space; check the name or id.`,
-          {
-            data: { entity: 'project', name: idOrName },
-          },
-        );
-      }
-      return found;
-    },
+    project,
 
     /** Refuses a disabled project (it takes no new releases or deployments). */
     assertEnabled(project: Resource): void {
-      if (project.data.disabled === true) {
-        throw new SlipwayError(
-          'INVALID_INPUT',
-          `Project "${project.name}" is disabled: enable it (disabled: false) before creating releases or deployments.`,
-          { data: { project: project.id } },
-        );
-      }
+      const disabled = projectDisabled(project);
+      if (disabled) throw disabled;
     },
 
     /** The environment by name (ignoring case) or id; NOT_FOUND naming it. */
@@ -117,22 +149,25 @@ export function releaseLookups(deps: ReleaseServiceDeps) {
       try {
         return await envs.get(spaceId, idOrName);
       } catch (e) {
-        if (e instanceof SlipwayError && e.code === 'NOT_FOUND') {
-          throw new SlipwayError(
-            'NOT_FOUND',
-            `There is no environment "${idOrName}" in this space; check the name or id.`,
-            {
-              data: { entity: 'environment', name: idOrName },
-              cause: e,
-            },
-          );
-        }
+        if (e instanceof SlipwayError && e.code === 'NOT_FOUND') throw environmentNotFound(idOrName, e);
         throw e;
       }
     },
 
     /** Every environment of the space, in lifecycle order (sortOrder, name). */
     environments,
+
+    /** The release of a project (by id or name, or as read) with this version (ignoring case); NOT_FOUND naming both. */
+    async releaseByVersion(spaceId: string, of: string | Resource, version: string): Promise<Release> {
+      const p = typeof of === 'string' ? await project(spaceId, of) : of;
+      const found = await releases.findByVersion(spaceId, p.id, version);
+      if (!found) {
+        throw new SlipwayError('NOT_FOUND', `Project "${p.name}" has no release "${version}".`, {
+          data: { entity: 'release', project: p.id, version },
+        });
+      }
+      return found;
+    },
 
     /** Every channel of a project. */
     async channelsOf(spaceId: string, projectId: string): Promise<Resource[]> {
@@ -153,16 +188,20 @@ export function releaseLookups(deps: ReleaseServiceDeps) {
       });
     },
 
-    /** The phases a release of `channel` in `project` follows (the channel's lifecycle, else the project's). */
+    /**
+     * The phases a release of `channel` in `project` follows (the channel's lifecycle, else the
+     * project's), over `known` environments (default: read them).
+     */
     async phases(
       spaceId: string,
       project: Resource,
       channel: Resource,
+      known?: Environment[],
     ): Promise<{ phases: EffectivePhase[]; environments: Environment[]; lifecycle: Resource }> {
       const lifecycleId =
         (channel.data.lifecycle as string | undefined) ?? (project.data.lifecycle as string);
       const lifecycle = await lifecycles.get(spaceId, lifecycleId);
-      const all = await environments(spaceId);
+      const all = known ?? (await environments(spaceId));
       const docs = (lifecycle.data.phases as PhaseDoc[] | undefined) ?? [];
       return { phases: effectivePhases(docs, all), environments: all, lifecycle };
     },

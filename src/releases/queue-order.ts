@@ -10,7 +10,6 @@ import type { TenantChoice } from '../core/releases/index.js';
 import type { Store } from '../store/database.js';
 import type { SecretBox } from '../store/secrets.js';
 import { environmentTargets } from '../jobs/facts.js';
-import type { ReleaseLookups } from './lookups.js';
 
 /** Items in round-robin order over their keys (first-seen key first); order kept within a key. */
 export function interleaveBy<T>(items: readonly T[], key: (item: T) => string): T[] {
@@ -53,17 +52,20 @@ export function awsKey(
   return [...new Set(keys)].sort().join(',');
 }
 
-/** The deployments of one request in the order to queue them: tenants' round-robin by AWS account. */
+/**
+ * The deployments of one request in the order to queue them: tenants' round-robin by AWS account.
+ * `environment` and `tenants` are what the request already read (all created in that environment).
+ */
 export async function queueOrder(
   deps: { store: Store; secrets: SecretBox },
-  look: ReleaseLookups,
   spaceId: string,
   created: Deployment[],
+  environment: { id: string; name: string },
+  tenants: readonly TenantChoice[],
 ): Promise<Deployment[]> {
   if (created.length < 2 || created.every((d) => d.tenantId === undefined)) return created;
-  const environment = await look.environment(spaceId, created[0]!.environmentId);
   const targets = await environmentTargets(deps.store, deps.secrets, spaceId, environment.id);
-  const tenants = new Map((await look.tenantChoices(spaceId)).map((t) => [t.id, t]));
-  const keys = new Map(created.map((d) => [d.id, awsKey(d, environment, targets, tenants)]));
+  const byId = new Map(tenants.map((t) => [t.id, t]));
+  const keys = new Map(created.map((d) => [d.id, awsKey(d, environment, targets, byId)]));
   return interleaveBy(created, (d) => keys.get(d.id) ?? '');
 }

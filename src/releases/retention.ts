@@ -6,9 +6,11 @@
  */
 import { releasesToRemove, type RetentionPolicy } from '../core/releases/index.js';
 import type { Release } from '../core/model/release.js';
+import type { Resource } from '../core/model/resource.js';
 import type { Actor } from '../store/audit.js';
 import type { DeploymentsRepository } from '../store/deployments.js';
 import type { ReleasesRepository } from '../store/releases.js';
+import type { ReleaseContext } from './context.js';
 import { everything } from './lookups.js';
 
 /** Who retention's deletions are by. */
@@ -47,4 +49,22 @@ export async function applyRetention(
     }
   }
   return deleted;
+}
+
+/**
+ * The retention of `lifecycle` (the first phase's own policy when it has one, else the
+ * lifecycle's) after `release` was created, best effort: it never fails a release.
+ */
+export async function retainAfterRelease(
+  ctx: ReleaseContext,
+  lifecycle: Resource,
+  release: Release,
+): Promise<void> {
+  try {
+    const phases = (lifecycle.data.phases as { retention?: RetentionPolicy }[] | undefined) ?? [];
+    const policy = phases[0]?.retention ?? (lifecycle.data.retention as RetentionPolicy | undefined);
+    if (policy) await applyRetention(ctx, release, policy, ctx.now());
+  } catch {
+    // Retention never fails a release; it runs again after the next one.
+  }
 }

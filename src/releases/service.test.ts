@@ -7,7 +7,8 @@ import { RESOURCE_KINDS } from '../core/model/kinds/index.js';
 import { deploymentsRepository } from '../store/deployments.js';
 import { resourcesRepository } from '../store/resources.js';
 import { variablesRepository } from '../store/variables.js';
-import { AUTOMATIC_ACTOR } from './service.js';
+import { dashboardItems } from '../store/dashboard.js';
+import { AUTOMATIC_ACTOR, describeAutomaticRefusal } from './automatic.js';
 import { BY, HELLO_TAGS, SPACE, startReleaseFixture, type ReleaseFixture } from '../../test/kits/releases.js';
 
 /** Asserts that `p` rejects with `code` and a message matching `pattern`. */
@@ -347,6 +348,48 @@ forEachBackend('release service', (backend) => {
       assert.deepEqual(none.items, []);
     });
 
+    it('tells the host of an automatic deployment the rules refused, and deploys nothing there', async () => {
+      const variables = variablesRepository(f.api.store.db, f.api.deps.secrets);
+      const current = await variables.list(SPACE, f.examples.project!.id);
+      await variables.replace(
+        SPACE,
+        f.examples.project!.id,
+        [{ name: 'Approver', value: '', prompt: { label: 'Who', required: true, control: 'single-line' } }],
+        current.variablesVersion,
+        BY,
+      );
+      try {
+        const before = f.refusals.length;
+        const r = await f.service.createRelease(
+          SPACE,
+          { project: 'web', version: '3.6.0', channel: 'Straight', packageVersion: '3.6.0' },
+          BY,
+        );
+        const made = await deploymentsRepository(f.api.store.db, f.api.deps.secrets).list(
+          SPACE,
+          { limit: 50 },
+          { releaseId: r.id },
+        );
+        assert.deepEqual(made.items, []);
+        // Untenanted and for every tenant: both refused for the missing prompted value.
+        const refused = f.refusals.slice(before);
+        assert.equal(refused.length, 2);
+        for (const refusal of refused) {
+          assert.equal(refusal.environmentId, f.env.Dev);
+          assert.equal(refusal.error.code, 'INVALID_INPUT');
+          assert.match(
+            describeAutomaticRefusal(refusal),
+            new RegExp(
+              `^no automatic deployment of release 3\\.6\\.0 \\(${r.id}\\) to Dev: .*prompted\\.Approver`,
+            ),
+          );
+        }
+      } finally {
+        const after = await variables.list(SPACE, f.examples.project!.id);
+        await variables.replace(SPACE, f.examples.project!.id, [], after.variablesVersion, BY);
+      }
+    });
+
     it('promotes the release last successful in Dev to Prod', async () => {
       const r = await f.service.createRelease(SPACE, { project: 'web', version: '1.9.0' }, BY);
       const [dev] = await f.service.deploy(SPACE, { release: r.id, environment: 'Dev' }, BY);
@@ -369,7 +412,7 @@ forEachBackend('release service', (backend) => {
     });
 
     it('shows the latest deployment per project × environment × tenant with its release version', async () => {
-      const items = await f.service.dashboard(SPACE);
+      const items = await dashboardItems(f.api.store.db, SPACE);
       const devUntenanted = items.find((i) => i.environmentId === f.env.Dev && i.tenantId === undefined);
       assert.ok(devUntenanted);
       const latest = (
@@ -382,8 +425,8 @@ forEachBackend('release service', (backend) => {
       assert.equal(devUntenanted.deploymentId, latest?.id);
       assert.ok(items.some((i) => i.tenantId === f.examples.tenant!.id));
       assert.match(devUntenanted.releaseVersion, /^\d/);
-      assert.deepEqual(await f.service.dashboard(SPACE, new Set()), []);
-      assert.deepEqual(await f.service.dashboard(SPACE, new Set(['Projects-none'])), []);
+      assert.deepEqual(await dashboardItems(f.api.store.db, SPACE, new Set()), []);
+      assert.deepEqual(await dashboardItems(f.api.store.db, SPACE, new Set(['Projects-none'])), []);
     });
   });
 });

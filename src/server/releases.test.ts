@@ -153,9 +153,16 @@ describe('release and deployment routes', () => {
   });
 
   it('POST /deployments/promote deploys what Dev has to Prod', async () => {
-    const res = await post('/deployments/promote', { project: 'web', from: 'Dev', to: 'Prod' });
+    const res = await post('/deployments/promote', {
+      project: 'web',
+      from: 'Dev',
+      to: 'Prod',
+      comments: 'promoted from CI',
+    });
     assert.equal(res.statusCode, 201, res.body);
-    assert.equal(res.json<{ items: { releaseId: string }[] }>().items[0]?.releaseId, releaseId);
+    const [promoted] = res.json<{ items: { releaseId: string; comments: string }[] }>().items;
+    assert.equal(promoted?.releaseId, releaseId);
+    assert.equal(promoted?.comments, 'promoted from CI');
     expectError(
       await post('/deployments/promote', { project: 'web', from: 'Dev' }),
       400,

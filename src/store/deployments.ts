@@ -73,13 +73,19 @@ export function deploymentsRepository(db: Kysely<Database>, secrets: SecretBox) 
     async create(spaceId: string, deployments: NewDeployment[], by: Actor): Promise<Deployment[]> {
       return inTransaction(db, async (trx) => {
         const created: Deployment[] = [];
+        // Each release once, however many tenants deploy it.
+        const ids = [...new Set(deployments.map((d) => d.releaseId))];
+        const releases =
+          ids.length === 0
+            ? []
+            : await trx
+                .selectFrom('releases')
+                .select(['id', 'project_id', 'version'])
+                .where('space_id', '=', spaceId)
+                .where('id', 'in', ids)
+                .execute();
         for (const d of deployments) {
-          const release = await trx
-            .selectFrom('releases')
-            .select(['id', 'project_id', 'version'])
-            .where('space_id', '=', spaceId)
-            .where('id', '=', d.releaseId)
-            .executeTakeFirst();
+          const release = releases.find((r) => r.id === d.releaseId);
           if (!release) {
             throw new SlipwayError('NOT_FOUND', `There is no release "${d.releaseId}" in space ${spaceId}.`, {
               data: { entity: 'release', spaceId, id: d.releaseId },

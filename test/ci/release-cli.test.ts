@@ -168,7 +168,9 @@ describe('slipway release / deployment (CI commands)', () => {
     assert.match(out.stderr, /\[Dev Globex\] Deploy \/ hello-dev: Rollout completed/);
   });
 
-  it('promote deploys the release that last succeeded in --from', async () => {
+  it('promote asks the server to deploy what last succeeded in --from (untenanted, or per tenant)', async () => {
+    // The server's rule (POST /deployments/promote): without --tenant, the release the untenanted
+    // deployments last ran there (1.4.2; 1.6.0 went to tenants only).
     const { io, out } = captured(fake);
     const code = await exitOf(io, 'json', () =>
       runReleasePromote({ project: 'web', from: 'Dev', to: ['Prod'], wait: true, output: 'json' }, io, fast),
@@ -178,8 +180,33 @@ describe('slipway release / deployment (CI commands)', () => {
       release: { version: string };
       deployments: { environmentId: string }[];
     };
-    assert.equal(doc.release.version, '1.6.0');
+    assert.equal(doc.release.version, '1.4.2');
     assert.equal(doc.deployments[0]?.environmentId, 'Environments-2');
+    assert.match(out.stderr, /^Promoting web 1\.4\.2 from Dev$/m);
+    const tenanted = captured(fake);
+    assert.equal(
+      await exitOf(tenanted.io, 'json', () =>
+        runReleasePromote(
+          { project: 'web', from: 'Dev', to: ['Prod'], tenant: ['*'], wait: true, output: 'json' },
+          tenanted.io,
+          fast,
+        ),
+      ),
+      EXIT.OK,
+      tenanted.out.stderr,
+    );
+    const each = JSON.parse(tenanted.out.stdout) as {
+      release: { version: string };
+      deployments: { tenantId: string; environmentId: string }[];
+    };
+    assert.equal(each.release.version, '1.6.0');
+    assert.deepEqual(
+      each.deployments.map((d) => [d.tenantId, d.environmentId]),
+      [
+        ['Tenants-1', 'Environments-2'],
+        ['Tenants-2', 'Environments-2'],
+      ],
+    );
   });
 
   it('release list prints the versions, newest first', async () => {

@@ -156,7 +156,11 @@ describe('CI commands against the real API', () => {
       runReleasePromote({ project: 'hello-color', from: 'Prod', to: ['Test'], output: 'text' }, io),
     );
     assert.equal(code, EXIT.USAGE);
-    assert.match(out.stderr, /Nothing to promote: hello-color has no successful deployment in Prod yet/);
+    // The server's promotion rule and message (the CLI asks POST /deployments/promote).
+    assert.match(
+      out.stderr,
+      /Nothing to promote: project "hello-color" has no successful untenanted deployment in Prod\./,
+    );
   });
 
   it('a release of an image missing from ECR fails in Dev: exit 1 with the reason', async () => {

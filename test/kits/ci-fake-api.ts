@@ -113,6 +113,46 @@ export async function startFakeApi(): Promise<FakeApi> {
   };
   const find = <T extends { id: string; name: string }>(list: T[], key: string) =>
     list.find((x) => x.id === key || x.name.toLowerCase() === key.toLowerCase());
+  const noProject = (res: ServerResponse, name: string) =>
+    send(res, 404, {
+      code: 'NOT_FOUND',
+      message: `There is no project "${name}" in this space; check the name or id.`,
+      details: { entity: 'project', name },
+    });
+  /** Creates and runs the deployments of `r` to `env` (Prod is refused until Dev has a success). */
+  const deploy = (
+    res: ServerResponse,
+    r: (typeof releases)[number],
+    env: { id: string; name: string },
+    tenants: ({ id: string } | undefined)[],
+  ) => {
+    const devOk = [...deployments.values()].some(
+      (d) => d.releaseId === r.id && d.environmentId === 'Environments-1' && d.state === 'success',
+    );
+    if (env.name === 'Prod' && !devOk) {
+      return send(res, 400, {
+        code: 'LIFECYCLE_REFUSED',
+        message: `Release ${r.version} cannot be deployed to Prod yet: deploy it to Dev first.`,
+      });
+    }
+    const items = (tenants.length ? tenants : [undefined]).map((t) => {
+      const d: Dep = {
+        id: `Deployments-${++n}`,
+        releaseId: r.id,
+        projectId: r.projectId,
+        environmentId: env.id,
+        ...(t ? { tenantId: t.id } : {}),
+        state: 'queued',
+        createdAt: new Date(Date.now() + n).toISOString(),
+        log: [],
+        listeners: new Set(),
+      };
+      deployments.set(d.id, d);
+      if (!fake.holdQueued) run(d, r.version);
+      return d;
+    });
+    return send(res, 201, { items: items.map(view) });
+  };
 
   const server = createServer((req, res) => {
     void (async () => {
@@ -161,7 +201,19 @@ export async function startFakeApi(): Promise<FakeApi> {
           return r ? send(res, 200, r) : send(res, 404, { code: 'NOT_FOUND', message: 'no release' });
         }
         const p = find(PROJECTS, q.get('project') ?? '');
-        return send(res, 200, { items: releases.filter((r) => r.projectId === p?.id) });
+        if (!p) return noProject(res, q.get('project') ?? '');
+        const version = q.get('version')?.toLowerCase();
+        const items = releases.filter(
+          (r) => r.projectId === p.id && (version === undefined || r.version.toLowerCase() === version),
+        );
+        if (version !== undefined && items.length === 0) {
+          return send(res, 404, {
+            code: 'NOT_FOUND',
+            message: `Project "${p.name}" has no release "${q.get('version')}".`,
+            details: { entity: 'release', project: p.id, version: q.get('version') },
+          });
+        }
+        return send(res, 200, { items });
       }
       if (kind === 'deployments') {
         if (req.method === 'POST' && !id) {
@@ -170,33 +222,46 @@ export async function startFakeApi(): Promise<FakeApi> {
           const env = find(ENVS, String(b.environment));
           if (!r || !env)
             return send(res, 400, { code: 'INVALID_INPUT', message: 'bad release or environment' });
-          const devOk = [...deployments.values()].some(
-            (d) => d.releaseId === r.id && d.environmentId === 'Environments-1' && d.state === 'success',
-          );
-          if (env.name === 'Prod' && !devOk) {
+          const tenants = (b.tenants as string[]).flatMap((t) => (t === '*' ? TENANTS : [find(TENANTS, t)]));
+          return deploy(res, r, env, tenants);
+        }
+        // The server's promotion rule: the release the untenanted deployments (or each tenant
+        // named) last ran successfully in `from`.
+        if (req.method === 'POST' && id === 'promote') {
+          const b = await bodyOf(req);
+          const p = find(PROJECTS, String(b.project));
+          if (!p) return noProject(res, String(b.project));
+          const from = find(ENVS, String(b.from));
+          const to = find(ENVS, String(b.to));
+          if (!from || !to) return send(res, 404, { code: 'NOT_FOUND', message: 'no such environment' });
+          const named = (b.tenants as string[] | undefined) ?? [];
+          const wanted = named.flatMap((t) => (t === '*' ? TENANTS : [find(TENANTS, t)]));
+          const latest = (tenantId: string | undefined) =>
+            [...deployments.values()]
+              .reverse()
+              .find(
+                (d) =>
+                  d.projectId === p.id &&
+                  d.environmentId === from.id &&
+                  d.state === 'success' &&
+                  d.tenantId === tenantId,
+              );
+          const current = (wanted.length === 0 ? [undefined] : wanted).map((t) => latest(t?.id));
+          const first = current[0];
+          if (!first || current.some((d) => d === undefined)) {
             return send(res, 400, {
-              code: 'LIFECYCLE_REFUSED',
-              message: `Release ${r.version} cannot be deployed to Prod yet: deploy it to Dev first.`,
+              code: 'INVALID_INPUT',
+              message: `Nothing to promote: project "${p.name}" has no successful deployment in ${from.name}.`,
             });
           }
-          const tenants = (b.tenants as string[]).flatMap((t) => (t === '*' ? TENANTS : [find(TENANTS, t)]));
-          const items = (tenants.length ? tenants : [undefined]).map((t) => {
-            const d: Dep = {
-              id: `Deployments-${++n}`,
-              releaseId: r.id,
-              projectId: r.projectId,
-              environmentId: env.id,
-              ...(t ? { tenantId: t.id } : {}),
-              state: 'queued',
-              createdAt: new Date(Date.now() + n).toISOString(),
-              log: [],
-              listeners: new Set(),
-            };
-            deployments.set(d.id, d);
-            if (!fake.holdQueued) run(d, r.version);
-            return d;
-          });
-          return send(res, 201, { items: items.map(view) });
+          if (current.some((d) => d?.releaseId !== first.releaseId)) {
+            return send(res, 501, {
+              code: 'NOT_IMPLEMENTED',
+              message: 'the fake promotes one release at a time',
+            });
+          }
+          const r = releases.find((x) => x.id === first.releaseId)!;
+          return deploy(res, r, to, wanted);
         }
         if (!id) {
           const items = [...deployments.values()]

@@ -22,7 +22,7 @@ import { environmentsRepository } from '../../src/store/environments.js';
 import { resourcesRepository } from '../../src/store/resources.js';
 import { testSecrets } from './secrets.js';
 import type { Engine } from '../../src/jobs/engine.js';
-import { releaseService, type ReleaseService } from '../../src/releases/service.js';
+import { releaseService, type AutomaticRefusal, type ReleaseService } from '../../src/releases/service.js';
 
 /** The space of the fixture. */
 export const SPACE = DEFAULT_SPACE_ID;
@@ -41,6 +41,8 @@ export interface ReleaseFixture {
   tagCalls: string[];
   /** Ids queued on the fake engine. */
   enqueued: string[];
+  /** Automatic deployments the rules refused (the service's onAutomaticRefused). */
+  refusals: AutomaticRefusal[];
   examples: Record<string, ResourceBody>;
   env: { Dev: string; Prod: string };
   /** Moves a deployment through executing to `state`. */
@@ -61,6 +63,7 @@ export async function startReleaseFixture(given?: Store): Promise<ReleaseFixture
   const tags = new Map<string, string[]>([['hello-color', HELLO_TAGS]]);
   const tagCalls: string[] = [];
   const enqueued: string[] = [];
+  const refusals: AutomaticRefusal[] = [];
   const engine: Engine = {
     async enqueue(ids) {
       enqueued.push(...ids);
@@ -75,6 +78,7 @@ export async function startReleaseFixture(given?: Store): Promise<ReleaseFixture
     store,
     secrets,
     engine,
+    onAutomaticRefused: (refusal) => refusals.push(refusal),
     tags: async (feedId, image) => {
       tagCalls.push(`${feedId} ${image}`);
       const found = tags.get(image);
@@ -168,6 +172,7 @@ export async function startReleaseFixture(given?: Store): Promise<ReleaseFixture
     tags,
     tagCalls,
     enqueued,
+    refusals,
     examples,
     env,
     async finish(id, state = 'success') {

@@ -18,6 +18,9 @@ export const releaseSchema = z.looseObject({
 });
 export type ReleaseView = z.output<typeof releaseSchema>;
 
+/** GET /releases?project=&version=: the release of that version. */
+export const releaseListSchema = z.object({ items: z.array(releaseSchema) });
+
 /** A deployment as the API returns it. */
 export const deploymentSchema = z.looseObject({
   id: z.string(),
@@ -39,7 +42,7 @@ export const deploymentPageSchema = z.object({
   nextCursor: z.string().optional(),
 });
 
-/** POST /deployments answers every deployment it created. */
+/** POST /deployments and /deployments/promote answer every deployment they created. */
 export const deploymentsCreatedSchema = z.object({ items: z.array(deploymentSchema) });
 
 /** One line of a deployment's task log. */

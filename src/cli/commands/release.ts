@@ -5,10 +5,24 @@
  */
 import type { Command } from 'commander';
 import { SlipwayError } from '../../core/errors.js';
-import { addCiOptions, collect, connect, runCi, type OutputFormat } from '../ci/connection.js';
+import {
+  addCiOptions,
+  collect,
+  connect,
+  promptedValues,
+  runCi,
+  type OutputFormat,
+} from '../ci/connection.js';
 import { createDeployments, finishDeployments, type DeployFlags } from '../ci/deploy.js';
 import { Names } from '../ci/resolve.js';
-import { deploymentPageSchema, deploymentSchema, releaseSchema, type ReleaseView } from '../ci/schemas.js';
+import {
+  deploymentsCreatedSchema,
+  deploymentSchema,
+  releaseListSchema,
+  releaseSchema,
+  type DeploymentView,
+  type ReleaseView,
+} from '../ci/schemas.js';
 import { describeDeployment, type WatchOptions } from '../ci/watch.js';
 import type { ConnectionFlags } from '../api-client.js';
 import { EXIT, type RunState } from '../exit-codes.js';
@@ -90,21 +104,32 @@ export async function runReleaseCreate(
   return finishDeployments(conn, names, release, deployments, flags, io, watch);
 }
 
-/** The release of `project` with `version`. */
+/** The release of `project` with `version` (ignoring case), asked of the server's lookup by version. */
 export async function findRelease(
   conn: ReturnType<typeof connect>,
   project: string,
   version: string,
 ): Promise<ReleaseView> {
-  const releases = await conn.client.list(conn.client.spacePath('releases'), releaseSchema, { project });
-  const found = releases.find((r) => r.version === version);
-  if (!found) {
-    throw new SlipwayError(
-      'NOT_FOUND',
-      `Project ${project} has no release ${version}; \`slipway release list --project ${project}\` lists them.`,
-    );
+  try {
+    const { items } = await conn.client.get(conn.client.spacePath('releases'), releaseListSchema, {
+      query: { project, version },
+    });
+    const [found] = items;
+    if (found) return found;
+  } catch (e) {
+    // An unknown project keeps the server's message; an unknown version gets the CLI's advice.
+    if (!(e instanceof SlipwayError && e.code === 'NOT_FOUND' && notFoundEntity(e) === 'release')) throw e;
   }
-  return found;
+  throw new SlipwayError(
+    'NOT_FOUND',
+    `Project ${project} has no release ${version}; \`slipway release list --project ${project}\` lists them.`,
+  );
+}
+
+/** The entity a NOT_FOUND answer of the server names (`details.entity`), if any. */
+function notFoundEntity(e: SlipwayError): unknown {
+  const details = (e.data as { details?: { entity?: unknown } } | undefined)?.details;
+  return details?.entity;
 }
 
 /** Deploys an existing release; answers the exit code. */
@@ -120,7 +145,11 @@ export async function runReleaseDeploy(
   return finishDeployments(conn, names, release, deployments, flags, io, watch);
 }
 
-/** Deploys the release last deployed successfully to --from on to --to; answers the exit code. */
+/**
+ * Deploys to each --to what the server's promotion rules take from --from (POST /deployments/promote:
+ * the release the untenanted deployments, or each tenant named, last ran successfully there);
+ * answers the exit code.
+ */
 export async function runReleasePromote(
   flags: ReleasePromoteFlags,
   io: CommandIo,
@@ -128,21 +157,41 @@ export async function runReleasePromote(
 ): Promise<number> {
   const conn = connect(flags, io.env);
   const names = new Names(conn.client);
-  const [project, from] = await Promise.all([names.project(flags.project), names.environment(flags.from)]);
-  // Newest first: the first successful deployment is what `from` runs now.
-  const page = await conn.client.get(conn.client.spacePath('deployments'), deploymentPageSchema, {
-    query: { project: project.id, environment: from.id, state: 'success', limit: 1 },
-  });
-  const last = page.items[0];
-  if (!last) {
-    throw new SlipwayError(
-      'NOT_FOUND',
-      `Nothing to promote: ${project.name} has no successful deployment in ${from.name} yet.`,
+  const prompted = promptedValues(flags.prompt ?? []);
+  const deployments: DeploymentView[] = [];
+  const announced = new Set<string>();
+  for (const to of flags.to) {
+    const { items } = await conn.client.post(
+      conn.client.spacePath('deployments', 'promote'),
+      {
+        project: flags.project,
+        from: flags.from,
+        to,
+        ...(flags.tenant?.length ? { tenants: flags.tenant } : {}),
+        ...(flags.tenantTag?.length ? { tenantTags: flags.tenantTag } : {}),
+        ...(Object.keys(prompted).length > 0 ? { prompted } : {}),
+        ...(flags.comments !== undefined ? { comments: flags.comments } : {}),
+      },
+      deploymentsCreatedSchema,
     );
+    for (const d of items) {
+      if (!announced.has(d.releaseId)) {
+        announced.add(d.releaseId);
+        const [project, release] = await Promise.all([
+          names.project(flags.project),
+          names.release(d.releaseId),
+        ]);
+        io.stderr(
+          `Promoting ${project.name} ${release.version} from ${(await names.environment(flags.from)).name}\n`,
+        );
+      }
+      io.stderr(`Queued ${d.id}: ${await describeDeployment(names, d)}\n`);
+      deployments.push(d);
+    }
   }
-  const release = await names.release(last.releaseId);
-  io.stderr(`Promoting ${project.name} ${release.version} from ${from.name}\n`);
-  const deployments = await createDeployments(conn, names, release, flags.to, flags, io);
+  // One release promoted (the usual case) is reported with the deployments, as `release deploy` does.
+  const [only, ...more] = announced;
+  const release = only !== undefined && more.length === 0 ? await names.release(only) : undefined;
   return finishDeployments(conn, names, release, deployments, flags, io, watch);
 }
 

@@ -12,7 +12,7 @@ export type {
   StepVariables,
   TargetInfo,
 } from './types.js';
-export { exclusionReason, planDeployment, targetParticipates } from './plan.js';
+export { checkSkippedSteps, exclusionReason, planDeployment, targetParticipates } from './plan.js';
 export { evaluationContext, processStep, stepVariables } from './variables.js';
 export { imageReference, packageValues, selectedPackage, systemVariables } from './system-variables.js';
 export { evaluateAction } from './evaluate.js';

@@ -16,37 +16,57 @@ function includesAny(list: readonly string[], values: readonly string[]): boolea
   return list.some((item) => wanted.has(fold(item)));
 }
 
-/** Rejects skipping a step that does not exist or is required, naming every such step. */
-function checkSkipped(facts: DeploymentFacts): Set<string> {
-  const byName = new Map(facts.process.steps.map((s) => [fold(s.name), s]));
+/**
+ * The names of the steps to skip (lower case), or INVALID_INPUT naming every name in `skipped` that
+ * is not one of `steps` or is a required step. `field` is what the message calls the list (default
+ * `skippedSteps`; the API says `deployment.skipSteps`). Names ignore case.
+ */
+export function checkSkippedSteps(
+  steps: readonly { name: string; required: boolean }[],
+  skipped: readonly string[],
+  field = 'skippedSteps',
+): Set<string> {
+  const byName = new Map(steps.map((s) => [fold(s.name), s]));
   const unknown: string[] = [];
   const required: string[] = [];
-  for (const name of facts.skippedSteps) {
+  for (const name of skipped) {
     const step = byName.get(fold(name));
     if (step === undefined) unknown.push(name);
     else if (step.required) required.push(step.name);
   }
   const problems: string[] = [];
   if (unknown.length > 0) {
-    const names = facts.process.steps.map((s) => `"${s.name}"`).join(', ') || 'none';
+    const names = steps.map((s) => `"${s.name}"`).join(', ') || 'none';
     problems.push(
-      `skippedSteps names ${list(unknown)}, which ${unknown.length === 1 ? 'is not a step' : 'are not steps'} of this release's process (its steps: ${names})`,
+      `${field} names ${list(unknown)}, which ${unknown.length === 1 ? 'is not a step' : 'are not steps'} of this release's process (its steps: ${names})`,
     );
   }
   if (required.length > 0) {
     problems.push(
-      `skippedSteps names the required ${required.length === 1 ? 'step' : 'steps'} ${list(required)}, which cannot be skipped`,
+      `${field} names the required ${required.length === 1 ? 'step' : 'steps'} ${list(required)}, which cannot be skipped`,
     );
   }
   if (problems.length > 0) {
     throw new UserInputError(
-      `${problems.join('; ')}. Remove ${problems.length > 1 ? 'them' : 'it'} from skippedSteps.`,
+      `${problems.join('; ')}. Remove ${problems.length > 1 ? 'them' : 'it'} from ${field}.`,
       {
-        data: { unknownSteps: unknown, requiredSteps: required },
+        data: {
+          unknownSteps: unknown,
+          requiredSteps: required,
+          issues: [
+            ...unknown.map((n) => `${field}: no step "${n}"`),
+            ...required.map((n) => `${field}: "${n}" is required`),
+          ],
+        },
       },
     );
   }
-  return new Set(facts.skippedSteps.map(fold));
+  return new Set(skipped.map(fold));
+}
+
+/** Rejects skipping a step that does not exist or is required, naming every such step. */
+function checkSkipped(facts: DeploymentFacts): Set<string> {
+  return checkSkippedSteps(facts.process.steps, facts.skippedSteps);
 }
 
 function list(names: readonly string[]): string {

@@ -31,5 +31,5 @@ export {
   type PhaseDoc,
   type ReleaseProgress,
 } from './lifecycle.js';
-export { selectTenants, type TenantChoice } from './tenants.js';
+export { channelAllowsTenant, selectTenants, type TenantChoice } from './tenants.js';
 export { releasesToRemove, type RetentionCandidate, type RetentionPolicy } from './retention.js';

@@ -3,6 +3,7 @@
  * expressions (OR within a tag set, AND across sets), limited to tenants connected to the project
  * in the environment.
  */
+import { tagsMatch } from '../deployments/tags.js';
 import { SlipwayError } from '../errors.js';
 
 /** A tenant as selection sees it. */
@@ -29,32 +30,27 @@ function tagSet(tag: string): string | undefined {
   return slash <= 0 || slash === tag.length - 1 ? undefined : tag.slice(0, slash).toLowerCase();
 }
 
-/** True when the tenant has, for every set, at least one of the requested tags of that set. */
-function matchesTags(tenant: TenantChoice, bySet: ReadonlyMap<string, ReadonlySet<string>>): boolean {
-  const own = new Set(tenant.tags.map((t) => t.toLowerCase()));
-  for (const wanted of bySet.values()) {
-    if (![...wanted].some((t) => own.has(t))) return false;
-  }
-  return true;
-}
-
 function invalid(message: string, data: Record<string, unknown>): SlipwayError {
   return new SlipwayError('INVALID_INPUT', message, { data });
 }
 
-/** Requested tags grouped by tag set (all lower case); INVALID_INPUT for a tag not written `Set/Tag`. */
-function groupTags(tags: readonly string[]): Map<string, Set<string>> {
-  const bySet = new Map<string, Set<string>>();
-  for (const tag of tags) {
-    const set = tagSet(tag);
-    if (set === undefined) {
-      throw invalid(`Tenant tag "${tag}" is not written as "Tag set/Tag" (e.g. "Region/EU").`, { tag });
-    }
-    const group = bySet.get(set) ?? new Set<string>();
-    group.add(tag.toLowerCase());
-    bySet.set(set, group);
+/** INVALID_INPUT for a requested tag not written `Set/Tag`. */
+function checkTags(tags: readonly string[]): void {
+  const bad = tags.find((tag) => tagSet(tag) === undefined);
+  if (bad !== undefined) {
+    throw invalid(`Tenant tag "${bad}" is not written as "Tag set/Tag" (e.g. "Region/EU").`, { tag: bad });
   }
-  return bySet;
+}
+
+/**
+ * Whether a channel limited to `channelTags` (a tag expression; none = every tenant) may deploy to
+ * `tenant`: OR within a tag set, AND across sets (the same rule as everywhere, tagsMatch).
+ */
+export function channelAllowsTenant(
+  tenant: Pick<TenantChoice, 'tags'>,
+  channelTags: readonly string[],
+): boolean {
+  return channelTags.length === 0 || tagsMatch(tenant.tags, channelTags);
 }
 
 /**
@@ -110,9 +106,9 @@ export function selectTenants(
     );
   }
   if (request.tags.length > 0) {
-    const bySet = groupTags(request.tags);
+    checkTags(request.tags);
     for (const t of tenants) {
-      if (isConnected(t, projectId, environmentId) && matchesTags(t, bySet)) chosen.set(t.id, t);
+      if (isConnected(t, projectId, environmentId) && tagsMatch(t.tags, request.tags)) chosen.set(t.id, t);
     }
   }
   const result = [...chosen.values()].sort((a, b) => byName(a, b));

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { RESOURCE_KINDS } from '../../core/model/kinds/index.js';
 import { unknownFields } from '../../core/model/parse.js';
 import { DEPLOYMENT_STATES } from '../../core/model/release.js';
+import { dashboardItems } from '../../store/dashboard.js';
 import { resourcesRepository } from '../../store/resources.js';
 import { authorize, visible } from '../access.js';
 import type { RouteSpec } from '../route.js';
@@ -64,7 +65,7 @@ export function dashboardRoutes(http: ReleaseHttp): RouteSpec[] {
           authorize(request, 'project.view', { projectId: project.id });
           seen = new Set([project.id]);
         }
-        const items = await http.service.dashboard(await http.spaceId(request), seen);
+        const items = await dashboardItems(http.deps.store.db, await http.spaceId(request), seen);
         return {
           items: items.map((i): z.output<typeof itemSchema> => ({
             projectId: i.projectId,

@@ -14,8 +14,10 @@ import {
   isFinalState,
   type DeploymentState,
 } from '../../core/model/release.js';
-import { selectTenants } from '../../core/releases/index.js';
+import { authorised } from '../../releases/deploy.js';
+import type { DeploymentPlan, DeploymentRequest } from '../../releases/deployment-plan.js';
 import { releaseLookups } from '../../releases/lookups.js';
+import { promotionSchema, type PromotionRequest } from '../../releases/promote.js';
 import type { DeploymentFilter } from '../../store/deployments.js';
 import { resourcesRepository } from '../../store/resources.js';
 import { authorize, visible } from '../access.js';
@@ -35,8 +37,6 @@ import {
 import { NEXT_CURSOR, NO_QUERY, parseQuery, SPACE_PARAM } from './resource-http.js';
 
 const BASE = '/api/spaces/{space}/deployments';
-// What a scope names when the request's target does not resolve: no restricted grant covers it.
-const UNKNOWN = '(unknown)';
 const ID_PARAMS = { ...SPACE_PARAM, id: 'The deployment id (`Deployments-...`).' };
 
 const listQuery = z.strictObject(
@@ -55,17 +55,23 @@ const listQuery = z.strictObject(
   { error: unknownFields('the query') },
 );
 
-/** POST /deployments/promote. */
-export const promoteSchema = z.strictObject(
-  {
-    project: z.string({ error: 'project must be a string (an id or a name)' }).min(1),
-    from: z.string({ error: 'from must be a string (an environment id or name)' }).min(1),
-    to: z.string({ error: 'to must be a string (an environment id or name)' }).min(1),
-    tenants: z.array(z.string().min(1), { error: 'tenants must be a list' }).optional(),
-    tenantTags: z.array(z.string().min(1), { error: 'tenantTags must be a list' }).optional(),
-  },
-  { error: unknownFields('a promotion') },
-);
+/**
+ * What a body that does not parse still names, read leniently: enough to find the scopes it
+ * targets, so a caller outside them hears 403 rather than the body's errors.
+ */
+const deploymentTarget = z.object({
+  release: z.string().min(1),
+  environment: z.string().min(1),
+  tenants: z.array(z.string()).catch([]),
+  tenantTags: z.array(z.string()).catch([]),
+});
+const promotionTarget = z.object({
+  project: z.string().min(1),
+  from: z.string().catch(''),
+  to: z.string().min(1),
+  tenants: z.array(z.string()).catch([]),
+  tenantTags: z.array(z.string()).catch([]),
+});
 
 const PAGE = {
   name: 'DeploymentPage',
@@ -84,66 +90,53 @@ export function deploymentRoutes(http: ReleaseHttp): RouteSpec[] {
     look.environment(spaceId, nameOrId).catch(() => undefined);
   const scope = async (request: FastifyRequest): Promise<AccessScope> =>
     changeScope(async () => deploymentScope(await http.deployment(request)));
-  // The project and environment a create names, checked before the handler (which checks each
-  // tenant); a body that names neither is refused to callers limited to some of them.
-  // The project × environment × tenants a create (or promotion) names, checked before the handler
-  // (which checks each tenant again once it has resolved them). A body that names no project or
-  // environment is refused to callers limited to some; tenants that do not resolve leave the
-  // tenant unknown (the handler then answers 400 to those who may deploy anywhere).
-  const targetScope = async (
-    request: FastifyRequest,
-    projectId: string | undefined,
-    environmentId: string | undefined,
-    body: { tenants?: unknown; tenantTags?: unknown },
-  ): Promise<AccessScope> => {
-    const base = { projectId: projectId ?? UNKNOWN, environmentId: environmentId ?? UNKNOWN };
-    const strings = (v: unknown) =>
-      Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-    const names = strings(body.tenants);
-    const tags = strings(body.tenantTags);
-    if (names.length === 0 && tags.length === 0) return base;
-    if (projectId === undefined || environmentId === undefined) return { ...base, tenantId: UNKNOWN };
-    let chosen: { id: string }[];
-    try {
-      chosen = selectTenants(
-        await look.tenantChoices(await http.spaceId(request)),
-        { names, tags },
-        projectId,
-        environmentId,
-      );
-    } catch {
-      chosen = [];
-    }
-    const [first, ...rest] = chosen;
-    for (const t of rest) authorize(request, 'deployment.create', { ...base, tenantId: t.id });
-    return { ...base, tenantId: first?.id ?? UNKNOWN };
+
+  // One resolution per request: the body is parsed here, once; the service reads what it names
+  // (once each) and decides; the auth hook authorises every scope of that plan, and the handler
+  // throws its refusal or has the service store it. A body that does not parse is planned from
+  // what it does name, for the scopes only, and refused with its parse errors.
+  const refusedBody = (e: unknown): DeploymentPlan['outcome'] => {
+    if (e instanceof SlipwayError) return { refusal: e };
+    throw e;
   };
-  const createScope = async (request: FastifyRequest): Promise<AccessScope> => {
-    const body = (request.body ?? {}) as {
-      release?: unknown;
-      environment?: unknown;
-      tenants?: unknown;
-      tenantTags?: unknown;
+  const createPlan = (request: FastifyRequest): Promise<DeploymentPlan> =>
+    http.perRequest(request, 'deployment plan', async () => {
+      const spaceId = await http.spaceId(request);
+      let body: DeploymentRequest;
+      try {
+        body = parseInput(deploymentCreateSchema, request.body, 'deployment');
+      } catch (e) {
+        const outcome = refusedBody(e);
+        const target = deploymentTarget.safeParse(request.body);
+        if (!target.success) return { scopes: [{}], outcome };
+        const lenient = { prompted: {}, skipSteps: [], comments: '', force: false, ...target.data };
+        return { scopes: (await service.planDeployments(spaceId, lenient)).scopes, outcome };
+      }
+      return service.planDeployments(spaceId, body);
+    });
+  const promotionPlan = (request: FastifyRequest): Promise<DeploymentPlan> =>
+    http.perRequest(request, 'promotion plan', async () => {
+      const spaceId = await http.spaceId(request);
+      let body: PromotionRequest;
+      try {
+        body = parseInput(promotionSchema, request.body, 'promotion');
+      } catch (e) {
+        const outcome = refusedBody(e);
+        const target = promotionTarget.safeParse(request.body);
+        if (!target.success) return { scopes: [{}], outcome };
+        return { scopes: (await service.planPromotion(spaceId, target.data)).scopes, outcome };
+      }
+      return service.planPromotion(spaceId, body);
+    });
+  // The hook checks the first scope (its refusal names the project, environment and tenant);
+  // the others here.
+  const planScope =
+    (plan: (request: FastifyRequest) => Promise<DeploymentPlan>) =>
+    async (request: FastifyRequest): Promise<AccessScope> => {
+      const [first = {}, ...rest] = (await plan(request)).scopes;
+      for (const s of rest) authorize(request, 'deployment.create', s);
+      return first;
     };
-    if (typeof body.release !== 'string' || typeof body.environment !== 'string') return {};
-    const spaceId = await http.spaceId(request);
-    const release = await http.releases.get(spaceId, body.release).catch(() => undefined);
-    const env = await findEnvironment(spaceId, body.environment);
-    return targetScope(request, release?.projectId, env?.id, body);
-  };
-  const promoteScope = async (request: FastifyRequest): Promise<AccessScope> => {
-    const body = (request.body ?? {}) as {
-      project?: unknown;
-      to?: unknown;
-      tenants?: unknown;
-      tenantTags?: unknown;
-    };
-    if (typeof body.project !== 'string' || typeof body.to !== 'string') return {};
-    const spaceId = await http.spaceId(request);
-    const project = await projects.find(spaceId, body.project);
-    const env = await findEnvironment(spaceId, body.to);
-    return targetScope(request, project?.id, env?.id, body);
-  };
   const projectScope = async (request: FastifyRequest): Promise<AccessScope> => ({
     projectId: (await http.deployment(request)).projectId,
   });
@@ -156,8 +149,8 @@ export function deploymentRoutes(http: ReleaseHttp): RouteSpec[] {
       tag: 'deployments',
       params: SPACE_PARAM,
       body: { name: 'DeploymentCreate', schema: deploymentCreateSchema },
-      // The project and environment here; each tenant in the handler once resolved.
-      auth: { permission: 'deployment.create', scope: createScope },
+      // Every project × environment × tenant of the request, before the handler says more.
+      auth: { permission: 'deployment.create', scope: planScope(createPlan) },
       responses: {
         201: { description: 'The deployments created.', body: DEPLOYMENT_LIST },
         400: {
@@ -168,9 +161,11 @@ export function deploymentRoutes(http: ReleaseHttp): RouteSpec[] {
         409: { description: 'The lifecycle does not allow it yet (LIFECYCLE_REFUSED, with the reason).' },
       },
       handler: async (request, reply) => {
-        const spaceId = await http.spaceId(request);
-        const created = await service.deploy(spaceId, request.body, resolveActor(request), (s) =>
-          authorize(request, 'deployment.create', s),
+        const batch = authorised(await createPlan(request));
+        const created = await service.storeDeployments(
+          await http.spaceId(request),
+          batch,
+          resolveActor(request),
         );
         return reply.status(201).send({ items: created.map(deploymentJson) });
       },
@@ -182,8 +177,8 @@ export function deploymentRoutes(http: ReleaseHttp): RouteSpec[] {
       summary: 'Deploys the release last deployed successfully to `from` (per tenant) to `to`.',
       tag: 'deployments',
       params: SPACE_PARAM,
-      body: { name: 'Promotion', schema: promoteSchema },
-      auth: { permission: 'deployment.create', scope: promoteScope },
+      body: { name: 'Promotion', schema: promotionSchema },
+      auth: { permission: 'deployment.create', scope: planScope(promotionPlan) },
       responses: {
         201: { description: 'The deployments created.', body: DEPLOYMENT_LIST },
         400: { description: 'Invalid input, or nothing to promote.' },
@@ -192,18 +187,11 @@ export function deploymentRoutes(http: ReleaseHttp): RouteSpec[] {
         409: { description: 'The lifecycle does not allow it yet (LIFECYCLE_REFUSED).' },
       },
       handler: async (request, reply) => {
-        const body = parseInput(promoteSchema, request.body, 'promotion');
-        const created = await service.promote(
+        const batch = authorised(await promotionPlan(request));
+        const created = await service.storeDeployments(
           await http.spaceId(request),
-          {
-            project: body.project,
-            from: body.from,
-            to: body.to,
-            ...(body.tenants === undefined ? {} : { tenants: body.tenants }),
-            ...(body.tenantTags === undefined ? {} : { tenantTags: body.tenantTags }),
-          },
+          batch,
           resolveActor(request),
-          (s) => authorize(request, 'deployment.create', s),
         );
         return reply.status(201).send({ items: created.map(deploymentJson) });
       },

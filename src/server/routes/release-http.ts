@@ -16,6 +16,7 @@ import {
 import type { Page } from '../../core/model/page.js';
 import type { AccessScope } from '../../core/model/permissions.js';
 import type { Space } from '../../core/model/space.js';
+import { UNKNOWN_TARGET } from '../../releases/deployment-plan.js';
 import { releaseService, type ReleaseService } from '../../releases/service.js';
 import { deploymentsRepository } from '../../store/deployments.js';
 import { releasesRepository } from '../../store/releases.js';
@@ -200,7 +201,6 @@ export function interruptionJson(i: Interruption): z.output<typeof interruptionS
   };
 }
 
-/** The access scope of a deployment (project, environment, tenant). */
 /**
  * A page as the caller may see it: items of projects outside `seen` (the caller's visible
  * projects; undefined = all) are left out, so a page may hold fewer than `limit` items.
@@ -216,15 +216,16 @@ export function visiblePage<T extends { projectId: string }, J>(
   };
 }
 
+/** The access scope of a deployment (project, environment, tenant). */
 export function deploymentScope(d: Deployment): AccessScope {
   return { projectId: d.projectId, environmentId: d.environmentId, ...opt('tenantId', d.tenantId) };
 }
 
 /** A scope no restricted grant covers: what a change names when its target does not exist. */
 export const UNKNOWN_SCOPE: AccessScope = {
-  projectId: '(unknown)',
-  environmentId: '(unknown)',
-  tenantId: '(unknown)',
+  projectId: UNKNOWN_TARGET,
+  environmentId: UNKNOWN_TARGET,
+  tenantId: UNKNOWN_TARGET,
 };
 
 /**
@@ -271,6 +272,8 @@ export function releaseHttp(deps: ServerDeps) {
     releases,
     deployments,
     space,
+    /** `look()` once per request under `key` (later calls get the same promise). */
+    perRequest: once,
     /** The space's id. */
     spaceId: async (request: FastifyRequest) => (await space(request)).id,
     /** The release `{id}`. */

@@ -8,6 +8,7 @@ import { SlipwayError } from '../../core/errors.js';
 import { RESOURCE_KINDS } from '../../core/model/kinds/index.js';
 import { unknownFields } from '../../core/model/parse.js';
 import type { AccessScope } from '../../core/model/permissions.js';
+import type { Resource } from '../../core/model/resource.js';
 import { releaseCreateSchema } from '../../core/model/release.js';
 import { resourcesRepository } from '../../store/resources.js';
 import { authorize, visible } from '../access.js';
@@ -156,18 +157,18 @@ export function releaseRoutes(http: ReleaseHttp): RouteSpec[] {
         const spaceId = await http.spaceId(request);
         const { projects, channels } = repos(request);
         const seen = visible(request, 'project.view', 'projectIds');
-        let projectId: string | undefined;
+        let project: Resource | undefined;
         if (q.project !== undefined) {
-          const p = await projects.find(spaceId, q.project);
-          if (!p)
+          project = await projects.find(spaceId, q.project);
+          if (!project)
             throw new SlipwayError('NOT_FOUND', `There is no project "${q.project}" in this space.`, {
               data: { entity: 'project' },
             });
-          authorize(request, 'project.view', { projectId: p.id });
-          projectId = p.id;
+          authorize(request, 'project.view', { projectId: project.id });
         }
+        const projectId = project?.id;
         if (q.version !== undefined) {
-          if (q.project === undefined) {
+          if (project === undefined) {
             throw new SlipwayError(
               'INVALID_INPUT',
               'query.version: give project too (versions are unique per project).',
@@ -176,7 +177,7 @@ export function releaseRoutes(http: ReleaseHttp): RouteSpec[] {
               },
             );
           }
-          return { items: [releaseJson(await service.releaseByVersion(spaceId, q.project, q.version))] };
+          return { items: [releaseJson(await service.releaseByVersion(spaceId, project, q.version))] };
         }
         let channelId: string | undefined;
         if (q.channel !== undefined) {
