@@ -25,6 +25,10 @@ function pathText(path: readonly (string | number)[]): string {
 
 interface Walk {
   values: Record<string, string>;
+  /** Whether a variable is sensitive: its value is one of the step's sensitive values. */
+  sensitive: (name: string, value: string) => boolean;
+  /** Values computed from sensitive variables (`#{Secret | ToLower}`), as substituted. */
+  derived: Set<string>;
   /** `action.service: #{Unknown}`, one per missing reference. */
   missing: string[];
   /** `action.script: <parse error>`. */
@@ -34,7 +38,8 @@ interface Walk {
 function evaluateValue(value: unknown, path: (string | number)[], walk: Walk): unknown {
   if (typeof value === 'string') {
     if (isLiteral(path) || !value.includes('#{')) return value;
-    const result = renderTemplate(value, walk.values);
+    const result = renderTemplate(value, walk.values, { sensitive: walk.sensitive });
+    for (const derived of result.sensitiveValues ?? []) walk.derived.add(derived);
     if (result.error !== undefined) {
       walk.unparsable.push(`${pathText(path)}: ${result.error}`);
       return value;
@@ -62,14 +67,33 @@ function evaluateValue(value: unknown, path: (string | number)[], walk: Walk): u
 /**
  * The step's action with every string property evaluated (not `type`, not a package's `name` or
  * `feed`); INVALID_INPUT naming each property whose references are missing (`action.service:
- * #{Unknown}`) or whose template does not parse; a reference cycle throws TEMPLATE_CYCLE.
+ * #{Unknown}`) or whose template does not parse; a reference cycle throws TEMPLATE_CYCLE, a template
+ * over its budget TEMPLATE_TOO_EXPENSIVE.
+ *
+ * Every value computed from a sensitive one (`#{Secret | ToLower}`, `#{Conn | ToBase64}` where Conn
+ * holds `#{Secret}`) is added to `variables.sensitive`, even when it then throws, so that whatever
+ * masks with that list (the step's log, its script's output) masks the derived values too.
  */
 export function evaluateAction(
   action: ProcessStep['action'],
   variables: StepVariables,
 ): ProcessStep['action'] {
-  const walk: Walk = { values: variables.values, missing: [], unparsable: [] };
-  const evaluated = evaluateValue(action, [], walk) as ProcessStep['action'];
+  const secrets = new Set(variables.sensitive);
+  const walk: Walk = {
+    values: variables.values,
+    sensitive: (_name, value) => secrets.has(value),
+    derived: new Set(),
+    missing: [],
+    unparsable: [],
+  };
+  let evaluated: ProcessStep['action'];
+  try {
+    evaluated = evaluateValue(action, [], walk) as ProcessStep['action'];
+  } finally {
+    for (const value of walk.derived) {
+      if (value !== '' && !secrets.has(value)) variables.sensitive.push(value);
+    }
+  }
   const problems: string[] = [];
   if (walk.missing.length > 0) {
     problems.push(
