@@ -169,6 +169,27 @@ describe('evaluateAction: values derived from sensitive variables', () => {
     assert.deepEqual(variables.sensitive, ['Hunter2-Secret', 'HUNTER2-SECRET']);
   });
 
+  it('holds the derived values of the whole action to maxSensitiveLength', () => {
+    const variables: StepVariables = {
+      values: { Secret: 'x'.repeat(30_000) },
+      sensitive: ['x'.repeat(30_000)],
+    };
+    const props = Object.fromEntries(['a', 'b', 'c', 'd'].map((k) => [k, `#{Secret | Prepend "${k}"}`]));
+    assert.throws(
+      () => evaluateAction(action(props), variables),
+      (e: unknown) =>
+        e instanceof SlipwayError &&
+        e.code === 'TEMPLATE_TOO_EXPENSIVE' &&
+        e.data['budget'] === 'maxSensitiveLength',
+    );
+    assert.doesNotThrow(() =>
+      evaluateAction(action({ a: props['a'], b: props['b'], c: props['c'] }), {
+        ...variables,
+        sensitive: [...variables.sensitive],
+      }),
+    );
+  });
+
   it('ends a template over its budget with TEMPLATE_TOO_EXPENSIVE, not as a template that does not parse', () => {
     const items = Array.from({ length: 1000 }, (_, i) => i).join(',');
     const variables: StepVariables = { values: { L: items }, sensitive: [] };

@@ -3,7 +3,7 @@
  * reference that stays missing reported at once, by property path, before anything is deployed.
  */
 import { UserInputError } from '../errors.js';
-import { renderTemplate } from '../template/index.js';
+import { DEFAULT_TEMPLATE_BUDGET, renderTemplate, TemplateTooExpensiveError } from '../template/index.js';
 import type { ProcessStep, StepVariables } from './types.js';
 
 /** Paths whose strings are identifiers, never templates: the action's type, a package's name and feed. */
@@ -25,10 +25,12 @@ function pathText(path: readonly (string | number)[]): string {
 
 interface Walk {
   values: Record<string, string>;
-  /** Whether a variable is sensitive: its value is one of the step's sensitive values. */
-  sensitive: (name: string, value: string) => boolean;
-  /** Values computed from sensitive variables (`#{Secret | ToLower}`), as substituted. */
+  /** The step's sensitive values: a variable is sensitive when its value is one of them. */
+  secrets: ReadonlySet<string>;
+  /** Values computed from sensitive variables (`#{Secret | ToLower}`), as substituted, not already secrets. */
   derived: Set<string>;
+  /** Their total length, held to the template budget's maxSensitiveLength over all the step's properties. */
+  derivedLength: number;
   /** `action.service: #{Unknown}`, one per missing reference. */
   missing: string[];
   /** `action.script: <parse error>`. */
@@ -38,8 +40,16 @@ interface Walk {
 function evaluateValue(value: unknown, path: (string | number)[], walk: Walk): unknown {
   if (typeof value === 'string') {
     if (isLiteral(path) || !value.includes('#{')) return value;
-    const result = renderTemplate(value, walk.values, { sensitive: walk.sensitive });
-    for (const derived of result.sensitiveValues ?? []) walk.derived.add(derived);
+    const result = renderTemplate(value, walk.values, {
+      sensitive: (_name, raw) => walk.secrets.has(raw),
+    });
+    for (const derived of result.sensitiveValues ?? []) {
+      if (derived === '' || walk.secrets.has(derived) || walk.derived.has(derived)) continue;
+      walk.derived.add(derived);
+      walk.derivedLength += derived.length;
+    }
+    const limit = DEFAULT_TEMPLATE_BUDGET.maxSensitiveLength;
+    if (walk.derivedLength > limit) throw new TemplateTooExpensiveError('maxSensitiveLength', limit);
     if (result.error !== undefined) {
       walk.unparsable.push(`${pathText(path)}: ${result.error}`);
       return value;
@@ -68,7 +78,8 @@ function evaluateValue(value: unknown, path: (string | number)[], walk: Walk): u
  * The step's action with every string property evaluated (not `type`, not a package's `name` or
  * `feed`); INVALID_INPUT naming each property whose references are missing (`action.service:
  * #{Unknown}`) or whose template does not parse; a reference cycle throws TEMPLATE_CYCLE, a template
- * over its budget TEMPLATE_TOO_EXPENSIVE.
+ * over its budget TEMPLATE_TOO_EXPENSIVE (the values derived from secrets are held to
+ * maxSensitiveLength over the whole action).
  *
  * Every value computed from a sensitive one (`#{Secret | ToLower}`, `#{Conn | ToBase64}` where Conn
  * holds `#{Secret}`) is added to `variables.sensitive`, even when it then throws, so that whatever
@@ -78,11 +89,11 @@ export function evaluateAction(
   action: ProcessStep['action'],
   variables: StepVariables,
 ): ProcessStep['action'] {
-  const secrets = new Set(variables.sensitive);
   const walk: Walk = {
     values: variables.values,
-    sensitive: (_name, value) => secrets.has(value),
+    secrets: new Set(variables.sensitive),
     derived: new Set(),
+    derivedLength: 0,
     missing: [],
     unparsable: [],
   };
@@ -90,9 +101,7 @@ export function evaluateAction(
   try {
     evaluated = evaluateValue(action, [], walk) as ProcessStep['action'];
   } finally {
-    for (const value of walk.derived) {
-      if (value !== '' && !secrets.has(value)) variables.sensitive.push(value);
-    }
+    variables.sensitive.push(...walk.derived);
   }
   const problems: string[] = [];
   if (walk.missing.length > 0) {

@@ -114,6 +114,19 @@ describe('template budgets', () => {
     );
   });
 
+  it('holds the values derived from secrets to maxSensitiveLength (each is taught to the masker)', () => {
+    const vars = { Secret: 's'.repeat(20_000), Big: 'b'.repeat(200_000) };
+    const sensitive = (name: string) => name === 'Secret' || name === 'Big';
+    assert.throws(
+      () => renderTemplate('#{Secret | Replace "" "0123456789"}', vars, { sensitive }),
+      tooExpensive('maxSensitiveLength'),
+    );
+    // A raw secret substituted as it is adds nothing new to mask.
+    assert.equal(renderTemplate('#{Big}', vars, { sensitive }).sensitiveValues?.[0]?.length, 200_000);
+    // Nothing is tracked, so nothing is held, without the option.
+    assert.equal(renderTemplate('#{Secret | Replace "" "0123456789"}', vars).output?.length, 220_010);
+  });
+
   it('lets options raise or lower each limit', () => {
     const template = '#{each a in L}#{each b in L}#{a}#{/each}#{/each}';
     const vars = { L: Array.from({ length: 100 }, (_, i) => i).join(',') };

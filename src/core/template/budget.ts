@@ -22,6 +22,11 @@ export interface TemplateBudget {
    * characters it searches, summed over the evaluation (default 100,000,000, about a second or two at worst).
    */
   maxRegexWork?: number;
+  /**
+   * Most characters of values computed from sensitive variables (the raw secrets not counted), all
+   * together (default 100,000): each is taught to the masker, whose build time grows with their length.
+   */
+  maxSensitiveLength?: number;
   /** Most milliseconds the evaluation may take by `clock` (default 5,000). */
   maxMilliseconds?: number;
   /** The clock of `maxMilliseconds`, in milliseconds (default Date.now). */
@@ -33,11 +38,13 @@ export const DEFAULT_TEMPLATE_BUDGET = Object.freeze({
   maxSteps: 1_000_000,
   maxTextLength: 10_000_000,
   maxRegexWork: 100_000_000,
+  maxSensitiveLength: 100_000,
   maxMilliseconds: 5_000,
 });
 
 /** Which limit of TemplateBudget an evaluation ran into. */
-export type TemplateBudgetName = 'maxSteps' | 'maxTextLength' | 'maxRegexWork' | 'maxMilliseconds' | 'depth';
+export type TemplateBudgetName =
+  'maxSteps' | 'maxTextLength' | 'maxRegexWork' | 'maxSensitiveLength' | 'maxMilliseconds' | 'depth';
 
 const WHAT: Record<TemplateBudgetName, string> = {
   maxSteps:
@@ -46,6 +53,8 @@ const WHAT: Record<TemplateBudgetName, string> = {
     'it built more than {limit} characters of text (the output and the values computed on the way), most likely through variables that each repeat another several times, or a loop over a large collection',
   maxRegexWork:
     'its regular expressions would do more than {limit} units of work (the size of a Match or Replace pattern times the length of the text it searches)',
+  maxSensitiveLength:
+    'the values it computed from sensitive variables are more than {limit} characters long, too long to mask',
   maxMilliseconds: 'it ran for more than {limit} milliseconds',
   depth: 'its references or filter options are nested too deeply to evaluate',
 };
@@ -54,6 +63,7 @@ const CHANGE: Record<TemplateBudgetName, string> = {
   maxSteps: 'Loop over smaller collections or nest fewer loops',
   maxTextLength: 'Make the output smaller (fewer repetitions, smaller values)',
   maxRegexWork: 'Use a simpler pattern, or apply it to a shorter value',
+  maxSensitiveLength: 'Apply fewer filters to long sensitive values, or make them shorter',
   maxMilliseconds: 'Make the template do less work',
   depth: 'Nest fewer references inside one another',
 };
@@ -88,18 +98,21 @@ export class BudgetMeter {
   readonly textLimit: number;
   private readonly maxText: number;
   private readonly maxRegex: number;
+  private readonly maxSensitive: number;
   private readonly maxMs: number;
   private readonly clock: () => number;
   private readonly deadline: number;
   private steps = 0;
   private text = 0;
   private regex = 0;
+  private sensitive = 0;
 
   constructor(budget: TemplateBudget = {}) {
     this.maxSteps = limit(budget.maxSteps, DEFAULT_TEMPLATE_BUDGET.maxSteps);
     this.maxText = limit(budget.maxTextLength, DEFAULT_TEMPLATE_BUDGET.maxTextLength);
     this.textLimit = this.maxText;
     this.maxRegex = limit(budget.maxRegexWork, DEFAULT_TEMPLATE_BUDGET.maxRegexWork);
+    this.maxSensitive = limit(budget.maxSensitiveLength, DEFAULT_TEMPLATE_BUDGET.maxSensitiveLength);
     this.maxMs = limit(budget.maxMilliseconds, DEFAULT_TEMPLATE_BUDGET.maxMilliseconds);
     this.clock = budget.clock ?? Date.now;
     this.deadline = this.clock() + this.maxMs;
@@ -133,6 +146,14 @@ export class BudgetMeter {
   wouldBuild(pending: number): void {
     if (this.text + pending > this.maxText)
       throw new TemplateTooExpensiveError('maxTextLength', this.maxText);
+  }
+
+  /** Counts the length of a value computed from a sensitive variable. */
+  derivedSecret(length: number): void {
+    this.sensitive += length;
+    if (this.sensitive > this.maxSensitive) {
+      throw new TemplateTooExpensiveError('maxSensitiveLength', this.maxSensitive);
+    }
   }
 
   /** Counts regular-expression work (pattern size × characters searched) before it is done. */

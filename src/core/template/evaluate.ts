@@ -106,7 +106,7 @@ export class Evaluator {
         const secret = this.taint.end(frame);
         if (typeof v === 'string') {
           out.push(v);
-          if (secret) this.derived.add(v);
+          if (secret) this.addDerived(v);
         } else if (v === undefined) this.echo(normaliseNode(n), out);
         return;
       }
@@ -118,7 +118,7 @@ export class Evaluator {
         else {
           const text = formatNumber(v);
           out.push(text);
-          if (secret) this.derived.add(text);
+          if (secret) this.addDerived(text);
         }
         return;
       }
@@ -158,6 +158,13 @@ export class Evaluator {
         return;
       }
     }
+  }
+
+  /** Records a value computed from a secret; its length counts against the budget unless it is a raw secret. */
+  private addDerived(v: string): void {
+    if (this.derived.has(v)) return;
+    if (!this.taint.rawSecrets.has(v)) this.meter.derivedSecret(v.length);
+    this.derived.add(v);
   }
 
   /** Whether `segs` starts with the name of a loop whose collection was sensitive (the innermost match). */

@@ -11,6 +11,8 @@ export class Taint {
   private readonly frames: boolean[] = [];
   /** Lower-cased key → the variable is sensitive, or its value was computed from one. */
   private readonly known = new Map<string, boolean>();
+  /** The raw values of the sensitive variables read (already secrets: substituting one derives nothing new). */
+  readonly rawSecrets = new Set<string>();
 
   /** `isSensitive` undefined: no variable is sensitive and nothing is tracked. */
   constructor(private readonly isSensitive?: (name: string, value: string) => boolean) {}
@@ -51,6 +53,7 @@ export class Taint {
     if (secret === undefined) {
       secret = this.isSensitive(entry.name, entry.value);
       this.known.set(key, secret);
+      if (secret) this.rawSecrets.add(entry.value);
     }
     if (secret) this.read();
   }
