@@ -31,6 +31,8 @@ interface Walk {
   derived: Set<string>;
   /** Their total length, held to the template budget's maxSensitiveLength over all the step's properties. */
   derivedLength: number;
+  /** One time budget for the whole action (Date.now), not one per property. */
+  deadline: number;
   /** `action.service: #{Unknown}`, one per missing reference. */
   missing: string[];
   /** `action.script: <parse error>`. */
@@ -42,6 +44,7 @@ function evaluateValue(value: unknown, path: (string | number)[], walk: Walk): u
     if (isLiteral(path) || !value.includes('#{')) return value;
     const result = renderTemplate(value, walk.values, {
       sensitive: (_name, raw) => walk.secrets.has(raw),
+      budget: { deadline: walk.deadline },
     });
     for (const derived of result.sensitiveValues ?? []) {
       if (derived === '' || walk.secrets.has(derived) || walk.derived.has(derived)) continue;
@@ -78,8 +81,8 @@ function evaluateValue(value: unknown, path: (string | number)[], walk: Walk): u
  * The step's action with every string property evaluated (not `type`, not a package's `name` or
  * `feed`); INVALID_INPUT naming each property whose references are missing (`action.service:
  * #{Unknown}`) or whose template does not parse; a reference cycle throws TEMPLATE_CYCLE, a template
- * over its budget TEMPLATE_TOO_EXPENSIVE (the values derived from secrets are held to
- * maxSensitiveLength over the whole action).
+ * over its budget TEMPLATE_TOO_EXPENSIVE (the time and the values derived from secrets are
+ * budgeted over the whole action, the rest per property).
  *
  * Every value computed from a sensitive one (`#{Secret | ToLower}`, `#{Conn | ToBase64}` where Conn
  * holds `#{Secret}`) is added to `variables.sensitive`, even when it then throws, so that whatever
@@ -94,6 +97,7 @@ export function evaluateAction(
     secrets: new Set(variables.sensitive),
     derived: new Set(),
     derivedLength: 0,
+    deadline: Date.now() + DEFAULT_TEMPLATE_BUDGET.maxMilliseconds,
     missing: [],
     unparsable: [],
   };

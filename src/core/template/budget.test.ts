@@ -1,7 +1,15 @@
 /** Budgets: no template runs unbounded, and going over one is TEMPLATE_TOO_EXPENSIVE, never "does not parse". */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { renderTemplate, TemplateTooExpensiveError, type TemplateBudgetName } from './index.js';
+import {
+  renderTemplate,
+  TemplateTooExpensiveError,
+  type TemplateBudget,
+  type TemplateBudgetName,
+} from './index.js';
+
+/** A clock that never moves: these tests count steps and characters, never time. */
+const STILL: TemplateBudget = { clock: () => 0 };
 
 const THOUSAND = Array.from({ length: 1000 }, (_, i) => i).join(',');
 
@@ -30,7 +38,7 @@ describe('template budgets', () => {
     () => {
       const template = '#{each a in L}#{each b in L}#{each c in L}#{a}#{b}#{c} #{/each}#{/each}#{/each}';
       assert.throws(
-        () => renderTemplate(template, { L: THOUSAND }),
+        () => renderTemplate(template, { L: THOUSAND }, { budget: STILL }),
         (e: unknown) => {
           tooExpensive('maxSteps')(e);
           const message = (e as Error).message;
@@ -47,7 +55,7 @@ describe('template budgets', () => {
   it('stops a "billion laughs" chain of variables with maxTextLength', { timeout: 60_000 }, () => {
     // 10 × 2^30 characters if nothing stopped it.
     assert.throws(
-      () => renderTemplate('#{L30}', laughs(30)),
+      () => renderTemplate('#{L30}', laughs(30), { budget: STILL }),
       (e: unknown) => {
         tooExpensive('maxTextLength')(e);
         assert.match((e as Error).message, /more than 10,000,000 characters/);
@@ -65,7 +73,7 @@ describe('template budgets', () => {
       template += `#{Copy${i} | Substring 1}`;
     }
     assert.throws(
-      () => renderTemplate(template, vars, { budget: { maxTextLength: 5_000_000 } }),
+      () => renderTemplate(template, vars, { budget: { ...STILL, maxTextLength: 5_000_000 } }),
       tooExpensive('maxTextLength'),
     );
   });
@@ -73,14 +81,14 @@ describe('template budgets', () => {
   it('stops a filter that would multiply its input before it builds the result', () => {
     const vars = { Lines: '\n'.repeat(100_000), Pad: 'x'.repeat(1000) };
     assert.throws(
-      () => renderTemplate('#{Lines | Indent #{Pad} #{Pad}}', vars),
+      () => renderTemplate('#{Lines | Indent #{Pad} #{Pad}}', vars, { budget: STILL }),
       tooExpensive('maxTextLength'),
     );
   });
 
   it('refuses a collection larger than the steps left before making its items', { timeout: 60_000 }, () => {
     assert.throws(
-      () => renderTemplate('#{each x in Many}.#{/each}', { Many: ','.repeat(2_000_000) }),
+      () => renderTemplate('#{each x in Many}.#{/each}', { Many: ','.repeat(2_000_000) }, { budget: STILL }),
       tooExpensive('maxSteps'),
     );
   });
@@ -99,16 +107,29 @@ describe('template budgets', () => {
     );
   });
 
+  it('stops at a deadline shared by several evaluations', () => {
+    let now = 0;
+    const budget: TemplateBudget = { deadline: 500, clock: () => now };
+    const template = '#{each a in L}#{a}#{/each}';
+    assert.equal(renderTemplate(template, { L: THOUSAND }, { budget }).missing.length, 0);
+    now = 501;
+    assert.throws(
+      () => renderTemplate(template, { L: THOUSAND }, { budget }),
+      tooExpensive('maxMilliseconds'),
+    );
+  });
+
   it('counts calc expressions and filters as steps', () => {
     const vars = { L: THOUSAND, N: '2' };
     assert.throws(
-      () => renderTemplate('#{each a in L}#{calc N * N}#{/each}', vars, { budget: { maxSteps: 1500 } }),
+      () =>
+        renderTemplate('#{each a in L}#{calc N * N}#{/each}', vars, { budget: { ...STILL, maxSteps: 1500 } }),
       tooExpensive('maxSteps'),
     );
     assert.throws(
       () =>
         renderTemplate('#{each a in L}#{a | ToUpper | ToLower}#{/each}', vars, {
-          budget: { maxSteps: 2500 },
+          budget: { ...STILL, maxSteps: 2500 },
         }),
       tooExpensive('maxSteps'),
     );
@@ -118,7 +139,7 @@ describe('template budgets', () => {
     const vars = { Secret: 's'.repeat(20_000), Big: 'b'.repeat(200_000) };
     const sensitive = (name: string) => name === 'Secret' || name === 'Big';
     assert.throws(
-      () => renderTemplate('#{Secret | Replace "" "0123456789"}', vars, { sensitive }),
+      () => renderTemplate('#{Secret | Replace "" "0123456789"}', vars, { sensitive, budget: STILL }),
       tooExpensive('maxSensitiveLength'),
     );
     // A raw secret substituted as it is adds nothing new to mask.
@@ -127,20 +148,35 @@ describe('template budgets', () => {
     assert.equal(renderTemplate('#{Secret | Replace "" "0123456789"}', vars).output?.length, 220_010);
   });
 
+  it('stops references nested too deeply for the stack as too expensive, not as a parse error', () => {
+    // Index substitutions are not plain references, so the chain is evaluated recursively.
+    const vars: Record<string, string> = { 'M[x]': 'x', V20000: 'x' };
+    for (let i = 0; i < 20_000; i++) vars[`V${i}`] = `#{M[#{V${i + 1}}]}`;
+    assert.throws(
+      () => renderTemplate('#{V0}', vars, { budget: STILL }),
+      (e: unknown) => {
+        tooExpensive('depth')(e);
+        assert.match((e as Error).message, /nested too deeply/);
+        return true;
+      },
+    );
+  });
+
   it('lets options raise or lower each limit', () => {
     const template = '#{each a in L}#{each b in L}#{a}#{/each}#{/each}';
     const vars = { L: Array.from({ length: 100 }, (_, i) => i).join(',') };
     assert.equal(renderTemplate(template, vars).output?.length, 19_000);
     assert.throws(
-      () => renderTemplate(template, vars, { budget: { maxSteps: 5_000 } }),
+      () => renderTemplate(template, vars, { budget: { ...STILL, maxSteps: 5_000 } }),
       tooExpensive('maxSteps'),
     );
     assert.throws(
-      () => renderTemplate(template, vars, { budget: { maxTextLength: 10_000 } }),
+      () => renderTemplate(template, vars, { budget: { ...STILL, maxTextLength: 10_000 } }),
       tooExpensive('maxTextLength'),
     );
     assert.equal(
-      renderTemplate('#{L20}', laughs(20), { budget: { maxTextLength: 50_000_000 } }).output?.length,
+      renderTemplate('#{L20}', laughs(20), { budget: { ...STILL, maxTextLength: 50_000_000 } }).output
+        ?.length,
       10 * 2 ** 20,
     );
   });

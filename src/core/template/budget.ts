@@ -19,7 +19,7 @@ export interface TemplateBudget {
   maxTextLength?: number;
   /**
    * Most regular-expression work: for each Match or Replace, the pattern's compiled size times the
-   * characters it searches, summed over the evaluation (default 100,000,000, about a second or two at worst).
+   * characters it searches, summed over the evaluation (default 50,000,000: a second or two at worst).
    */
   maxRegexWork?: number;
   /**
@@ -27,9 +27,14 @@ export interface TemplateBudget {
    * together (default 100,000): each is taught to the masker, whose build time grows with their length.
    */
   maxSensitiveLength?: number;
-  /** Most milliseconds the evaluation may take by `clock` (default 5,000). */
+  /** Most milliseconds the evaluation may take by `clock` (default 2,000). */
   maxMilliseconds?: number;
-  /** The clock of `maxMilliseconds`, in milliseconds (default Date.now). */
+  /**
+   * When to stop instead, by `clock` (default: `maxMilliseconds` after the evaluation starts): lets
+   * several evaluations that make up one task (every property of a step) share one time budget.
+   */
+  deadline?: number;
+  /** The clock of `maxMilliseconds` and `deadline`, in milliseconds (default Date.now). */
   clock?: () => number;
 }
 
@@ -37,9 +42,9 @@ export interface TemplateBudget {
 export const DEFAULT_TEMPLATE_BUDGET = Object.freeze({
   maxSteps: 1_000_000,
   maxTextLength: 10_000_000,
-  maxRegexWork: 100_000_000,
+  maxRegexWork: 50_000_000,
   maxSensitiveLength: 100_000,
-  maxMilliseconds: 5_000,
+  maxMilliseconds: 2_000,
 });
 
 /** Which limit of TemplateBudget an evaluation ran into. */
@@ -103,6 +108,7 @@ export class BudgetMeter {
   private readonly clock: () => number;
   private readonly deadline: number;
   private steps = 0;
+  private untilClock = CLOCK_EVERY;
   private text = 0;
   private regex = 0;
   private sensitive = 0;
@@ -115,15 +121,16 @@ export class BudgetMeter {
     this.maxSensitive = limit(budget.maxSensitiveLength, DEFAULT_TEMPLATE_BUDGET.maxSensitiveLength);
     this.maxMs = limit(budget.maxMilliseconds, DEFAULT_TEMPLATE_BUDGET.maxMilliseconds);
     this.clock = budget.clock ?? Date.now;
-    this.deadline = this.clock() + this.maxMs;
+    this.deadline = budget.deadline ?? this.clock() + this.maxMs;
   }
 
-  /** Counts `n` steps, and reads the clock every so often. */
-  step(n = 1): void {
-    const before = this.steps;
-    this.steps += n;
-    if (this.steps > this.maxSteps) throw new TemplateTooExpensiveError('maxSteps', this.maxSteps);
-    if (Math.floor(before / CLOCK_EVERY) !== Math.floor(this.steps / CLOCK_EVERY)) this.checkTime();
+  /** Counts a step, and reads the clock every CLOCK_EVERY steps. */
+  step(): void {
+    if (++this.steps > this.maxSteps) throw new TemplateTooExpensiveError('maxSteps', this.maxSteps);
+    if (--this.untilClock === 0) {
+      this.untilClock = CLOCK_EVERY;
+      this.checkTime();
+    }
   }
 
   /** Throws when `count` more steps would go over the step budget (a collection checked before its items are made). */
