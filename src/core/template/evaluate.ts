@@ -30,7 +30,7 @@ export class CycleFound extends Error {
   }
 }
 
-/** Text being built: its length is charged to the budget as it grows, and once more when it is joined. */
+/** Text being built: checked against the text budget as it grows, and charged to it once joined. */
 class Out {
   private readonly parts: string[] = [];
   private length = 0;
