@@ -4,9 +4,11 @@
  * variables with renderTemplate, and compares the median time with the floor: one regex replace over the
  * same text and a Map of lower-cased names. Anchor: ratio ≤ 5. A quarter of the names (and so of the
  * references) carry an index segment, as Octopus.Action[...] variables do.
+ * Also renders it with every tenth variable sensitive (`sensitive` option: derived values tracked),
+ * and reports how long the budgets take to stop three nested loops over 1,000 items (10^9 iterations).
  * Run: npm run bench:template [-- runs]   (default 21 runs after 3 warm-ups)
  */
-import { renderTemplate } from '../src/core/template/index.js';
+import { renderTemplate, TemplateTooExpensiveError } from '../src/core/template/index.js';
 
 const VARIABLES = 10_000;
 const REFERENCES = 5_000;
@@ -103,6 +105,35 @@ function main(): void {
   console.log(`floor (one regex replace): median ${floor.toFixed(2)} ms`);
   console.log(`renderTemplate:            median ${engine.toFixed(2)} ms`);
   console.log(`ratio ${ratio.toFixed(2)}× (anchor ≤ ${ANCHOR}×): ${ratio <= ANCHOR ? 'met' : 'NOT met'}`);
+
+  // Derived-secret tracking: every tenth variable sensitive.
+  const secret = new Set(Object.keys(variables).filter((_, i) => i % 10 === 0));
+  const sensitive = (name: string) => secret.has(name);
+  const tracked = renderTemplate(template, variables, { sensitive });
+  const [plain, withTracking] = timeBoth(
+    () => renderTemplate(template, variables),
+    () => renderTemplate(template, variables, { sensitive }),
+    runs,
+  );
+  console.log(
+    `with sensitive tracking:   median ${withTracking.toFixed(2)} ms (${(withTracking / plain).toFixed(2)}× untracked; ${tracked.sensitiveValues?.length ?? 0} derived values)`,
+  );
+
+  // The budgets against a template that would run 10^9 iterations.
+  const items = Array.from({ length: 1000 }, (_, i) => i).join(',');
+  const start = performance.now();
+  let stoppedBy = 'nothing';
+  try {
+    renderTemplate('#{each a in L}#{each b in L}#{each c in L}#{a}#{b}#{c} #{/each}#{/each}#{/each}', {
+      L: items,
+    });
+  } catch (e) {
+    if (!(e instanceof TemplateTooExpensiveError)) throw e;
+    stoppedBy = e.budget;
+  }
+  console.log(
+    `three nested loops over 1,000 items: stopped by ${stoppedBy} after ${(performance.now() - start).toFixed(0)} ms`,
+  );
 }
 
 main();

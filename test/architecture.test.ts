@@ -30,7 +30,7 @@ const RANK: Record<string, number> = {
 };
 
 /** Packages core/ may use: pure libraries only (schemas, Markdown, hashes: no I/O). */
-const CORE_PACKAGES = new Set(['zod', 'marked', '@noble/hashes']);
+const CORE_PACKAGES = new Set(['zod', 'marked', '@noble/hashes', 're2js']);
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 function layerOf(fileFromSrc: string): string {

@@ -50,6 +50,7 @@ export function exitCodeFor(err: SlipwayError): number {
     case 'AWS_CREDENTIALS':
     case 'IMAGE_NOT_IN_TASK_DEFINITION':
     case 'TEMPLATE_CYCLE':
+    case 'TEMPLATE_TOO_EXPENSIVE':
     case 'ALREADY_EXISTS':
     case 'CONFLICT':
     case 'STORE_UNAVAILABLE':

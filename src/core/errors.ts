@@ -43,6 +43,10 @@ export const ERROR_CODES = {
   },
   AWS_CREDENTIALS: { owner: 'user', summary: 'No usable AWS credentials or region were found.' },
   TEMPLATE_CYCLE: { owner: 'user', summary: 'Variables refer to each other in a cycle (A → B → A).' },
+  TEMPLATE_TOO_EXPENSIVE: {
+    owner: 'user',
+    summary: 'A template went over a budget of its evaluation: steps, text built, regex work or time.',
+  },
   FEED_UNREACHABLE: { owner: 'user', summary: 'A container registry (feed) could not be reached.' },
   FEED_UNAUTHORIZED: { owner: 'user', summary: 'A container registry (feed) refused the credentials.' },
   FEED_REPOSITORY_NOT_FOUND: {

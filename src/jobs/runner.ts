@@ -360,14 +360,18 @@ class Run {
   ): Promise<StepResult> {
     const targetId = target?.id ?? '';
     const k = key(step.index, targetId);
-    let variables: StepVariables;
+    let variables: StepVariables | undefined;
     let action: ProcessStep['action'];
     const log = this.#log(path);
     try {
       variables = this.#variables(step, target);
       log.addSensitive(variables.sensitive);
       action = this.deps.planner.evaluateAction(processStep.action, variables);
+      // Values computed from secrets (`#{Secret | ToLower}`) are masked in every log of the deployment.
+      this.#addSensitive(variables.sensitive);
     } catch (e) {
+      // evaluateAction adds what it derived from secrets even when it throws: mask it in the error too.
+      if (variables) this.#addSensitive(variables.sensitive);
       const error = messageOf(e);
       log.error(error);
       await this.#save(step, targetId, { state: 'failed' });

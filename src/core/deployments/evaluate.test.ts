@@ -125,3 +125,79 @@ describe('evaluateAction', () => {
     assert.deepEqual(result.containers, [{ name: 'app', image: 'registry.example.com/team/web:2.0.1' }]);
   });
 });
+
+describe('evaluateAction: values derived from sensitive variables', () => {
+  it('adds every value computed from a sensitive one to variables.sensitive, so the masker learns it', () => {
+    const run = step('Run', {
+      action: {
+        type: 'run-script',
+        packages: [],
+        script:
+          'echo #{Db.Password | ToLower}; echo #{Db.Password | Replace "(.)" "$1 "}; echo #{Conn | ToBase64}',
+        note: 'plain #{Env | ToUpper}',
+      },
+    });
+    const f = facts({ process: { steps: [run] } });
+    const variables = stepVariables({
+      facts: f,
+      snapshot: [
+        variable('1', 'Db.Password', 'Hunter2-Secret', {}, { type: 'sensitive' }),
+        variable('2', 'Conn', 'Server=db;Password=#{Db.Password}'),
+        variable('3', 'Env', 'prod'),
+      ],
+      tenantValues: {},
+      prompted: {},
+      outputs: {},
+      step: planDeployment(f)[0]!,
+    });
+    assert.deepEqual(variables.sensitive, ['Hunter2-Secret']);
+    evaluateAction(run.action, variables);
+    assert.deepEqual(variables.sensitive, [
+      'Hunter2-Secret',
+      'hunter2-secret',
+      'H u n t e r 2 - S e c r e t ',
+      btoa('Server=db;Password=Hunter2-Secret'),
+    ]);
+  });
+
+  it('keeps what it learned when a later property fails', () => {
+    const variables: StepVariables = {
+      values: { Secret: 'Hunter2-Secret', L: '1,2' },
+      sensitive: ['Hunter2-Secret'],
+    };
+    assert.throws(() => evaluateAction(action({ a: '#{Secret | ToUpper}', b: '#{Missing}' }), variables));
+    assert.deepEqual(variables.sensitive, ['Hunter2-Secret', 'HUNTER2-SECRET']);
+  });
+
+  it('holds the derived values of the whole action to maxSensitiveLength', () => {
+    const variables: StepVariables = {
+      values: { Secret: 'x'.repeat(30_000) },
+      sensitive: ['x'.repeat(30_000)],
+    };
+    const props = Object.fromEntries(['a', 'b', 'c', 'd'].map((k) => [k, `#{Secret | Prepend "${k}"}`]));
+    assert.throws(
+      () => evaluateAction(action(props), variables),
+      (e: unknown) =>
+        e instanceof SlipwayError &&
+        e.code === 'TEMPLATE_TOO_EXPENSIVE' &&
+        e.data['budget'] === 'maxSensitiveLength',
+    );
+    assert.doesNotThrow(() =>
+      evaluateAction(action({ a: props['a'], b: props['b'], c: props['c'] }), {
+        ...variables,
+        sensitive: [...variables.sensitive],
+      }),
+    );
+  });
+
+  it('ends a template over its budget with TEMPLATE_TOO_EXPENSIVE, not as a template that does not parse', () => {
+    const items = Array.from({ length: 1000 }, (_, i) => i).join(',');
+    const variables: StepVariables = { values: { L: items }, sensitive: [] };
+    const script = '#{each a in L}#{each b in L}#{each c in L}#{a}#{b}#{c}#{/each}#{/each}#{/each}';
+    assert.throws(
+      () => evaluateAction(action({ script }), variables),
+      (e: unknown) =>
+        e instanceof SlipwayError && e.code === 'TEMPLATE_TOO_EXPENSIVE' && !/valid #\{/.test(e.message),
+    );
+  });
+});

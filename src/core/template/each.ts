@@ -19,32 +19,55 @@ export interface LoopScope {
   item: Item;
   /** Octopus.Template.Each.Index / First / Last by lower-cased key. */
   specials: Map<string, string>;
+  /** The collection was read from a sensitive value: what the item yields is sensitive too. */
+  sensitive: boolean;
 }
 
 export type Scope = LoopScope | null;
 
 /** Starts the scope of iteration `i` of `count`. */
-export function iterationScope(parent: Scope, name: string, item: Item, i: number, count: number): LoopScope {
+export function iterationScope(
+  parent: Scope,
+  name: string,
+  item: Item,
+  i: number,
+  count: number,
+  sensitive = false,
+): LoopScope {
   const specials = new Map<string, string>([
     ['octopus.template.each.index', String(i)],
     ['octopus.template.each.first', i === 0 ? 'True' : 'False'],
     ['octopus.template.each.last', i === count - 1 ? 'True' : 'False'],
   ]);
-  return { parent, name: name.toLowerCase(), item, specials };
+  return { parent, name: name.toLowerCase(), item, specials, sensitive };
 }
 
-/** Items of a JSON value: array elements, object entries as `{Key, Value}`, a scalar split on commas. */
-export function itemsOfJson(v: JsonValue | undefined): Item[] {
+/**
+ * Items of a JSON value: array elements, object entries as `{Key, Value}`, a scalar split on commas.
+ * `tooMany(count)` is called before more than one item is made (it throws when the budget has no
+ * room for that many iterations).
+ */
+export function itemsOfJson(v: JsonValue | undefined, tooMany: (count: number) => void = ignore): Item[] {
   if (v === undefined || v === null) return [];
-  if (Array.isArray(v)) return v.map((value) => ({ kind: 'json', value }));
-  if (typeof v === 'object') {
-    return Object.entries(v).map(([Key, Value]) => ({ kind: 'json', value: { Key, Value } }));
+  if (Array.isArray(v)) {
+    tooMany(v.length);
+    return v.map((value) => ({ kind: 'json', value }));
   }
-  return splitItems(jsonText(v));
+  if (typeof v === 'object') {
+    const entries = Object.entries(v);
+    tooMany(entries.length);
+    return entries.map(([Key, Value]) => ({ kind: 'json', value: { Key, Value } }));
+  }
+  return splitItems(jsonText(v), tooMany);
 }
 
-/** A plain value's items: split on `,` (pieces kept as they are). */
-export function splitItems(text: string): Item[] {
+function ignore(): void {}
+
+/** A plain value's items: split on `,` (pieces kept as they are); `tooMany` as for itemsOfJson. */
+export function splitItems(text: string, tooMany: (count: number) => void = ignore): Item[] {
+  let count = 1;
+  for (let i = text.indexOf(','); i !== -1; i = text.indexOf(',', i + 1)) count++;
+  tooMany(count);
   return text.split(',').map((t) => ({ kind: 'text', text: t }));
 }
 

@@ -1,17 +1,23 @@
 /**
  * Evaluation of a parsed template against an indexed variable set. Variable values are templates
  * themselves, evaluated on use in the root scope (once per render: cached), with cycle detection.
+ * Every step, every piece of text built and the time are charged to a BudgetMeter. When some
+ * variables are sensitive, every substitution and calc whose value was computed from one of them
+ * (through filters, options, indexes, JSON paths, loop items or other variables) is recorded in
+ * `derived`, so that the caller can mask those values too (taint.ts).
  */
 import type { Expr, Node, Path, Segment } from './ast.js';
+import { TemplateTooExpensiveError, type BudgetMeter } from './budget.js';
 import { isRefSegment } from './ast.js';
 import { evaluateCalc, formatNumber } from './calc.js';
 import { evaluateCondition, type ConditionHost } from './conditions.js';
 import { iterationScope, type Scope } from './each.js';
 import { Lookup } from './resolve.js';
-import type { FilterContext, FilterDefinition } from './filters/types.js';
+import { FilterRefusal, type FilterContext, type FilterDefinition } from './filters/types.js';
 import { pathKey } from './names.js';
 import { normaliseCalc, normaliseNode } from './normalise.js';
 import { parseTemplate } from './parser.js';
+import { Taint } from './taint.js';
 import type { VarEntry, VariableIndex } from './vars.js';
 
 /** Past this depth of nested variable evaluation, plain dependency chains are resolved iteratively. */
@@ -24,48 +30,96 @@ export class CycleFound extends Error {
   }
 }
 
+/** Text being built: checked against the text budget as it grows, and charged to it once joined. */
+class Out {
+  private readonly parts: string[] = [];
+  private length = 0;
+
+  constructor(private readonly meter: BudgetMeter) {}
+
+  push(s: string): void {
+    this.length += s.length;
+    this.meter.wouldBuild(this.length);
+    this.parts.push(s);
+  }
+
+  text(): string {
+    const t = this.parts.length === 1 ? this.parts[0]! : this.parts.join('');
+    this.meter.built(t.length);
+    return t;
+  }
+}
+
+/** Errors that end the whole evaluation, even when thrown inside a filter. */
+function stopsEvaluation(e: unknown): boolean {
+  return e instanceof TemplateTooExpensiveError || e instanceof CycleFound || e instanceof FilterRefusal;
+}
+
 export class Evaluator {
   readonly missing = new Set<string>();
   nulled = false;
+  /** Values computed from sensitive variables, as they were substituted. */
+  readonly derived = new Set<string>();
   private readonly cache = new Map<string, string>();
   private readonly stackKeys: string[] = [];
   private readonly onStack = new Set<string>();
   private readonly parsedValues = new Map<string, Node[] | null>();
   private readonly lookup: Lookup;
+  private readonly taint: Taint;
 
   constructor(
     private readonly vars: VariableIndex,
     private readonly filter: (name: string) => FilterDefinition | undefined,
     private readonly context: FilterContext,
+    private readonly meter: BudgetMeter,
+    /** Whether a variable (its name as written, its raw value) is sensitive; undefined: none is. */
+    isSensitive?: (name: string, value: string) => boolean,
   ) {
-    this.lookup = new Lookup(vars, (e, key) => this.value(e, key));
+    this.lookup = new Lookup(
+      vars,
+      (e, key) => this.value(e, key),
+      (count) => meter.wouldStep(count),
+    );
+    this.taint = new Taint(isSensitive);
   }
 
   render(nodes: readonly Node[]): string {
-    const out: string[] = [];
+    const out = new Out(this.meter);
     this.nodes(nodes, null, out);
-    return out.join('');
+    return out.text();
   }
 
-  private nodes(nodes: readonly Node[], scope: Scope, out: string[]): void {
+  private nodes(nodes: readonly Node[], scope: Scope, out: Out): void {
     for (const n of nodes) this.node(n, scope, out);
   }
 
-  private node(n: Node, scope: Scope, out: string[]): void {
+  private node(n: Node, scope: Scope, out: Out): void {
+    if (n.kind === 'text') {
+      out.push(n.text);
+      return;
+    }
+    this.meter.step();
     switch (n.kind) {
-      case 'text':
-        out.push(n.text);
-        return;
       case 'subst': {
+        const frame = this.taint.begin();
         const v = this.expr(n.expr, scope);
-        if (typeof v === 'string') out.push(v);
-        else if (v === undefined) this.echo(normaliseNode(n), out);
+        const secret = this.taint.end(frame);
+        if (typeof v === 'string') {
+          out.push(v);
+          if (secret) this.addDerived(v);
+        } else if (v === undefined) this.echo(normaliseNode(n), out);
         return;
       }
       case 'calc': {
+        const frame = this.taint.begin();
         const v = evaluateCalc(n.expr, (p) => this.path(p, scope));
+        const secret = this.taint.end(frame);
         if (v === undefined) this.echo(`#{${normaliseCalc(n.expr)}}`, out);
-        else out.push(formatNumber(v));
+        else {
+          const text = formatNumber(v);
+          out.push(text);
+          if (secret) this.addDerived(text);
+        }
         return;
       }
       case 'if': {
@@ -74,7 +128,10 @@ export class Evaluator {
           chain: (e) => this.expr(e, scope),
         };
         for (const b of n.branches) {
+          // Choosing a branch by a sensitive value does not make the branch's text sensitive.
+          const frame = this.taint.begin();
           const r = evaluateCondition(b.condition, host);
+          this.taint.discard(frame);
           if (r === undefined) {
             this.echo(normaliseNode(n), out);
             return;
@@ -88,17 +145,38 @@ export class Evaluator {
         return;
       }
       case 'each': {
+        // The collection's sensitivity goes to its items (loop variables read from it), not to the body's text.
+        const frame = this.taint.begin();
         const segs = this.segments(n.collection, scope);
         const items = segs ? this.lookup.collection(segs, scope) : [];
+        const secret =
+          this.taint.discard(frame) || (segs !== undefined && this.viaSensitiveScope(segs, scope));
         for (let i = 0; i < items.length; i++) {
-          this.nodes(n.body, iterationScope(scope, n.name, items[i]!, i, items.length), out);
+          this.meter.step();
+          this.nodes(n.body, iterationScope(scope, n.name, items[i]!, i, items.length, secret), out);
         }
         return;
       }
     }
   }
 
-  private echo(text: string, out: string[]): void {
+  /** Records a value computed from a secret; its length counts against the budget unless it is a raw secret. */
+  private addDerived(v: string): void {
+    if (this.derived.has(v)) return;
+    if (!this.taint.rawSecrets.has(v)) this.meter.derivedSecret(v.length);
+    this.derived.add(v);
+  }
+
+  /** Whether `segs` starts with the name of a loop whose collection was sensitive (the innermost match). */
+  private viaSensitiveScope(segs: Segment[], scope: Scope): boolean {
+    const first = segs[0];
+    if (!first || first.index) return false;
+    const name = first.name.toLowerCase();
+    for (let s = scope; s; s = s.parent) if (s.name === name) return s.sensitive;
+    return false;
+  }
+
+  private echo(text: string, out: Out): void {
     out.push(text);
     this.missing.add(text);
   }
@@ -107,13 +185,15 @@ export class Evaluator {
   expr(e: Expr, scope: Scope): string | null | undefined {
     let v = e.path ? this.path(e.path, scope) : undefined;
     for (const f of e.filters) {
+      this.meter.step();
       const options = f.options.map((o) => (o.kind === 'text' ? o.text : this.text(o.node, scope)));
       const def = this.filter(f.name);
       if (!def || (v === undefined && !def.acceptsMissing)) return undefined;
       let r: string | null | undefined;
       try {
         r = def.apply(v, options, this.context);
-      } catch {
+      } catch (e) {
+        if (stopsEvaluation(e)) throw e;
         return undefined; // a failing filter makes the reference missing, never an exception
       }
       if (r === null) {
@@ -121,15 +201,16 @@ export class Evaluator {
         return null;
       }
       if (typeof r !== 'string') return undefined;
+      this.meter.built(r.length);
       v = r;
     }
     return v;
   }
 
   private text(n: Node, scope: Scope): string {
-    const out: string[] = [];
+    const out = new Out(this.meter);
     this.node(n, scope, out);
-    return out.join('');
+    return out.text();
   }
 
   /** The segments of a path with index substitutions resolved; undefined when an inner one is missing. */
@@ -162,7 +243,10 @@ export class Evaluator {
       const first = segs[0];
       if (first && !first.index && first.name.toLowerCase() === s.name) {
         const v = this.lookup.itemValue(s.item, segs.slice(1));
-        if (v !== undefined) return v;
+        if (v !== undefined) {
+          if (s.sensitive) this.taint.read();
+          return v;
+        }
       }
     }
     return this.lookup.root(segs);
@@ -171,6 +255,8 @@ export class Evaluator {
   /** A variable's value, evaluated as a template (root scope) when it holds references. */
   private value(e: VarEntry, key: string): string {
     const raw = e.value;
+    // The variable's own sensitivity, and (once evaluated) whether its value was computed from a secret.
+    this.taint.readVariable(key, e);
     if (!raw.includes('#{')) return raw;
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
@@ -180,10 +266,15 @@ export class Evaluator {
     if (this.stackKeys.length > PREWARM_DEPTH) {
       this.prewarm(key);
       const warm = this.cache.get(key);
-      if (warm !== undefined) return warm;
+      if (warm !== undefined) {
+        this.taint.readVariable(key, e);
+        return warm;
+      }
     }
+    this.meter.step();
     this.stackKeys.push(key);
     this.onStack.add(key);
+    const frame = this.taint.begin();
     let result: string;
     try {
       result = this.render(nodes);
@@ -191,6 +282,7 @@ export class Evaluator {
       this.stackKeys.pop();
       this.onStack.delete(key);
     }
+    if (this.taint.end(frame)) this.taint.derivedVariable(key);
     this.cache.set(key, result);
     return result;
   }

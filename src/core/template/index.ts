@@ -3,13 +3,22 @@
  * its types. Parsing is in parser.ts, evaluation in evaluate.ts, the built-in filters in filters/.
  */
 import { SlipwayError } from '../errors.js';
+import { BudgetMeter, TemplateTooExpensiveError, type TemplateBudget } from './budget.js';
 import { Evaluator, CycleFound } from './evaluate.js';
 import { BUILTIN_FILTERS } from './filters/index.js';
-import type { FilterDefinition, TemplateFilter } from './filters/types.js';
+import { FilterRefusal, type FilterDefinition, type TemplateFilter } from './filters/types.js';
 import { parseTemplate } from './parser.js';
 import { VariableIndex } from './vars.js';
 
-export type { FilterContext, TemplateFilter } from './filters/types.js';
+export type { FilterBudget, FilterContext, TemplateFilter } from './filters/types.js';
+export { FilterRefusal } from './filters/types.js';
+export {
+  DEFAULT_TEMPLATE_BUDGET,
+  TemplateTooExpensiveError,
+  type TemplateBudget,
+  type TemplateBudgetName,
+} from './budget.js';
+export { TemplateRegexError } from './filters/regex.js';
 
 /** Options of renderTemplate. */
 export interface RenderOptions {
@@ -19,6 +28,13 @@ export interface RenderOptions {
   filters?: Record<string, TemplateFilter>;
   /** The clock for NowDate and friends (default: the real time). */
   now?: () => Date;
+  /** Limits on steps, text built, regex work and time (defaults: DEFAULT_TEMPLATE_BUDGET, clock Date.now). */
+  budget?: TemplateBudget;
+  /**
+   * Whether a variable (its name as written in the set, its raw value) is sensitive (default: none
+   * is). When given, the result lists in `sensitiveValues` every value computed from one.
+   */
+  sensitive?: (name: string, value: string) => boolean;
 }
 
 export interface RenderResult {
@@ -28,6 +44,13 @@ export interface RenderResult {
   missing: string[];
   /** Set when the template did not parse (strict mode: output is the template unchanged). */
   error?: string;
+  /**
+   * Only with the `sensitive` option: each value substituted into the output (by a reference or a
+   * calc, at any depth) that was computed from a sensitive variable, through filters, options,
+   * indexes, JSON paths, loop items or other variables; the raw secrets themselves included. Mask
+   * each of them like a secret. No duplicates.
+   */
+  sensitiveValues?: string[];
 }
 
 /** Thrown for a reference cycle; `code` is TEMPLATE_CYCLE and the message names the cycle (A → B → A). */
@@ -57,7 +80,9 @@ function filterLookup(custom: Record<string, TemplateFilter> | undefined) {
 
 /**
  * Renders a template against variables (names case-insensitive). Strict by default: a template that
- * does not parse comes back unchanged with `error`. Throws TemplateError only for cycles.
+ * does not parse comes back unchanged with `error`. Throws TemplateError for cycles,
+ * TemplateTooExpensiveError (TEMPLATE_TOO_EXPENSIVE) past a budget, and a FilterRefusal such as
+ * TemplateRegexError when a filter's options can never work (a regex construct not supported).
  */
 export function renderTemplate(
   template: string,
@@ -70,7 +95,14 @@ export function renderTemplate(
     return { output: template, missing: [], error: parsed.error };
   }
   const now = options.now ?? (() => new Date());
-  const evaluator = new Evaluator(new VariableIndex(variables), filterLookup(options.filters), { now });
+  const meter = new BudgetMeter(options.budget);
+  const evaluator = new Evaluator(
+    new VariableIndex(variables),
+    filterLookup(options.filters),
+    { now, budget: meter },
+    meter,
+    options.sensitive,
+  );
   let output: string;
   try {
     output = evaluator.render(parsed.nodes);
@@ -81,11 +113,18 @@ export function renderTemplate(
         e.cycle,
       );
     }
-    // Never throw into the caller for anything else (e.g. a stack exhausted by pathological nesting).
-    const message = e instanceof Error ? e.message : String(e);
-    return { output: template, missing: [], error: `The template could not be evaluated: ${message}` };
+    if (e instanceof TemplateTooExpensiveError || e instanceof FilterRefusal) throw e;
+    // The stack exhausted by pathological nesting (or a string grown past what the runtime can hold):
+    // the template is too expensive, which is not the same as not parsing.
+    if (e instanceof RangeError) {
+      throw /call stack/i.test(e.message)
+        ? new TemplateTooExpensiveError('depth', undefined)
+        : new TemplateTooExpensiveError('maxTextLength', meter.textLimit);
+    }
+    throw e;
   }
   const result: RenderResult = { output: evaluator.nulled ? null : output, missing: [...evaluator.missing] };
   if (parsed.error !== undefined) result.error = parsed.error;
+  if (options.sensitive) result.sensitiveValues = [...evaluator.derived];
   return result;
 }

@@ -14,6 +14,8 @@ export class Lookup {
   constructor(
     private readonly vars: VariableIndex,
     private readonly value: (e: VarEntry, key: string) => string,
+    /** Called with the size of a collection before its items are made; throws when it is too large. */
+    private readonly tooMany: (count: number) => void = () => {},
   ) {}
 
   itemValue(item: Item, rest: Segment[]): string | undefined {
@@ -83,14 +85,16 @@ export class Lookup {
       if (item.kind === 'prefix') {
         if (rest.length === 0) {
           const kids = this.childItems(item.segs);
-          return kids.length ? kids : splitItems(item.own);
+          return kids.length ? kids : splitItems(item.own, this.tooMany);
         }
         return this.rootItems([...item.segs, ...rest]);
       }
-      if (item.kind === 'json') return itemsOfJson(rest.length ? walkJson(item.value, rest) : item.value);
+      if (item.kind === 'json')
+        return itemsOfJson(rest.length ? walkJson(item.value, rest) : item.value, this.tooMany);
       const j = this.json(item.text);
-      if (rest.length === 0) return j === undefined ? splitItems(item.text) : itemsOfJson(j);
-      if (j !== undefined) return itemsOfJson(walkJson(j, rest));
+      if (rest.length === 0)
+        return j === undefined ? splitItems(item.text, this.tooMany) : itemsOfJson(j, this.tooMany);
+      if (j !== undefined) return itemsOfJson(walkJson(j, rest), this.tooMany);
     }
     return this.rootItems(segs);
   }
@@ -110,6 +114,6 @@ export class Lookup {
     const v = this.root(segs);
     if (v === undefined) return [];
     const j = this.json(v);
-    return j === undefined ? splitItems(v) : itemsOfJson(j);
+    return j === undefined ? splitItems(v, this.tooMany) : itemsOfJson(j, this.tooMany);
   }
 }

@@ -1,69 +1,164 @@
 /**
- * User regexes (.NET syntax) for Match and Replace: translated to JavaScript where the two differ, and
- * refused when obviously catastrophic, since a template must not hang the server.
+ * User regexes (.NET syntax) for Match and Replace, run by RE2 (the re2js port): matching takes time
+ * linear in the text whatever the pattern, so no pattern can hang the server. .NET constructs RE2
+ * cannot run in linear time (backreferences, lookahead, atomic groups, conditionals) are refused
+ * with a TemplateRegexError naming the filter and the construct; the other differences are
+ * translated (docs/template-filters.md, "Regular expressions").
  */
+import { RE2JS } from 're2js';
+import { FilterRefusal, type FilterBudget } from './types.js';
 
-/** Why a pattern is refused, or undefined: a group repeated without bound whose body ends in an unbounded repeat. */
-export function catastrophic(pattern: string): string | undefined {
-  const starts: number[] = [];
+/** A pattern used a construct the linear-time engine does not support; ends the evaluation (INVALID_INPUT). */
+export class TemplateRegexError extends FilterRefusal {
+  constructor(filter: string, construct: string) {
+    super(
+      'INVALID_INPUT',
+      `The ${filter} filter's regular expression uses ${construct}, which Slipway does not support: its ` +
+        'regular expressions run in linear time (RE2), without backreferences, lookahead, atomic groups or ' +
+        'conditionals. Rewrite the pattern without it (docs/template-filters.md, "Regular expressions").',
+      filter,
+      { construct },
+    );
+    this.name = 'TemplateRegexError';
+  }
+}
+
+/** A .NET pattern translated for RE2, or why it cannot be. */
+type Translation = { source: string } | { unsupported: string };
+
+const HEX4 = /^[0-9A-Fa-f]{4}$/;
+
+/** The inline options of `(?imnsx-imnsx)` / `(?imnsx-imnsx:`, or undefined when `at` is not one. */
+function inlineOptions(pattern: string, at: number): string | undefined {
+  const m = /^\(\?([imnsx]*(?:-[imnsx]*)?)[:)]/.exec(pattern.slice(at, at + 16));
+  return m && m[1] !== '' && m[1] !== '-' ? m[1] : undefined;
+}
+
+/** Translates a .NET pattern for RE2, or names the first construct RE2 cannot run. */
+export function translatePattern(pattern: string): Translation {
+  let out = '';
   let inClass = false;
   for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
+    const ch = pattern[i]!;
     if (ch === '\\') {
+      const next = pattern[i + 1];
+      if (next === undefined) return { source: out + ch }; // RE2 reports the trailing backslash
+      if (!inClass) {
+        if (next >= '1' && next <= '9') return { unsupported: `a backreference (\\${next})` };
+        if (next === 'k' && (pattern[i + 2] === '<' || pattern[i + 2] === "'")) {
+          return { unsupported: 'a named backreference (\\k<name>)' };
+        }
+        if (next === 'G') return { unsupported: '\\G (where the previous match ended)' };
+        if (next === 'Z') {
+          // End, or before a final newline: the newline becomes part of the match.
+          out += '(?:\\n?\\z)';
+          i++;
+          continue;
+        }
+      }
+      const hex = pattern.slice(i + 2, i + 6);
+      if (next === 'u' && HEX4.test(hex)) {
+        out += `\\x{${hex}}`;
+        i += 5;
+        continue;
+      }
+      out += ch + next;
       i++;
       continue;
     }
     if (inClass) {
       if (ch === ']') inClass = false;
+      out += ch;
       continue;
     }
-    if (ch === '[') inClass = true;
-    else if (ch === '(') starts.push(i);
-    else if (ch === ')') {
-      const start = starts.pop();
-      if (start === undefined) continue;
-      if (!/^(?:[*+]|\{\d+,\})/.test(pattern.slice(i + 1))) continue;
-      // Drop optional trailing atoms (x?, \s?), which can match empty and so don't separate the repeats.
-      const body = pattern
-        .slice(start + 1, i)
-        .replace(/^\?(?::|<[A-Za-z_]\w*>|'[A-Za-z_]\w*')/, '')
-        .replace(/(?:\\.|[^\\])\?$/, '');
-      const endsUnbounded =
-        /(?:[*+]|\{\d+,\})\??$/.test(body) && !/\\$/.test(body.replace(/(?:[*+]|\{\d+,\})\??$/, ''));
-      // A body that starts with a plain literal ("-[a-z]+") separates its repeats: the common, safe shape.
-      const startsWithLiteral =
-        !body.includes('|') && /^(?:[^\\[(.|*+?{]|\\[^dDwWsSbB\d])(?![*+?{])/.test(body);
-      if (endsUnbounded && !startsWithLiteral) return `nested unbounded repetition at ${start}`;
+    if (ch === '[') {
+      inClass = true;
+      out += ch;
+      // A `]` first in a class (after an optional `^`) is a literal.
+      if (pattern[i + 1] === '^') out += pattern[++i];
+      if (pattern[i + 1] === ']') out += '\\' + pattern[++i];
+      continue;
     }
+    if (ch !== '(' || pattern[i + 1] !== '?') {
+      out += ch;
+      continue;
+    }
+    const rest = pattern.slice(i + 2, i + 4);
+    if (rest.startsWith('=') || rest.startsWith('!'))
+      return { unsupported: `a lookahead ((?${rest[0]}...))` };
+    if (rest.startsWith('>')) return { unsupported: 'an atomic group ((?>...))' };
+    if (rest.startsWith('(')) return { unsupported: 'a conditional ((?(...)...))' };
+    if (rest.startsWith('#')) {
+      // An inline comment: dropped.
+      const close = pattern.indexOf(')', i);
+      if (close === -1) return { source: out + pattern.slice(i) };
+      i = close;
+      continue;
+    }
+    if (rest === '<=' || rest === '<!') {
+      out += '(?' + rest;
+      i += 3;
+      continue;
+    }
+    const named = /^\(\?(?:<([^>]*)>|'([^']*)')/.exec(pattern.slice(i, i + 80));
+    if (named) {
+      const name = named[1] ?? named[2]!;
+      if (name.includes('-')) return { unsupported: 'a balancing group ((?<name-other>...))' };
+      out += `(?P<${name}>`;
+      i += named[0].length - 1;
+      continue;
+    }
+    const options = inlineOptions(pattern, i);
+    if (options !== undefined && /[nx]/.test(options)) {
+      return { unsupported: `the inline option ${options.includes('x') ? 'x' : 'n'} ((?${options}))` };
+    }
+    out += ch;
   }
-  return undefined;
+  return { source: out };
 }
 
-const FLAG_GROUP = /^\(\?([imnsx]+)\)/;
+type Compiled = { re: RE2JS; size: number } | { unsupported: string } | { invalid: true };
 
-/** Compiles a .NET pattern as a JavaScript RegExp (adding `extraFlags`), or undefined when invalid or refused. */
-export function compileDotNetRegex(pattern: string, extraFlags = ''): RegExp | undefined {
-  if (catastrophic(pattern) !== undefined) return undefined;
-  let source = pattern;
-  let flags = extraFlags;
-  const inline = FLAG_GROUP.exec(source);
-  if (inline) {
-    const f = inline[1]!;
-    if (f.includes('x') || f.includes('n')) return undefined;
-    for (const c of f) if (!flags.includes(c)) flags += c;
-    source = source.slice(inline[0].length);
+/** Compiled patterns by .NET source; bounded, oldest dropped first (templates reuse a few patterns). */
+const cache = new Map<string, Compiled>();
+const CACHE_SIZE = 256;
+
+function compile(pattern: string): Compiled {
+  const hit = cache.get(pattern);
+  if (hit) return hit;
+  let compiled: Compiled;
+  const t = translatePattern(pattern);
+  if ('unsupported' in t) compiled = t;
+  else {
+    try {
+      // Lookbehinds are supported in linear time as long as they capture nothing.
+      const re = RE2JS.compile(t.source, RE2JS.LOOKBEHINDS);
+      compiled = { re, size: Math.max(1, re.programSize()) };
+    } catch (e) {
+      const message = e instanceof Error ? e.message : '';
+      compiled = /capture in lookbehind/.test(message)
+        ? { unsupported: 'a capturing group inside a lookbehind (use (?:...) there)' }
+        : { invalid: true };
+    }
   }
-  // .NET anchors JavaScript lacks: \A start, \z end, \Z end or before a final newline.
-  source = source.replace(/\\\\|\\A|\\z|\\Z/g, (m) =>
-    m === '\\A' ? '(?<![\\s\\S])' : m === '\\z' ? '(?![\\s\\S])' : m === '\\Z' ? '(?=\\n?(?![\\s\\S]))' : m,
-  );
-  // .NET's (?'name'...) named groups.
-  source = source.replace(/\(\?'([A-Za-z_]\w*)'/g, '(?<$1>');
-  try {
-    return new RegExp(source, flags);
-  } catch {
-    return undefined;
-  }
+  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(pattern, compiled);
+  return compiled;
+}
+
+/** The compiled pattern, undefined when it is not a valid pattern; throws TemplateRegexError when unsupported. */
+function usable(filter: string, pattern: string): { re: RE2JS; size: number } | undefined {
+  const c = compile(pattern);
+  if ('unsupported' in c) throw new TemplateRegexError(filter, c.unsupported);
+  return 're' in c ? c : undefined;
+}
+
+/** Regex.IsMatch: whether the pattern matches anywhere; undefined when the pattern is invalid. */
+export function dotNetMatch(input: string, pattern: string, budget?: FilterBudget): boolean | undefined {
+  const c = usable('Match', pattern);
+  if (!c) return undefined;
+  budget?.regexWork(c.size * (input.length + 1));
+  return c.re.matcher(input).find();
 }
 
 type Part = string | { group: number | string } | { special: '&' | '`' | "'" | '+' | '_' };
@@ -120,34 +215,41 @@ function parseReplacement(replacement: string, groupCount: number, names: Set<st
   return parts;
 }
 
-/** Regex.Replace with .NET replacement syntax; undefined when the pattern is invalid or refused. */
-export function dotNetReplace(input: string, pattern: string, replacement: string): string | undefined {
-  const regex = compileDotNetRegex(pattern, 'g');
-  if (!regex) return undefined;
-  const groupCount = new RegExp(`${regex.source}|`).exec('')!.length - 1;
-  const names = new Set(Object.keys(new RegExp(`${regex.source}|`).exec('')?.groups ?? {}));
+/**
+ * Regex.Replace with .NET replacement syntax; undefined when the pattern is invalid. Charges the
+ * budget for the search and stops (TEMPLATE_TOO_EXPENSIVE) as soon as the result outgrows the text budget.
+ */
+export function dotNetReplace(
+  input: string,
+  pattern: string,
+  replacement: string,
+  budget?: FilterBudget,
+): string | undefined {
+  const c = usable('Replace', pattern);
+  if (!c) return undefined;
+  budget?.regexWork(c.size * (input.length + 1));
+  const groupCount = c.re.groupCount();
+  const names = new Set(Object.keys(c.re.namedGroups()));
   const parts = parseReplacement(replacement, groupCount, names);
-  return input.replace(regex, (...args: unknown[]) => {
-    const match = args[0] as string;
-    const groups = args.slice(1, groupCount + 1) as (string | undefined)[];
-    const offset = args[groupCount + 1] as number;
-    const named = (args[groupCount + 3] ?? {}) as Record<string, string | undefined>;
-    let out = '';
+  const m = c.re.matcher(input);
+  let out = '';
+  let last = 0;
+  while (m.find()) {
+    const start = m.start();
+    const end = m.end();
+    out += input.slice(last, start);
     for (const part of parts) {
       if (typeof part === 'string') out += part;
-      else if ('group' in part) {
-        out +=
-          typeof part.group === 'number'
-            ? part.group === 0
-              ? match
-              : (groups[part.group - 1] ?? '')
-            : (named[part.group] ?? '');
-      } else if (part.special === '&') out += match;
-      else if (part.special === '`') out += input.slice(0, offset);
-      else if (part.special === "'") out += input.slice(offset + match.length);
+      else if ('group' in part) out += m.group(part.group) ?? '';
+      else if (part.special === '&') out += input.slice(start, end);
+      else if (part.special === '`') out += input.slice(0, start);
+      else if (part.special === "'") out += input.slice(end);
       else if (part.special === '_') out += input;
-      else out += groupCount > 0 ? (groups[groupCount - 1] ?? '') : match;
+      else out += groupCount > 0 ? (m.group(groupCount) ?? '') : input.slice(start, end);
     }
-    return out;
-  });
+    last = end;
+    // What is still to come of the input is copied at most once more.
+    budget?.wouldBuild(out.length);
+  }
+  return out + input.slice(last);
 }

@@ -1,6 +1,6 @@
 /** Text filters: Match, StartsWith, EndsWith, Contains, Replace, Substring, Truncate, Trim, Indent, Append, Prepend, Null. */
-import { compileDotNetRegex, dotNetReplace } from './regex.js';
-import type { FilterDefinition } from './types.js';
+import { dotNetMatch, dotNetReplace } from './regex.js';
+import type { FilterContext, FilterDefinition } from './types.js';
 import { parseCount, withValue } from './util.js';
 
 function test(predicate: (value: string, option: string) => boolean | undefined): FilterDefinition {
@@ -53,10 +53,15 @@ export function indentOf(options: string[]): [string, string] | undefined {
   return [option, option];
 }
 
-function indent(value: string, options: string[]): string | undefined {
+function indent(value: string, options: string[], context: FilterContext): string | undefined {
   if (value === '') return '';
   const indents = indentOf(options);
-  return indents && indents[0] + value.split('\n').join(`\n${indents[1]}`);
+  if (!indents) return undefined;
+  // A long literal indent on many lines multiplies the text: check before building it.
+  let lines = 1;
+  for (let i = value.indexOf('\n'); i !== -1; i = value.indexOf('\n', i + 1)) lines++;
+  context.budget?.wouldBuild(value.length + indents[0].length + (lines - 1) * indents[1].length);
+  return indents[0] + value.split('\n').join(`\n${indents[1]}`);
 }
 
 function affix(where: 'append' | 'prepend'): FilterDefinition {
@@ -71,14 +76,18 @@ function affix(where: 'append' | 'prepend'): FilterDefinition {
 }
 
 export const STRING_FILTERS: Record<string, FilterDefinition> = {
-  match: test((value, pattern) => compileDotNetRegex(pattern)?.test(value)),
+  match: withValue((value, options, context) => {
+    if (options.length !== 1) return undefined;
+    const result = dotNetMatch(value, options[0]!, context.budget);
+    return result === undefined ? undefined : String(result);
+  }),
   startswith: test((value, prefix) => value.startsWith(prefix)),
   endswith: test((value, suffix) => value.endsWith(suffix)),
   contains: test((value, part) => value.includes(part)),
-  replace: withValue((value, options) =>
+  replace: withValue((value, options, context) =>
     options.length === 0 || options.length > 2
       ? undefined
-      : dotNetReplace(value, options[0]!, options[1] ?? ''),
+      : dotNetReplace(value, options[0]!, options[1] ?? '', context.budget),
   ),
   substring: withValue(substring),
   truncate: withValue(truncate),
