@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { SlipwayError } from '../../core/errors.js';
 import { RESOURCE_KINDS } from '../../core/model/kinds/index.js';
 import { parseInput, unknownFields } from '../../core/model/parse.js';
-import type { AccessScope } from '../../core/model/permissions.js';
+import { allows, type AccessScope } from '../../core/model/permissions.js';
+import { literalTemplate } from '../../core/template/literal.js';
 import {
   DEPLOYMENT_STATES,
   deploymentCreateSchema,
@@ -15,12 +16,13 @@ import {
   type DeploymentState,
 } from '../../core/model/release.js';
 import { authorised } from '../../releases/deploy.js';
+import type { DeploymentBatch } from '../../releases/deployment-plan.js';
 import type { DeploymentPlan, DeploymentRequest } from '../../releases/deployment-plan.js';
 import { releaseLookups } from '../../releases/lookups.js';
 import { promotionSchema, type PromotionRequest } from '../../releases/promote.js';
 import type { DeploymentFilter } from '../../store/deployments.js';
 import { resourcesRepository } from '../../store/resources.js';
-import { authorize, visible } from '../access.js';
+import { authorize, grantsOf, visible } from '../access.js';
 import { resolveActor } from '../actor.js';
 import type { RouteSpec } from '../route.js';
 import {
@@ -79,6 +81,32 @@ const PAGE = {
 };
 
 /** The routes under /api/spaces/{space}/deployments (the log and interruptions are in their own files). */
+
+/**
+ * A deployer who may not edit the project's variables may not write templates either: their
+ * prompted values are taken as plain text (`#{Secret | ToLower}` stays that text), so a prompted
+ * value cannot read a variable its author may not see.
+ */
+function literalPrompts(request: FastifyRequest, batch: DeploymentBatch): DeploymentBatch {
+  const grants = grantsOf(request);
+  return {
+    ...batch,
+    deployments: batch.deployments.map((d) =>
+      allows(grants, 'project.edit', { projectId: d.projectId })
+        ? d
+        : {
+            ...d,
+            prompted: Object.fromEntries(
+              Object.entries(d.prompted).map(([name, value]) => [
+                name,
+                literalTemplate(value, `deployment.prompted.${name}`),
+              ]),
+            ),
+          },
+    ),
+  };
+}
+
 export function deploymentRoutes(http: ReleaseHttp): RouteSpec[] {
   const { service, deployments } = http;
   const { db } = http.deps.store;
@@ -161,7 +189,7 @@ export function deploymentRoutes(http: ReleaseHttp): RouteSpec[] {
         409: { description: 'The lifecycle does not allow it yet (LIFECYCLE_REFUSED, with the reason).' },
       },
       handler: async (request, reply) => {
-        const batch = authorised(await createPlan(request));
+        const batch = literalPrompts(request, authorised(await createPlan(request)));
         const created = await service.storeDeployments(
           await http.spaceId(request),
           batch,
@@ -187,7 +215,7 @@ export function deploymentRoutes(http: ReleaseHttp): RouteSpec[] {
         409: { description: 'The lifecycle does not allow it yet (LIFECYCLE_REFUSED).' },
       },
       handler: async (request, reply) => {
-        const batch = authorised(await promotionPlan(request));
+        const batch = literalPrompts(request, authorised(await promotionPlan(request)));
         const created = await service.storeDeployments(
           await http.spaceId(request),
           batch,
