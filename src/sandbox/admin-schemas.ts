@@ -9,8 +9,6 @@ import { DEFAULT_ACCOUNT, DEFAULT_REGION } from './runtime.js';
 
 /** The longest sandbox duration an admin call may name: one year, in seconds. */
 export const MAX_ADMIN_SECONDS = 365 * 24 * 3600;
-/** The latest sandbox time the clock may be moved to (the last moment of the year 9999). */
-export const MAX_SANDBOX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 const ACCOUNT_ID = z.string().regex(/^\d{12}$/, 'must be 12 digits');
 /** AWS region names: us-east-1, eu-central-2, us-gov-west-1, cn-north-1. */

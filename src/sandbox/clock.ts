@@ -5,6 +5,9 @@
  * duration it simulates is measured on this clock.
  */
 
+/** The latest time the sandbox clock may be moved to: the last moment of the year 9999. */
+export const MAX_SANDBOX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 interface Timer {
   at: number;
   seq: number;

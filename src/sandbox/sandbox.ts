@@ -13,7 +13,7 @@ import { iamService } from './iam/api.js';
 import { logsService } from './logs/api.js';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION, SandboxRuntime } from './runtime.js';
 import { createSandboxServer } from './server.js';
-import { loadState, StateSaver } from './state-file.js';
+import { damagedState, loadState, StateSaver } from './state-file.js';
 import { stsService } from './sts/api.js';
 import { emptyWorld } from './world.js';
 import { DEFAULT_MAX_BLOB_MIB, DEFAULT_SANDBOX_PORT, MAX_TIME_SCALE, MIN_TIME_SCALE } from './defaults.js';
@@ -64,8 +64,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const loaded = options.stateFile ? loadState(options.stateFile) : undefined;
   const world = loaded ?? emptyWorld();
   seedDefaultAccount(world);
-  if (!loaded && options.throttling !== undefined) world.settings.throttling = options.throttling;
-  if (loaded && options.throttling !== undefined) world.settings.throttling = options.throttling;
+  if (options.throttling !== undefined) world.settings.throttling = options.throttling;
   // A loaded world resumes at the sandbox time it was saved: time stood still while it was down.
   const clock = new SandboxClock(timeScale, loaded?.savedAt ?? Date.now());
   const runtime = new SandboxRuntime(world, clock, '', {
@@ -101,7 +100,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const port = (server.address() as AddressInfo).port;
   runtime.endpoint = `http://${host}:${port}`;
-  runtime.ecs.resume();
+  try {
+    runtime.ecs.resume();
+  } catch (cause) {
+    runtime.ecs.stop();
+    clock.stop();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    // The state file passed its shape check, so a failure here is in what its values mean.
+    if (!options.stateFile || cause instanceof SlipwayError) throw cause;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw damagedState(options.stateFile, `could not be restored (${reason})`, cause);
+  }
   saver?.changed();
 
   const credentials = {
