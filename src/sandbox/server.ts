@@ -14,6 +14,7 @@ import { handleAdmin } from './admin.js';
 import { authenticate, type Caller, type Protocol } from './auth.js';
 import { AwsError } from './errors.js';
 import { expectContinue, readBody as readLimitedBody } from './protocol/body.js';
+import { checkJsonInput, checkQueryInput } from './protocol/input-rules.js';
 import { parseJsonBody, parseTarget, sendJson, sendJsonError } from './protocol/json.js';
 import { parseQueryBody, sendQuery, sendQueryError } from './protocol/query.js';
 import { handleRegistry } from './registry/handler.js';
@@ -126,6 +127,7 @@ async function handleJson(
     try {
       admit(runtime, service.name, action, caller, 'json');
       const input = parseJsonBody(body);
+      checkJsonInput(service.name, action, input);
       const result = await handler(input, contextFor(runtime, caller, requestId));
       runtime.count(service.name, action, 'ok');
       sendJson(res, requestId, result);
@@ -166,6 +168,7 @@ async function handleQuery(
     }
     try {
       admit(runtime, service.name, action, caller, 'query');
+      checkQueryInput(service.name, action, input);
       const result = handler(input, contextFor(runtime, caller, requestId));
       runtime.count(service.name, action, 'ok');
       sendQuery(res, xmlns, action, requestId, result);
