@@ -27,12 +27,12 @@ import { regionOf } from './world.js';
  * largest member (a 4 MiB image manifest, JSON-escaped) fits. Actions have their own, smaller
  * limits on top (RegisterTaskDefinition's 64 KiB, PutLogEvents' 1 MiB batch).
  */
-export const MAX_JSON_BODY = 10 * 1024 * 1024;
+const MAX_JSON_BODY = 10 * 1024 * 1024;
 /**
  * The largest Query request body (STS, IAM): 1 MiB, well above the largest member of the actions
  * served (IAM's 131,072-character policy documents, URL-encoded).
  */
-export const MAX_QUERY_BODY = 1024 * 1024;
+const MAX_QUERY_BODY = 1024 * 1024;
 
 export interface ServiceSet {
   json: JsonService[];
