@@ -2,7 +2,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DescribeLogGroupsCommand, CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import {
+  CreateRepositoryCommand,
+  DescribeRepositoriesCommand,
+  ECRClient,
+  PutImageCommand,
+} from '@aws-sdk/client-ecr';
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { AwsError } from '../errors.js';
 import { rawEcs, startEcsEnv, type EcsTestEnv } from '../ecs/test-helpers.js';
@@ -179,6 +184,19 @@ describe('through the server', () => {
     await assert.rejects(
       new IAMClient(config).send(new ListRolesCommand({ MaxItems: 0 })),
       (e: Error) => e.name === 'ValidationError' && /at 'maxItems'/.test(e.message),
+    );
+  });
+
+  it('ECR PutImage: a manifest over 4 MiB is refused', async () => {
+    const ecr = new ECRClient({
+      endpoint: env.sb.endpoint,
+      region: env.sb.region,
+      credentials: env.sb.credentials,
+    });
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'big' }));
+    await assert.rejects(
+      ecr.send(new PutImageCommand({ repositoryName: 'big', imageManifest: ' '.repeat(4_194_305) })),
+      (e: Error) => e.name === 'InvalidParameterException' && /less than or equal to 4194304/.test(e.message),
     );
   });
 });
