@@ -108,4 +108,16 @@ describe('admin calls are validated and atomic', () => {
     const missing = await call(sb, 'POST', '/_sandbox/roles', {});
     assert.match(messageOf(missing), /roleName is required/);
   });
+
+  it('a route without a body refuses one instead of ignoring it', async () => {
+    await call(sb, 'POST', '/_sandbox/accounts', { id: '444444444444', name: 'kept' });
+    const r = await call(sb, 'POST', '/_sandbox/reset', { keep: ['444444444444'] });
+    assert.equal(r.status, 400);
+    assert.match(messageOf(r), /POST \/_sandbox\/reset takes no body/);
+    const accounts = (await call(sb, 'GET', '/_sandbox/accounts')).json.accounts as { id: string }[];
+    assert.ok(
+      accounts.some((a) => a.id === '444444444444'),
+      'nothing was reset',
+    );
+  });
 });

@@ -188,6 +188,18 @@ const routes: Record<string, Route> = {
   },
 };
 
+/** The routes that take a JSON body; the others refuse one rather than ignore it. */
+const ROUTES_WITH_BODY = new Set([
+  'POST /_sandbox/accounts',
+  'POST /_sandbox/roles',
+  'POST /_sandbox/clusters',
+  'POST /_sandbox/container-instances',
+  'PUT /_sandbox/settings',
+  'POST /_sandbox/faults/images',
+  'POST /_sandbox/faults/api',
+  'POST /_sandbox/time',
+]);
+
 /** The route names, for the index page and the docs test. */
 export const ADMIN_ROUTES = Object.keys(routes);
 
@@ -233,7 +245,11 @@ export async function handleAdmin(
         `No admin route ${req.method ?? ''} ${path}. GET /_sandbox lists them.`,
       );
     }
+    const key = `${req.method ?? 'GET'} ${path}`;
     const body = await readJson(req);
+    if (body !== undefined && !ROUTES_WITH_BODY.has(key)) {
+      throw new AdminError(400, 'INVALID_INPUT', `${key} takes no body. Nothing was changed.`);
+    }
     send(res, 200, route(rt, body) ?? { ok: true });
   } catch (e) {
     if (e instanceof AdminError) return send(res, e.status, { error: { code: e.code, message: e.message } });
