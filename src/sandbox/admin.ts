@@ -4,13 +4,16 @@
  * errors are `{ "error": { "code", "message" } }` with status 400 or 404.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { SlipwayError } from '../core/errors.js';
 import { createAccount, seedDefaultAccount } from './accounts.js';
+import { adminSchemas, describeIssues } from './admin-schemas.js';
+import { MAX_SANDBOX_TIME } from './clock.js';
 import { addContainerInstances, ensureCluster } from './ecs/admin.js';
 import { createRole } from './iam/api.js';
 import { trustPolicyFor } from './iam/trust.js';
-import { DEFAULT_ACCOUNT, DEFAULT_REGION, type SandboxRuntime } from './runtime.js';
+import { readBody } from './protocol/body.js';
+import type { SandboxRuntime } from './runtime.js';
 import { defaultSettings, emptyWorld, type AccountState } from './world.js';
 
 class AdminError extends Error {
@@ -23,112 +26,14 @@ class AdminError extends Error {
   }
 }
 
-const where = {
-  accountId: z
-    .string()
-    .regex(/^\d{12}$/)
-    .default(DEFAULT_ACCOUNT.id),
-  region: z.string().min(1).default(DEFAULT_REGION),
-};
-
-const schemas = {
-  account: z
-    .object({
-      id: z
-        .string()
-        .regex(/^\d{12}$/)
-        .optional(),
-      name: z.string().min(1),
-    })
-    .strict(),
-  role: z
-    .object({
-      accountId: where.accountId,
-      roleName: z.string().min(1),
-      trustedAccountIds: z.array(z.string().regex(/^\d{12}$/)).default([DEFAULT_ACCOUNT.id]),
-      externalId: z.string().min(2).optional(),
-      maxSessionDuration: z.number().int().min(3600).max(43200).optional(),
-    })
-    .strict(),
-  cluster: z
-    .object({
-      ...where,
-      name: z.string().min(1),
-      instances: z
-        .object({
-          count: z.number().int().min(1).max(1000),
-          cpu: z.number().int().positive().optional(),
-          memory: z.number().int().positive().optional(),
-        })
-        .strict()
-        .optional(),
-    })
-    .strict(),
-  instances: z
-    .object({
-      ...where,
-      cluster: z.string().min(1),
-      count: z.number().int().min(1).max(1000).default(1),
-      cpu: z.number().int().positive().optional(),
-      memory: z.number().int().positive().optional(),
-    })
-    .strict(),
-  settings: z
-    .object({
-      throttling: z.boolean().optional(),
-      strictPulls: z.boolean().optional(),
-      knownImages: z.array(z.string()).optional(),
-      timings: z
-        .object({
-          provisioningSeconds: z.number().min(0),
-          imagePullSeconds: z.number().min(0),
-          startSeconds: z.number().min(0),
-          targetHealthySeconds: z.number().min(0),
-          deregistrationDelaySeconds: z.number().min(0),
-          stopSeconds: z.number().min(0),
-          relaunchDelaySeconds: z.number().min(0),
-          unablePlaceEventSeconds: z.number().min(0),
-        })
-        .partial()
-        .strict()
-        .optional(),
-    })
-    .strict(),
-  imageFault: z
-    .object({
-      image: z.string().min(1),
-      crashExitCode: z.number().int().optional(),
-      crashAfterSeconds: z.number().min(0).optional(),
-      failHealthCheck: z.boolean().optional(),
-      slowStartSeconds: z.number().min(0).optional(),
-      failPull: z.boolean().optional(),
-    })
-    .strict(),
-  apiFault: z
-    .object({
-      service: z.enum(['ecs', 'ecr', 'logs', 'sts', 'iam']).optional(),
-      action: z.string().min(1).optional(),
-      accountId: z
-        .string()
-        .regex(/^\d{12}$/)
-        .optional(),
-      errorCode: z.string().min(1).default('ThrottlingException'),
-      message: z.string().default('Rate exceeded'),
-      httpStatus: z.number().int().min(400).max(599).default(400),
-      count: z.number().int().positive().optional(),
-      durationSeconds: z.number().positive().optional(),
-    })
-    .strict(),
-  time: z
-    .object({ scale: z.number().positive().optional(), advanceSeconds: z.number().min(0).optional() })
-    .strict(),
-};
-
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   const r = schema.safeParse(body ?? {});
   if (!r.success) {
-    const issues = r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
-    throw new AdminError(400, 'INVALID_INPUT', `Invalid request body: ${issues}. See docs/sandbox.md.`);
+    throw new AdminError(
+      400,
+      'INVALID_INPUT',
+      `Invalid request body: ${describeIssues(r.error, body)}. Nothing was changed. See docs/sandbox.md.`,
+    );
   }
   return r.data;
 }
@@ -164,7 +69,7 @@ const routes: Record<string, Route> = {
   },
   'GET /_sandbox/accounts': (rt) => ({ accounts: Object.values(rt.world.accounts).map(describeAccount) }),
   'POST /_sandbox/accounts': (rt, body) => {
-    const input = parse(schemas.account, body);
+    const input = parse(adminSchemas.account, body);
     try {
       const a = createAccount(rt.world, input);
       rt.changed();
@@ -175,7 +80,7 @@ const routes: Record<string, Route> = {
     }
   },
   'POST /_sandbox/roles': (rt, body) => {
-    const input = parse(schemas.role, body);
+    const input = parse(adminSchemas.role, body);
     const account = accountOf(rt, input.accountId);
     const role = createRole(account.iam.roles, account.id, rt.now(), {
       roleName: input.roleName,
@@ -186,7 +91,7 @@ const routes: Record<string, Route> = {
     return { arn: role.arn, roleName: role.roleName, externalId: input.externalId };
   },
   'POST /_sandbox/clusters': (rt, body) => {
-    const input = parse(schemas.cluster, body);
+    const input = parse(adminSchemas.cluster, body);
     const account = accountOf(rt, input.accountId);
     const cluster = ensureCluster(rt, account, input.region, input.name);
     const instances = input.instances
@@ -199,7 +104,7 @@ const routes: Record<string, Route> = {
     };
   },
   'POST /_sandbox/container-instances': (rt, body) => {
-    const input = parse(schemas.instances, body);
+    const input = parse(adminSchemas.instances, body);
     const account = accountOf(rt, input.accountId);
     const instances = addContainerInstances(rt, account, input.region, input.cluster, input);
     rt.changed();
@@ -207,7 +112,7 @@ const routes: Record<string, Route> = {
   },
   'GET /_sandbox/settings': (rt) => rt.world.settings,
   'PUT /_sandbox/settings': (rt, body) => {
-    const input = parse(schemas.settings, body);
+    const input = parse(adminSchemas.settings, body);
     const s = rt.world.settings;
     if (input.throttling !== undefined) {
       s.throttling = input.throttling;
@@ -229,7 +134,7 @@ const routes: Record<string, Route> = {
     api: rt.world.settings.apiFaults,
   }),
   'POST /_sandbox/faults/images': (rt, body) => {
-    const input = parse(schemas.imageFault, body);
+    const input = parse(adminSchemas.imageFault, body);
     const faults = rt.world.settings.imageFaults.filter((f) => f.image !== input.image);
     faults.push(input);
     rt.world.settings.imageFaults = faults;
@@ -237,7 +142,7 @@ const routes: Record<string, Route> = {
     return input;
   },
   'POST /_sandbox/faults/api': (rt, body) => {
-    const input = parse(schemas.apiFault, body);
+    const input = parse(adminSchemas.apiFault, body);
     const fault = {
       id: rt.uuid(),
       service: input.service,
@@ -266,7 +171,16 @@ const routes: Record<string, Route> = {
   },
   'GET /_sandbox/time': (rt) => ({ now: new Date(rt.now()).toISOString(), scale: rt.clock.timeScale }),
   'POST /_sandbox/time': (rt, body) => {
-    const input = parse(schemas.time, body);
+    const input = parse(adminSchemas.time, body);
+    const target = rt.now() + (input.advanceSeconds ?? 0) * 1000;
+    if (target > MAX_SANDBOX_TIME) {
+      throw new AdminError(
+        400,
+        'INVALID_INPUT',
+        `advanceSeconds would move the sandbox clock past ${new Date(MAX_SANDBOX_TIME).toISOString()}. ` +
+          'Advance by less, or restart the sandbox with a new --state file to start from today.',
+      );
+    }
     if (input.scale !== undefined) rt.clock.setTimeScale(input.scale);
     if (input.advanceSeconds !== undefined) rt.clock.advance(input.advanceSeconds * 1000);
     rt.changed();
@@ -274,13 +188,31 @@ const routes: Record<string, Route> = {
   },
 };
 
+/** The routes that take a JSON body; the others refuse one rather than ignore it. */
+const ROUTES_WITH_BODY = new Set([
+  'POST /_sandbox/accounts',
+  'POST /_sandbox/roles',
+  'POST /_sandbox/clusters',
+  'POST /_sandbox/container-instances',
+  'PUT /_sandbox/settings',
+  'POST /_sandbox/faults/images',
+  'POST /_sandbox/faults/api',
+  'POST /_sandbox/time',
+]);
+
 /** The route names, for the index page and the docs test. */
 export const ADMIN_ROUTES = Object.keys(routes);
 
+/** The largest admin request body (the biggest, a settings body with many knownImages, is far smaller). */
+const MAX_ADMIN_BODY = 1024 * 1024;
+
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8').trim();
+  const body = await readBody(
+    req,
+    MAX_ADMIN_BODY,
+    (max) => new AdminError(413, 'INVALID_INPUT', `The request body is larger than the ${max}-byte limit.`),
+  );
+  const text = body.toString('utf8').trim();
   if (text === '') return undefined;
   try {
     return JSON.parse(text) as unknown;
@@ -313,7 +245,11 @@ export async function handleAdmin(
         `No admin route ${req.method ?? ''} ${path}. GET /_sandbox lists them.`,
       );
     }
+    const key = `${req.method ?? 'GET'} ${path}`;
     const body = await readJson(req);
+    if (body !== undefined && !ROUTES_WITH_BODY.has(key)) {
+      throw new AdminError(400, 'INVALID_INPUT', `${key} takes no body. Nothing was changed.`);
+    }
     send(res, 200, route(rt, body) ?? { ok: true });
   } catch (e) {
     if (e instanceof AdminError) return send(res, e.status, { error: { code: e.code, message: e.message } });

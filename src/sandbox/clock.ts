@@ -5,6 +5,9 @@
  * duration it simulates is measured on this clock.
  */
 
+/** The latest time the sandbox clock may be moved to: the last moment of the year 9999. */
+export const MAX_SANDBOX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 interface Timer {
   at: number;
   seq: number;
@@ -30,7 +33,7 @@ export class SandboxClock {
 
   /** `scale` defaults to 1 (real time); `start` to the wall clock. */
   constructor(scale = 1, start: number = Date.now()) {
-    if (!(scale > 0)) throw new Error(`time scale must be > 0, got ${scale}`);
+    if (!(Number.isFinite(scale) && scale > 0)) throw new RangeError(`time scale must be > 0, got ${scale}`);
     this.scale = scale;
     this.baseSandbox = start;
     this.baseReal = performance.now();
@@ -48,7 +51,7 @@ export class SandboxClock {
 
   /** Changes the speed from now on, keeping the current sandbox time. */
   setTimeScale(scale: number): void {
-    if (!(scale > 0)) throw new Error(`time scale must be > 0, got ${scale}`);
+    if (!(Number.isFinite(scale) && scale > 0)) throw new RangeError(`time scale must be > 0, got ${scale}`);
     this.rebase();
     this.scale = scale;
     this.arm();
@@ -56,7 +59,9 @@ export class SandboxClock {
 
   /** Jumps sandbox time forward by `ms`, running every timer that falls due. */
   advance(ms: number): void {
-    if (!(ms >= 0)) throw new Error(`can only advance by a non-negative amount, got ${ms}`);
+    if (!(Number.isFinite(ms) && ms >= 0)) {
+      throw new RangeError(`can only advance by a finite, non-negative amount, got ${ms}`);
+    }
     this.rebase();
     this.baseSandbox += ms;
     this.runDue();

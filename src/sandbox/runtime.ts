@@ -7,6 +7,7 @@ import type { SandboxClock } from './clock.js';
 import { RateLimiter } from './throttle.js';
 import type { AccountState, ApiFault, StsSession, WorldState } from './world.js';
 import type { EcsScheduler } from './ecs/scheduler.js';
+import { DEFAULT_MAX_BLOB_MIB } from './defaults.js';
 
 /** Per-action call statistics, for benchmarks and tests. */
 export interface ActionStats {
@@ -24,6 +25,12 @@ export const DEFAULT_ACCOUNT = {
 };
 export const DEFAULT_REGION = 'us-east-1';
 
+/** Size limits that are the sandbox's own (AWS's are constants next to the code that applies them). */
+export interface SandboxLimits {
+  /** The largest blob (image layer) the registry accepts, in bytes. */
+  maxBlobBytes: number;
+}
+
 export class SandboxRuntime {
   readonly stats = new Map<string, ActionStats>();
   readonly limiter = new RateLimiter();
@@ -37,6 +44,7 @@ export class SandboxRuntime {
     readonly clock: SandboxClock,
     /** Address clients use, e.g. http://127.0.0.1:4566; known once listening. */
     public endpoint = '',
+    readonly limits: SandboxLimits = { maxBlobBytes: DEFAULT_MAX_BLOB_MIB * 1024 * 1024 },
   ) {}
 
   /** Sandbox time, epoch ms. */

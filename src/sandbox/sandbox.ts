@@ -13,10 +13,10 @@ import { iamService } from './iam/api.js';
 import { logsService } from './logs/api.js';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION, SandboxRuntime } from './runtime.js';
 import { createSandboxServer } from './server.js';
-import { loadState, StateSaver } from './state-file.js';
+import { damagedState, loadState, StateSaver } from './state-file.js';
 import { stsService } from './sts/api.js';
 import { emptyWorld } from './world.js';
-import { DEFAULT_SANDBOX_PORT } from './defaults.js';
+import { DEFAULT_MAX_BLOB_MIB, DEFAULT_SANDBOX_PORT, MAX_TIME_SCALE, MIN_TIME_SCALE } from './defaults.js';
 
 export { DEFAULT_SANDBOX_PORT };
 
@@ -32,6 +32,8 @@ export interface SandboxOptions {
   stateFile?: string;
   /** Enforce the AWS API rate limits. Default true (a state file's setting wins when one is loaded). */
   throttling?: boolean;
+  /** The largest blob (image layer) the registry accepts, in bytes. Default 32 MiB. */
+  maxBlobBytes?: number;
 }
 
 /** A running sandbox. */
@@ -52,14 +54,22 @@ export interface SandboxHandle {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandle> {
   const host = options.host ?? '127.0.0.1';
+  const timeScale = options.timeScale ?? 1;
+  if (!(timeScale >= MIN_TIME_SCALE && timeScale <= MAX_TIME_SCALE)) {
+    throw new SlipwayError(
+      'INVALID_INPUT',
+      `The time scale must be between ${MIN_TIME_SCALE} and ${MAX_TIME_SCALE}, got ${timeScale}.`,
+    );
+  }
   const loaded = options.stateFile ? loadState(options.stateFile) : undefined;
   const world = loaded ?? emptyWorld();
   seedDefaultAccount(world);
-  if (!loaded && options.throttling !== undefined) world.settings.throttling = options.throttling;
-  if (loaded && options.throttling !== undefined) world.settings.throttling = options.throttling;
+  if (options.throttling !== undefined) world.settings.throttling = options.throttling;
   // A loaded world resumes at the sandbox time it was saved: time stood still while it was down.
-  const clock = new SandboxClock(options.timeScale ?? 1, loaded?.savedAt ?? Date.now());
-  const runtime = new SandboxRuntime(world, clock);
+  const clock = new SandboxClock(timeScale, loaded?.savedAt ?? Date.now());
+  const runtime = new SandboxRuntime(world, clock, '', {
+    maxBlobBytes: options.maxBlobBytes ?? DEFAULT_MAX_BLOB_MIB * 1024 * 1024,
+  });
   runtime.ecs = new EcsEngine(runtime);
   const saver = options.stateFile
     ? new StateSaver(
@@ -90,7 +100,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const port = (server.address() as AddressInfo).port;
   runtime.endpoint = `http://${host}:${port}`;
-  runtime.ecs.resume();
+  try {
+    runtime.ecs.resume();
+  } catch (cause) {
+    runtime.ecs.stop();
+    clock.stop();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    // The state file passed its shape check, so a failure here is in what its values mean.
+    if (!options.stateFile || cause instanceof SlipwayError) throw cause;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw damagedState(options.stateFile, `could not be restored (${reason})`, cause);
+  }
   saver?.changed();
 
   const credentials = {

@@ -13,7 +13,8 @@ import type { TokenBucketLimit } from '../core/aws-limits.js';
 import { handleAdmin } from './admin.js';
 import { authenticate, type Caller, type Protocol } from './auth.js';
 import { AwsError } from './errors.js';
-import { readBody as readLimitedBody } from './protocol/body.js';
+import { expectContinue, readBody as readLimitedBody } from './protocol/body.js';
+import { checkJsonInput, checkQueryInput } from './protocol/input-rules.js';
 import { parseJsonBody, parseTarget, sendJson, sendJsonError } from './protocol/json.js';
 import { parseQueryBody, sendQuery, sendQueryError } from './protocol/query.js';
 import { handleRegistry } from './registry/handler.js';
@@ -21,19 +22,34 @@ import type { SandboxRuntime } from './runtime.js';
 import type { CallContext, JsonService, QueryService } from './service.js';
 import { regionOf } from './world.js';
 
-/** The largest API request body accepted (registry uploads stream separately). */
-const MAX_API_BODY = 10 * 1024 * 1024;
+/**
+ * The largest JSON 1.1 request body (ECS, ECR, Logs): AWS's general 10 MiB ceiling, which ECR's
+ * largest member (a 4 MiB image manifest, JSON-escaped) fits. Actions have their own, smaller
+ * limits on top (RegisterTaskDefinition's 64 KiB, PutLogEvents' 1 MiB batch).
+ */
+const MAX_JSON_BODY = 10 * 1024 * 1024;
+/**
+ * The largest Query request body (STS, IAM): 1 MiB, well above the largest member of the actions
+ * served (IAM's 131,072-character policy documents, URL-encoded).
+ */
+const MAX_QUERY_BODY = 1024 * 1024;
 
 export interface ServiceSet {
   json: JsonService[];
   query: QueryService[];
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/** Reads an AWS API body; past `limit` it answers 413 in the protocol's shape (the code's spelling differs). */
+function readBody(req: IncomingMessage, limit: number, protocol: Protocol): Promise<Buffer> {
   return readLimitedBody(
     req,
     limit,
-    (max) => new AwsError('RequestEntityTooLargeException', `Request body is larger than ${max} bytes.`, 413),
+    (max) =>
+      new AwsError(
+        protocol === 'json' ? 'RequestEntityTooLargeException' : 'RequestEntityTooLarge',
+        `Request body is larger than the ${max}-byte limit.`,
+        413,
+      ),
   );
 }
 
@@ -103,7 +119,7 @@ async function handleJson(
   const service = parsed && services.json.find((s) => s.targetPrefix === parsed.prefix);
   try {
     if (!parsed || !service) throw new AwsError('UnknownOperationException', `Unknown target: ${target}`);
-    const body = await readBody(req, MAX_API_BODY);
+    const body = await readBody(req, MAX_JSON_BODY, 'json');
     const caller = authenticate(req, search, runtime, 'json');
     const action = parsed.action;
     const handler = service.actions[action];
@@ -111,6 +127,7 @@ async function handleJson(
     try {
       admit(runtime, service.name, action, caller, 'json');
       const input = parseJsonBody(body);
+      checkJsonInput(service.name, action, input);
       const result = await handler(input, contextFor(runtime, caller, requestId));
       runtime.count(service.name, action, 'ok');
       sendJson(res, requestId, result);
@@ -135,7 +152,7 @@ async function handleQuery(
 ): Promise<void> {
   let xmlns = FORM_NAMESPACE_FALLBACK;
   try {
-    const body = await readBody(req, MAX_API_BODY);
+    const body = await readBody(req, MAX_QUERY_BODY, 'query');
     const input = parseQueryBody(body, search);
     const caller = authenticate(req, search, runtime, 'query');
     const service = services.query.find((s) => s.name === caller.scope.service);
@@ -151,6 +168,7 @@ async function handleQuery(
     }
     try {
       admit(runtime, service.name, action, caller, 'query');
+      checkQueryInput(service.name, action, input);
       const result = handler(input, contextFor(runtime, caller, requestId));
       runtime.count(service.name, action, 'ok');
       sendQuery(res, xmlns, action, requestId, result);
@@ -173,7 +191,7 @@ function asAwsError(err: unknown): AwsError {
 
 /** Builds the HTTP server (not listening). */
 export function createSandboxServer(runtime: SandboxRuntime, services: ServiceSet): Server {
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const requestId = runtime.uuid();
     const done = (p: Promise<void>) =>
@@ -197,4 +215,11 @@ export function createSandboxServer(runtime: SandboxRuntime, services: ServiceSe
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('Slipway sandbox: AWS APIs take POST requests; the admin API is under /_sandbox/.\n');
   });
+  // `Expect: 100-continue`: the body is asked for when a handler reads it, so one over its limit
+  // is refused without being sent.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    expectContinue(req, res);
+    server.emit('request', req, res);
+  });
+  return server;
 }

@@ -178,4 +178,37 @@ describe('AWS CLI v1 against the sandbox', () => {
     assert.match(r.stderr, /ClusterNotFoundException/);
     assert.equal(r.stdout.trim(), '');
   });
+
+  it('reports numbers out of AWS’s ranges as AWS does (botocore checks only minimums)', async (t) => {
+    if (!AWS) return t.skip('aws CLI not found on PATH');
+    const count = await aws(
+      'ecs',
+      'update-service',
+      '--cluster',
+      'c',
+      '--service',
+      's',
+      '--desired-count',
+      '1000000000000',
+    );
+    assert.notEqual(count.code, 0);
+    assert.match(count.stderr, /\(InvalidParameterException\)/);
+    assert.match(count.stderr, /Value '1000000000000' at 'desiredCount' failed to satisfy constraint/);
+    const duration = await aws(
+      'sts',
+      'assume-role',
+      '--role-arn',
+      `arn:aws:iam::${sb?.accountId ?? ''}:role/ecsTaskExecutionRole`,
+      '--role-session-name',
+      'cli',
+      '--duration-seconds',
+      '50000',
+    );
+    assert.notEqual(duration.code, 0);
+    assert.match(duration.stderr, /\(ValidationError\)/);
+    assert.match(duration.stderr, /Member must have value less than or equal to 43200/);
+    const page = await aws('ecr', 'describe-repositories', '--max-items', '5', '--page-size', '1001');
+    assert.notEqual(page.code, 0);
+    assert.match(page.stderr, /\(InvalidParameterException\).*less than or equal to 1000/);
+  });
 });

@@ -90,10 +90,18 @@ function imageDetail(img: EcrImage, repo: EcrRepository): Record<string, unknown
 }
 
 /** PutImage. */
+/** PutImage's imageManifest limit (the model's max length): 4 MiB. */
+const MAX_IMAGE_MANIFEST_LENGTH = 4_194_304;
+
 export function putImageAction(input: JsonInput, ctx: CallContext): unknown {
   const registryId = registryOf(input, ctx, 'PutImage');
   const repo = getRepository(ctx.regionState.ecr, requireString(input, 'repositoryName'), registryId);
   const manifest = requireString(input, 'imageManifest');
+  if (manifest.length > MAX_IMAGE_MANIFEST_LENGTH) {
+    throw invalidParameter(
+      `Invalid parameter at 'imageManifest' failed to satisfy constraint: 'Member must have length less than or equal to ${MAX_IMAGE_MANIFEST_LENGTH}'`,
+    );
+  }
   const tag = optionalString(input, 'imageTag');
   if (tag !== undefined && (tag.length < 1 || tag.length > 300)) {
     throw invalidParameter(

@@ -73,9 +73,20 @@ function deploy(ctx: CallContext, svc: EcsService): void {
   }
 }
 
+/**
+ * The most tasks one service may want: ECS's "Tasks per service" quota (5,000). The sandbox runs
+ * every task it is asked for, so it refuses more at the API rather than accept a count it cannot keep.
+ */
+export const MAX_TASKS_PER_SERVICE = 5000;
+
 function checkDesiredCount(input: JsonInput): number | undefined {
   const n = optionalInt(input, 'desiredCount');
   if (n !== undefined && n < 0) throw invalidParameter('Desired count must be greater than or equal to 0.');
+  if (n !== undefined && n > MAX_TASKS_PER_SERVICE) {
+    throw invalidParameter(
+      `Desired count must be less than or equal to ${MAX_TASKS_PER_SERVICE}, the Tasks per service quota.`,
+    );
+  }
   return n;
 }
 

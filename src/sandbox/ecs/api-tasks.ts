@@ -25,6 +25,9 @@ import {
 
 const TASK_NOT_FOUND = 'The referenced task was not found.';
 
+/** RunTask's limit on the JSON of `overrides`, in characters. */
+const MAX_OVERRIDES_LENGTH = 8192;
+
 const runTask: JsonHandler = (input, ctx) => {
   const cluster = resolveCluster(ctx, input.cluster);
   const ecs = ctx.regionState.ecs;
@@ -58,6 +61,10 @@ const runTask: JsonHandler = (input, ctx) => {
   }
   const group = optionalString(input, 'group') ?? `family:${td.family}`;
   const overrides = optionalObject(input, 'overrides');
+  // RunTask: "A total of 8192 characters are allowed for overrides", JSON formatting included.
+  if (overrides !== undefined && JSON.stringify(overrides).length > MAX_OVERRIDES_LENGTH) {
+    throw invalidParameter(`Container Overrides length must be at most ${MAX_OVERRIDES_LENGTH}`);
+  }
   const tags = parseTags(input);
 
   const result = ctx.sandbox.ecs.runTasks(ctx.account, ctx.region, cluster, td, {

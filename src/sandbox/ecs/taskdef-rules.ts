@@ -44,8 +44,83 @@ function parseSize(v: unknown, scaled: RegExp): number | undefined {
   return m ? Math.round(Number(m[1]) * 1024) : undefined;
 }
 
+/** ECS's limit on the size of a task definition (the RegisterTaskDefinition payload): 64 KiB. */
+export const MAX_TASK_DEFINITION_BYTES = 65536;
+/** Task-level cpu outside Fargate: 128 (0.125 vCPU) to 196,608 units (192 vCPU). */
+const TASK_CPU_RANGE = [128, 196608] as const;
+/** The smallest container memory (hard or soft limit) ECS accepts, in MiB. */
+const MIN_CONTAINER_MEMORY = 4;
+/** HealthCheck's documented ranges (seconds, or tries for retries). */
+const HEALTH_CHECK_RANGES: Record<string, [number, number, string]> = {
+  interval: [5, 300, 'seconds'],
+  timeout: [2, 120, 'seconds'],
+  retries: [1, 10, 'retries'],
+  startPeriod: [0, 300, 'seconds'],
+};
+
+function outside(v: unknown, min: number, max: number): v is number {
+  return typeof v === 'number' && (v < min || v > max);
+}
+
+/** The documented limits on a container's numbers (the model only knows they are Int32). */
+function validateContainerLimits(c: Record<string, unknown>, name: string): void {
+  if (typeof c.cpu === 'number' && c.cpu < 0) {
+    throw clientException(`Invalid 'cpu' setting for container '${name}'. It must be 0 or more CPU units.`);
+  }
+  for (const field of ['memory', 'memoryReservation'] as const) {
+    if (typeof c[field] === 'number' && c[field] < MIN_CONTAINER_MEMORY) {
+      throw clientException(
+        `Invalid '${field}' setting for container '${name}'. The minimum is ${MIN_CONTAINER_MEMORY} MiB.`,
+      );
+    }
+  }
+  if (
+    typeof c.memory === 'number' &&
+    typeof c.memoryReservation === 'number' &&
+    c.memoryReservation > c.memory
+  ) {
+    throw clientException(
+      `Invalid 'memoryReservation' setting for container '${name}'. It must not exceed 'memory' (${c.memory} MiB).`,
+    );
+  }
+  for (const pm of Array.isArray(c.portMappings) ? c.portMappings.filter(isObject) : []) {
+    for (const field of ['containerPort', 'hostPort'] as const) {
+      if (outside(pm[field], 0, 65535)) {
+        throw clientException(
+          `Invalid port mapping for container '${name}': ${field} ${pm[field]} is not between 0 and 65535.`,
+        );
+      }
+    }
+  }
+  if (isObject(c.healthCheck)) {
+    for (const [field, [min, max, unit]] of Object.entries(HEALTH_CHECK_RANGES)) {
+      if (outside(c.healthCheck[field], min, max)) {
+        throw clientException(
+          `Invalid 'healthCheck' setting for container '${name}': ${field} must be between ${min} and ${max} ${unit}.`,
+        );
+      }
+    }
+  }
+  if (isObject(c.linuxParameters) && outside(c.linuxParameters.swappiness, 0, 100)) {
+    throw clientException(
+      `Invalid 'linuxParameters' setting for container '${name}': swappiness must be between 0 and 100.`,
+    );
+  }
+  if (isObject(c.linuxParameters) && outside(c.linuxParameters.maxSwap, 0, Infinity)) {
+    throw clientException(
+      `Invalid 'linuxParameters' setting for container '${name}': maxSwap must be 0 or more.`,
+    );
+  }
+}
+
 /** Throws the ClientException ECS answers when a RegisterTaskDefinition body is invalid. */
 export function validateTaskDefinition(body: Record<string, unknown>): void {
+  const length = Buffer.byteLength(JSON.stringify(body));
+  if (length > MAX_TASK_DEFINITION_BYTES) {
+    throw clientException(
+      `Actual length: '${length}'. Max allowed length is '${MAX_TASK_DEFINITION_BYTES}' bytes.`,
+    );
+  }
   const family = body.family;
   if (typeof family !== 'string' || family === '')
     throw clientException('Family should not be null or empty.');
@@ -80,6 +155,16 @@ export function validateTaskDefinition(body: Record<string, unknown>): void {
     throw clientException(`Invalid 'cpu' setting for task.`);
   if (body.memory !== undefined && taskMemory === undefined)
     throw clientException(`Invalid 'memory' setting for task.`);
+  if (taskCpu !== undefined && !requires.includes('FARGATE') && outside(taskCpu, ...TASK_CPU_RANGE)) {
+    throw clientException(
+      `Invalid 'cpu' setting for task. It must be between ${TASK_CPU_RANGE[0]} and ${TASK_CPU_RANGE[1]} CPU units.`,
+    );
+  }
+  if (isObject(body.ephemeralStorage) && outside(body.ephemeralStorage.sizeInGiB, 21, 200)) {
+    throw clientException(
+      `Invalid 'ephemeralStorage' setting for task. sizeInGiB must be between 21 and 200.`,
+    );
+  }
 
   const names = new Set<string>();
   for (const c of containers) {
@@ -90,6 +175,7 @@ export function validateTaskDefinition(body: Record<string, unknown>): void {
       throw clientException('Container.image should not be null or empty.');
     if (names.has(c.name)) throw clientException(`Duplicate container name: ${c.name}.`);
     names.add(c.name);
+    validateContainerLimits(c, c.name);
     if (taskMemory === undefined && c.memory === undefined && c.memoryReservation === undefined) {
       throw clientException(
         `Invalid setting for container '${c.name}'. At least one of 'memory' or 'memoryReservation' must be specified.`,

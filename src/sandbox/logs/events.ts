@@ -16,6 +16,25 @@ import { getGroup, getStream, sequenceToken, storeEvents } from './store.js';
 const HOUR = 3600 * 1000;
 const DAY = 24 * HOUR;
 
+/** PutLogEvents' limits: bytes of a batch and of one event, each event counting 26 bytes over its message. */
+const MAX_BATCH_BYTES = 1_048_576;
+const MAX_EVENT_BYTES = 262_144;
+const EVENT_OVERHEAD_BYTES = 26;
+
+function checkSizes(events: { message: string }[]): void {
+  let batch = 0;
+  for (const e of events) {
+    const size = Buffer.byteLength(e.message) + EVENT_OVERHEAD_BYTES;
+    if (size > MAX_EVENT_BYTES) {
+      throw invalidParameter(`Log event too large: ${size} bytes exceeds limit of ${MAX_EVENT_BYTES}`);
+    }
+    batch += size;
+  }
+  if (batch > MAX_BATCH_BYTES) {
+    throw invalidParameter(`Upload too large: ${batch} bytes exceeds limit of ${MAX_BATCH_BYTES}`);
+  }
+}
+
 function inputEvents(input: JsonInput): { timestamp: number; message: string }[] {
   const v = input.logEvents;
   if (!Array.isArray(v) || v.length < 1 || v.length > 10000) {
@@ -43,6 +62,7 @@ export function putLogEvents(input: JsonInput, ctx: CallContext): unknown {
   const g = getGroup(logs, validGroupName(requireString(input, 'logGroupName')));
   const s = getStream(g, validStreamName(requireString(input, 'logStreamName')));
   const events = inputEvents(input);
+  checkSizes(events);
   for (let i = 1; i < events.length; i++) {
     if (events[i]!.timestamp < events[i - 1]!.timestamp) {
       throw invalidParameter('Log events in a single PutLogEvents request must be in chronological order.');

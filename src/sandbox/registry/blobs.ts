@@ -1,7 +1,7 @@
 /** Blob reads and uploads (monolithic, chunked and cross-repository mounts). */
 import type { EcrRepository, UploadSession } from '../ecr/model.js';
 import { DIGEST_PATTERN, sha256Digest } from '../ecr/manifest.js';
-import { MAX_BODY, readBody, RegistryError, repositoryOf, send, type RegistryRequest } from './http.js';
+import { readBody, RegistryError, repositoryOf, send, type RegistryRequest } from './http.js';
 
 function uploadHeaders(r: RegistryRequest, name: string, u: UploadSession): Record<string, string> {
   const size = Buffer.from(u.data, 'base64').length;
@@ -59,7 +59,7 @@ export async function startUpload(r: RegistryRequest, name: string): Promise<voi
     // Not mountable: fall through to an ordinary upload, as registries do.
   }
   const digest = r.url.searchParams.get('digest');
-  const body = await readBody(r.req);
+  const body = await readBody(r.req, r.runtime.limits.maxBlobBytes, 'blob');
   if (digest) {
     commit(r, repo, digest, body);
     created(r, name, digest);
@@ -123,7 +123,7 @@ export async function handleUpload(
       );
     }
   }
-  const chunk = await readBody(r.req, MAX_BODY - have.length);
+  const chunk = await readBody(r.req, r.runtime.limits.maxBlobBytes - have.length, 'blob');
   const data = Buffer.concat([have, chunk]);
   if (method === 'PATCH') {
     u.data = data.toString('base64');

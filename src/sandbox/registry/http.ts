@@ -4,9 +4,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SandboxRuntime } from '../runtime.js';
 import type { EcrRegion, EcrRepository } from '../ecr/model.js';
 
-/** Uploads larger than this are refused (sandbox images are tiny). */
-export const MAX_BODY = 64 * 1024 * 1024;
-
 const STATUS: Record<string, number> = {
   UNAUTHORIZED: 401,
   DENIED: 403,
@@ -54,16 +51,19 @@ export interface RegistryRequest {
   base: string;
 }
 
-/** Reads the request body, refusing more than `limit` bytes with SIZE_INVALID. */
-export function readBody(req: IncomingMessage, limit = MAX_BODY): Promise<Buffer> {
+/**
+ * Reads the request body, refusing one over `limit` bytes with SIZE_INVALID (413) before buffering
+ * it. `what` names the limit in the error's detail (e.g. "blob").
+ */
+export function readBody(req: IncomingMessage, limit: number, what: string): Promise<Buffer> {
   return readLimitedBody(
     req,
-    limit,
+    Math.max(0, limit),
     (max) =>
       new RegistryError(
         'SIZE_INVALID',
-        `the body exceeds the sandbox's limit of ${max} bytes`,
-        undefined,
+        `the ${what} is larger than the sandbox registry's limit of ${max} bytes`,
+        { limit: max },
         413,
       ),
   );

@@ -44,6 +44,9 @@ function asRegistryError(err: unknown, ref: string): unknown {
   }
 }
 
+/** ECR's limit on an image manifest (PutImage's imageManifest): 4 MiB. */
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
 async function putManifest(
   r: RegistryRequest,
   repo: EcrRepository,
@@ -54,7 +57,7 @@ async function putManifest(
   if (!byDigest && !TAG_PATTERN.test(ref)) {
     throw new RegistryError('TAG_INVALID', 'manifest tag did not match URI', { tag: ref });
   }
-  const body = await readBody(r.req, 4 * 1024 * 1024);
+  const body = await readBody(r.req, MAX_MANIFEST_BYTES, 'manifest');
   const contentType = r.req.headers['content-type']?.split(';')[0]?.trim();
   let img: EcrImage;
   try {

@@ -5,6 +5,9 @@ import {
   STS_SESSION_DEFAULT_SECONDS,
   STS_SESSION_MIN_SECONDS,
 } from '../../core/aws-limits.js';
+
+/** AssumeRole's largest DurationSeconds (a role's MaxSessionDuration is at most this too). */
+const STS_SESSION_MAX_SECONDS = 43200;
 import { AwsError } from '../errors.js';
 import { trustAllows } from '../iam/trust.js';
 import type { CallContext, QueryInput, QueryService } from '../service.js';
@@ -57,9 +60,14 @@ function assumeRole(input: QueryInput, ctx: CallContext) {
   const target = ctx.sandbox.world.accounts[accountId];
   const role = target?.iam.roles[roleName];
   if (!target || !role) throw denied();
-  if (!Number.isInteger(duration) || duration < STS_SESSION_MIN_SECONDS || duration > 43200) {
+  // Normally caught before the handler by the model's rules (protocol/input-rules.ts); kept for direct calls.
+  if (
+    !Number.isInteger(duration) ||
+    duration < STS_SESSION_MIN_SECONDS ||
+    duration > STS_SESSION_MAX_SECONDS
+  ) {
     throw validation(
-      `1 validation error detected: Value '${input.DurationSeconds}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900`,
+      `1 validation error detected: Value '${input.DurationSeconds}' at 'durationSeconds' failed to satisfy constraint: Member must have value ${duration > STS_SESSION_MAX_SECONDS ? `less than or equal to ${STS_SESSION_MAX_SECONDS}` : `greater than or equal to ${STS_SESSION_MIN_SECONDS}`}`,
     );
   }
   const max = chained

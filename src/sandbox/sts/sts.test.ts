@@ -166,3 +166,125 @@ describe('STS', () => {
     );
   });
 });
+
+describe("AssumeRole's parameters follow AWS's rules", () => {
+  let sb: SandboxHandle;
+  let sts: STSClient;
+  const arn = (name: string) => `arn:aws:iam::000000000000:role/${name}`;
+
+  before(async () => {
+    sb = await startSandbox({ port: 0, throttling: false });
+    sts = new STSClient({ endpoint: sb.endpoint, region: sb.region, credentials: sb.credentials });
+    await admin(sb, '/_sandbox/roles', { accountId: sb.accountId, roleName: 'Short' });
+    await admin(sb, '/_sandbox/roles', {
+      accountId: sb.accountId,
+      roleName: 'Long',
+      maxSessionDuration: 43200,
+    });
+    await admin(sb, '/_sandbox/roles', {
+      accountId: sb.accountId,
+      roleName: 'Ext',
+      externalId: 'tenant:acme/prod-1',
+    });
+  });
+  after(() => sb.close());
+
+  async function refusal(input: ConstructorParameters<typeof AssumeRoleCommand>[0]): Promise<Error> {
+    try {
+      await sts.send(new AssumeRoleCommand(input));
+    } catch (e) {
+      return e as Error;
+    }
+    assert.fail(`accepted ${JSON.stringify(input)}`);
+  }
+
+  const constraint = (value: string, at: string, rule: string) =>
+    `Value '${value}' at '${at}' failed to satisfy constraint: Member must ${rule}`;
+
+  it('accepts every session name AWS accepts', async () => {
+    for (const name of ['ab', 'x'.repeat(64), 'a+b=c,d.e@f-g_h', 'AB_12', '--', '@.', 'user@example.com']) {
+      const out = await sts.send(new AssumeRoleCommand({ RoleArn: arn('Short'), RoleSessionName: name }));
+      assert.equal(out.AssumedRoleUser?.Arn, `arn:aws:sts::000000000000:assumed-role/Short/${name}`);
+    }
+  });
+
+  it('refuses a session name with the constraint it breaks, each one named', async () => {
+    const cases: [string, string][] = [
+      [
+        'a',
+        `1 validation error detected: ${constraint('a', 'roleSessionName', 'have length greater than or equal to 2')}`,
+      ],
+      [
+        'x'.repeat(65),
+        `1 validation error detected: ${constraint('x'.repeat(65), 'roleSessionName', 'have length less than or equal to 64')}`,
+      ],
+      [
+        'a b',
+        `1 validation error detected: ${constraint('a b', 'roleSessionName', 'satisfy regular expression pattern: [\\w+=,.@-]*')}`,
+      ],
+      [
+        'é!',
+        `1 validation error detected: ${constraint('é!', 'roleSessionName', 'satisfy regular expression pattern: [\\w+=,.@-]*')}`,
+      ],
+    ];
+    for (const [name, message] of cases) {
+      const e = await refusal({ RoleArn: arn('Short'), RoleSessionName: name });
+      assert.equal(e.name, 'ValidationError');
+      assert.equal(e.message, message);
+    }
+    const both = await refusal({ RoleArn: arn('Short'), RoleSessionName: ' '.repeat(65) });
+    assert.match(both.message, /^2 validation errors detected: .*length less than or equal to 64; .*pattern/);
+  });
+
+  it('DurationSeconds is 900 to 43200, then at most the role’s maximum', async () => {
+    const low = await refusal({ RoleArn: arn('Long'), RoleSessionName: 'd', DurationSeconds: 899 });
+    assert.match(low.message, /Value '899' at 'durationSeconds'.*greater than or equal to 900/);
+    const high = await refusal({ RoleArn: arn('Long'), RoleSessionName: 'dd', DurationSeconds: 43201 });
+    assert.equal(
+      high.message,
+      `1 validation error detected: ${constraint('43201', 'durationSeconds', 'have value less than or equal to 43200')}`,
+    );
+    const overRole = await refusal({ RoleArn: arn('Short'), RoleSessionName: 'dd', DurationSeconds: 7200 });
+    assert.equal(
+      overRole.message,
+      'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+    );
+    const ok = await sts.send(
+      new AssumeRoleCommand({ RoleArn: arn('Long'), RoleSessionName: 'dd', DurationSeconds: 43200 }),
+    );
+    assert.ok(ok.Credentials?.AccessKeyId);
+    // Parameters are validated before the role is looked up, as AWS does.
+    const unknownRole = await refusal({
+      RoleArn: arn('Nope'),
+      RoleSessionName: 'dd',
+      DurationSeconds: 50000,
+    });
+    assert.equal(unknownRole.name, 'ValidationError');
+  });
+
+  it('ExternalId is 2 to 1224 characters of [\\w+=,.@:/-]', async () => {
+    const ok = await sts.send(
+      new AssumeRoleCommand({ RoleArn: arn('Ext'), RoleSessionName: 'ee', ExternalId: 'tenant:acme/prod-1' }),
+    );
+    assert.ok(ok.Credentials?.AccessKeyId);
+    const short = await refusal({ RoleArn: arn('Ext'), RoleSessionName: 'ee', ExternalId: 'x' });
+    assert.match(short.message, /Value 'x' at 'externalId'.*length greater than or equal to 2/);
+    const long = await refusal({ RoleArn: arn('Ext'), RoleSessionName: 'ee', ExternalId: 'x'.repeat(1225) });
+    assert.match(long.message, /at 'externalId'.*length less than or equal to 1224/);
+    const spaced = await refusal({ RoleArn: arn('Ext'), RoleSessionName: 'ee', ExternalId: 'a b' });
+    assert.match(spaced.message, /at 'externalId'.*pattern: \[\\w\+=,\.@:\\\/-\]\*/);
+    // Right shape, wrong value: the trust policy refuses it.
+    const wrong = await refusal({ RoleArn: arn('Ext'), RoleSessionName: 'ee', ExternalId: 'tenant:other' });
+    assert.equal(wrong.name, 'AccessDenied');
+  });
+
+  it('RoleArn is 20 to 2048 characters', async () => {
+    const short = await refusal({ RoleArn: 'arn:aws:iam::1:r/x', RoleSessionName: 'rr' });
+    assert.match(
+      short.message,
+      /Value 'arn:aws:iam::1:r\/x' at 'roleArn'.*length greater than or equal to 20/,
+    );
+    const long = await refusal({ RoleArn: arn('x'.repeat(2048)), RoleSessionName: 'rr' });
+    assert.match(long.message, /at 'roleArn'.*length less than or equal to 2048/);
+  });
+});
