@@ -16,7 +16,7 @@ import {
   type ContainerDefinition,
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
-import { failure, startEcsEnv, type EcsTestEnv } from './test-helpers.js';
+import { failure, startEcsEnv, type EcsTestEnv } from '../../../test/kits/sandbox-ecs-setup.js';
 
 let env: EcsTestEnv;
 

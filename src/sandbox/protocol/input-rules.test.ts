@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-ecr';
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { AwsError } from '../errors.js';
-import { rawEcs, startEcsEnv, type EcsTestEnv } from '../ecs/test-helpers.js';
+import { rawEcs, startEcsEnv, type EcsTestEnv } from '../../../test/kits/sandbox-ecs-setup.js';
 import { checkJsonInput, checkQueryInput, modelPattern } from './input-rules.js';
 import { MODEL_LIMITS } from './model-limits.js';
 
