@@ -8,7 +8,7 @@ import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-s
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { STS_SESSION_DEFAULT_SECONDS } from '../core/aws-limits.js';
-import { SlipwayError } from '../core/errors.js';
+import { messageOf, SlipwayError } from '../core/errors.js';
 import { makeEvent, type EventSink } from '../core/events.js';
 import {
   credentialsError,
@@ -173,7 +173,7 @@ function chainCredentials(profile: string | undefined, ctx: CredentialContext): 
       return await provider({ ...props, ...(force ? { forceRefresh: true } : {}) });
     } catch (e) {
       if (!isCredentialsProviderError(e)) throw e;
-      const why = e instanceof Error ? e.message : String(e);
+      const why = messageOf(e);
       if (!profile) throw credentialsError(`No AWS credentials were found (${why}).`, e);
       throw new SlipwayError(
         'AWS_CREDENTIALS',

@@ -9,6 +9,7 @@ import { say } from './progress.js';
 import type { ServiceDeployResult } from './request.js';
 import { startRollback } from './rollback.js';
 import type { WatchContext, WatchItem } from './watch.js';
+import { messageOf } from '../core/errors.js';
 
 /** What decides how a verdict ends: the limits (for the message) and whether to roll back. */
 export interface FinishOptions {
@@ -131,7 +132,7 @@ export async function finishDeployment(
     });
     return t.rollback;
   } catch (e) {
-    const err = e instanceof Error ? e.message : String(e);
+    const err = messageOf(e);
     say(
       emit,
       'deploy.rollback-failed',

@@ -24,6 +24,7 @@ import type { ServiceDeployResult } from './request.js';
 import type { DeployHooks, ServiceDeployInput } from './service-input.js';
 import { updateService } from './update-service.js';
 import { watchAll, watchItem, type WatchContext } from './watch.js';
+import { messageOf } from '../core/errors.js';
 
 /**
  * Deploys the input's services; one result per service. Rollout outcomes are in the results; it
@@ -238,7 +239,7 @@ async function prune(
         emit,
         'deploy.definitions-deregistered',
         { family },
-        `could not prune old revisions: ${e instanceof Error ? e.message : String(e)}`,
+        `could not prune old revisions: ${messageOf(e)}`,
         {},
         'warn',
       );

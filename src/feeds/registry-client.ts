@@ -3,7 +3,7 @@
  * network errors, 429 and 5xx, and the auth dance (Basic, or Bearer tokens from the challenge's
  * realm); and the coded errors that name the registry. The API calls are in registry-api.ts.
  */
-import { SlipwayError } from '../core/errors.js';
+import { messageOf, SlipwayError } from '../core/errors.js';
 import {
   basicAuthorization,
   parseChallenge,
@@ -71,7 +71,7 @@ function networkReason(e: unknown, timeoutMs: number): string {
     e instanceof Error ? (e.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
   if (cause && typeof cause.code === 'string') return cause.code;
   if (cause && typeof cause.message === 'string' && cause.message) return cause.message;
-  return e instanceof Error ? e.message : String(e);
+  return messageOf(e);
 }
 
 interface SendInit {

@@ -15,16 +15,13 @@ import {
   DeploymentLog,
   MaskedLog,
 } from './step-context.js';
+import { messageOf } from '../core/errors.js';
 
 const key = (step: number, targetId: string) => `${step}\u0000${targetId}`;
 
 /** `: <notes>` when the person wrote some. */
 function notes(answered: { notes?: string | undefined }): string {
   return answered.notes ? `: ${answered.notes}` : '';
-}
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 /** Runs (or resumes) deployment `deploymentId`. Never throws for a step's failure; throws when the store fails. */

@@ -4,7 +4,7 @@
  * apply retention, then deploy to the first phase's automatic environments. The rules are core's
  * (core/releases); this file does the reading and writing around them.
  */
-import { SlipwayError } from '../core/errors.js';
+import { messageOf, SlipwayError } from '../core/errors.js';
 import { parseInput } from '../core/model/parse.js';
 import { releaseCreateSchema, type Release } from '../core/model/release.js';
 import {
@@ -61,7 +61,7 @@ async function readTags(
     return (await feed.listTags(image)).map((t) => t.tag);
   } catch (e) {
     const feedName = (await ctx.look.feeds.find(spaceId, feedId))?.name ?? feedId;
-    const detail = e instanceof Error ? e.message : String(e);
+    const detail = messageOf(e);
     throw new SlipwayError(
       e instanceof SlipwayError ? e.code : 'FEED_UNREACHABLE',
       `Could not read the tags of image "${image}" in feed "${feedName}": ${detail}`,

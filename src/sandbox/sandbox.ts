@@ -3,7 +3,7 @@
  * and listens on loopback. The composition root of the sandbox.
  */
 import type { AddressInfo } from 'node:net';
-import { SlipwayError } from '../core/errors.js';
+import { messageOf, SlipwayError } from '../core/errors.js';
 import { seedDefaultAccount } from './accounts.js';
 import { SandboxClock } from './clock.js';
 import { ecrService } from './ecr/api.js';
@@ -109,7 +109,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await new Promise<void>((resolve) => server.close(() => resolve()));
     // The state file passed its shape check, so a failure here is in what its values mean.
     if (!options.stateFile || cause instanceof SlipwayError) throw cause;
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = messageOf(cause);
     throw damagedState(options.stateFile, `could not be restored (${reason})`, cause);
   }
   saver?.changed();

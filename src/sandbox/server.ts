@@ -21,6 +21,7 @@ import { handleRegistry } from './registry/handler.js';
 import type { SandboxRuntime } from './runtime.js';
 import type { CallContext, JsonService, QueryService } from './service.js';
 import { regionOf } from './world.js';
+import { messageOf } from '../core/errors.js';
 
 /**
  * The largest JSON 1.1 request body (ECS, ECR, Logs): AWS's general 10 MiB ceiling, which ECR's
@@ -184,7 +185,7 @@ async function handleQuery(
 function asAwsError(err: unknown): AwsError {
   if (err instanceof AwsError) return err;
   // A non-AWS error is a sandbox bug: answer as AWS does for internal failures, and say so.
-  const message = err instanceof Error ? err.message : String(err);
+  const message = messageOf(err);
   process.emitWarning(`sandbox internal error: ${err instanceof Error ? (err.stack ?? message) : message}`);
   return new AwsError('InternalFailure', `The sandbox failed internally: ${message}`, 500, 'Receiver');
 }

@@ -3,7 +3,7 @@
  * start-up, so a restarted sandbox keeps its accounts, clusters, services and running tasks.
  */
 import { readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
-import { SlipwayError } from '../core/errors.js';
+import { messageOf, SlipwayError } from '../core/errors.js';
 import { MAX_SANDBOX_TIME } from './clock.js';
 import { stateProblem } from './state-schema.js';
 import { STATE_KIND, STATE_VERSION, type WorldState } from './world.js';
@@ -27,7 +27,7 @@ export function loadState(file: string): WorldState | undefined {
   try {
     text = readFileSync(file, 'utf8');
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = messageOf(cause);
     throw damagedState(file, `cannot be read (${reason}); check that it is a file you may read`, cause);
   }
   let parsed: unknown;

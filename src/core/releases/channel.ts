@@ -2,7 +2,7 @@
  * Choosing a release's channel when none is named: the default channel if its rules accept the
  * explicit package versions, else the only channel whose rules do.
  */
-import { SlipwayError } from '../errors.js';
+import { messageOf, SlipwayError } from '../errors.js';
 import { compileChannelRule } from '../versions/index.js';
 import {
   describeReference,
@@ -42,7 +42,7 @@ export function channelRefusal(
       try {
         fits = versionFits(entry.version, compileChannelRule(rule));
       } catch (e) {
-        return `its rule for ${describeReference(ref)} is invalid (${e instanceof Error ? e.message : String(e)})`;
+        return `its rule for ${describeReference(ref)} is invalid (${messageOf(e)})`;
       }
       if (!fits) return `${entry.version} of ${describeReference(ref)} does not fit ${describeRule(rule)}`;
     }

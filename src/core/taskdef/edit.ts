@@ -1,5 +1,5 @@
 /** Applying a deployment's edits to a task definition, on parsed data only. */
-import { SlipwayError } from '../errors.js';
+import { messageOf, SlipwayError } from '../errors.js';
 import {
   formatImageReference,
   parseImageReference,
@@ -87,7 +87,7 @@ function retagAll(containers: ContainerJson[], tag: string): void {
       ref = parseImageReference(String(image));
     } catch (e) {
       // Retagging an image we cannot read would silently deploy the old one.
-      const message = e instanceof Error ? e.message : String(e);
+      const message = messageOf(e);
       throw new SlipwayError(
         'IMAGE_REFERENCE_INVALID',
         `Cannot set tag ${JSON.stringify(tag)} on container ${containerName(c, i)}: ${message}`,

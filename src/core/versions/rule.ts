@@ -4,7 +4,7 @@
  * means "releases only" and `^beta` "beta pre-releases". The regex uses JavaScript syntax, no flags
  * (case-sensitive, as Octopus's .NET regex is by default).
  */
-import { SlipwayError } from '../errors.js';
+import { messageOf, SlipwayError } from '../errors.js';
 import { compareVersions } from './compare.js';
 import { parseVersion, type Version } from './parse.js';
 import { parseVersionRange, satisfiesRange, type VersionRange } from './range.js';
@@ -36,7 +36,7 @@ export function compileChannelRule(rule: ChannelRule): CompiledChannelRule {
     try {
       compiled.preRelease = new RegExp(tag);
     } catch (e) {
-      const detail = e instanceof Error ? e.message : String(e);
+      const detail = messageOf(e);
       throw new SlipwayError(
         'INVALID_INPUT',
         `Pre-release tag rule "${tag}" is not a valid regular expression (${detail}). ` +
