@@ -75,7 +75,8 @@ const apiKeyCreateSchema = z.strictObject(
   { error: unknownFields('API key') },
 );
 
-function toUser(row: Selectable<UsersTable>): User {
+/** A users row as a User. */
+export function toUser(row: Selectable<UsersTable>): User {
   return {
     id: row.id,
     name: row.name,

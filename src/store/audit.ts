@@ -4,11 +4,11 @@
  * reads them back, newest first.
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
-import { SlipwayError } from '../core/errors.js';
+import type { Kysely, Transaction } from 'kysely';
 import { auditQuerySchema, type AuditEvent } from '../core/model/audit.js';
 import type { Page } from '../core/model/page.js';
 import { parseInput } from '../core/model/parse.js';
+import { beforeTimeCursor, newestFirstPage, timeKey } from './cursor.js';
 import type { Database, JsonValue } from './types.js';
 
 /** Who is making a change and from where; every mutating repository call takes one. */
@@ -97,35 +97,6 @@ export async function inTransaction<T>(
   return db.isTransaction ? fn(db as Transaction<Database>) : db.transaction().execute(fn);
 }
 
-// The cursor is the (occurred_at, id) of the last event of the previous page. The time travels as
-// text with microseconds: a JS Date would round them to milliseconds and skip or repeat events.
-const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-
-function encodeCursor(time: string, id: string): string {
-  return Buffer.from(JSON.stringify([time, id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      typeof value[0] === 'string' &&
-      CURSOR_TIME.test(value[0]) &&
-      typeof value[1] === 'string'
-    ) {
-      return [value[0], value[1]];
-    }
-  } catch {
-    // fall through
-  }
-  throw new SlipwayError(
-    'INVALID_INPUT',
-    'Invalid audit query: audit query.cursor: not a cursor this server returned',
-    { data: { issues: ['audit query.cursor: not a cursor this server returned'] } },
-  );
-}
-
 /**
  * One page of the space's audit events, newest first, filtered by `entityType`, `entityId`, `actor`,
  * `action` and the window `from` (inclusive) .. `to` (exclusive); INVALID_INPUT names a bad field.
@@ -139,11 +110,8 @@ export async function listAuditEvents(
   let select = db
     .selectFrom('audit_events')
     .selectAll()
-    .select(
-      sql<string>`to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as(
-        'occurred_key',
-      ),
-    )
+    // The cursor is the (occurred_at, id) of the last event of the previous page.
+    .select(timeKey('occurred_at').as('time_key'))
     .where('space_id', '=', spaceId);
   if (q.entityType !== undefined) select = select.where('entity_type', '=', q.entityType);
   if (q.entityId !== undefined) select = select.where('entity_id', '=', q.entityId);
@@ -151,17 +119,13 @@ export async function listAuditEvents(
   if (q.action !== undefined) select = select.where('action', '=', q.action);
   if (q.from !== undefined) select = select.where('occurred_at', '>=', new Date(q.from));
   if (q.to !== undefined) select = select.where('occurred_at', '<', new Date(q.to));
-  if (q.cursor !== undefined) {
-    const [time, id] = decodeCursor(q.cursor);
-    select = select.where(sql<boolean>`(occurred_at, id) < (${time}::timestamptz, ${id})`);
-  }
+  if (q.cursor !== undefined) select = select.where(beforeTimeCursor(q.cursor, 'occurred_at', 'audit query'));
   const rows = await select
     .orderBy('occurred_at', 'desc')
     .orderBy('id', 'desc')
     .limit(q.limit + 1)
     .execute();
-  const page = rows.slice(0, q.limit);
-  const items = page.map((r): AuditEvent => ({
+  return newestFirstPage(rows, q.limit, (r): AuditEvent => ({
     id: r.id,
     spaceId: r.space_id,
     actor: r.actor,
@@ -173,8 +137,4 @@ export async function listAuditEvents(
     before: r.before,
     after: r.after,
   }));
-  const last = page.at(-1);
-  return rows.length > q.limit && last
-    ? { items, nextCursor: encodeCursor(last.occurred_key, last.id) }
-    : { items };
 }

@@ -23,7 +23,7 @@ import { latestPerEnvironment } from './deployment-queries.js';
 import { answerInterruption, getInterruption, listInterruptions, openInterruption } from './interruptions.js';
 import type { SecretBox } from './secrets.js';
 import { appendLog, readLog } from './task-log.js';
-import { beforeCursor, createdKey, newestFirstPage } from './time-cursor.js';
+import { beforeTimeCursor, newestFirstPage, timeKey } from './cursor.js';
 import type { Database } from './types.js';
 
 /** A deployment to insert (validated and resolved by the caller). */
@@ -150,7 +150,7 @@ export function deploymentsRepository(db: Kysely<Database>, secrets: SecretBox) 
       let select = db
         .selectFrom('deployments')
         .selectAll()
-        .select(createdKey().as('created_key'))
+        .select(timeKey().as('time_key'))
         .where('space_id', '=', spaceId);
       if (filter.projectId !== undefined) select = select.where('project_id', '=', filter.projectId);
       if (filter.environmentId !== undefined)
@@ -158,7 +158,7 @@ export function deploymentsRepository(db: Kysely<Database>, secrets: SecretBox) 
       if (filter.tenantId !== undefined) select = select.where('tenant_id', '=', filter.tenantId);
       if (filter.releaseId !== undefined) select = select.where('release_id', '=', filter.releaseId);
       if (filter.states !== undefined) select = select.where('state', 'in', filter.states);
-      if (q.cursor) select = select.where(beforeCursor(q.cursor));
+      if (q.cursor) select = select.where(beforeTimeCursor(q.cursor));
       const rows = await select
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
