@@ -86,6 +86,48 @@ export async function recordAudit(trx: Transaction<Database>, by: Actor, change:
     .execute();
 }
 
+/** The audit rows of one entity type, each value stored as `toJson` makes it (see auditTrail). */
+export interface AuditTrail<T extends { id: string }> {
+  /** Records that `after` was created; returns it. */
+  created(trx: Transaction<Database>, by: Actor, spaceId: string | null, after: T): Promise<T>;
+  /** Records the change of `before` into `after` (the same entity); returns `after`. */
+  updated(trx: Transaction<Database>, by: Actor, spaceId: string | null, before: T, after: T): Promise<T>;
+  /** Records that `before` was deleted. */
+  deleted(trx: Transaction<Database>, by: Actor, spaceId: string | null, before: T): Promise<void>;
+}
+
+/**
+ * The create / update / delete records of entities of type `entityType` (or, for a mixed kind, the
+ * type each entity names), stored through `toJson`, so that a repository writes
+ * `return trail.updated(trx, by, spaceId, before, after)` instead of the audit row's every field.
+ */
+export function auditTrail<T extends { id: string }>(
+  entityType: string | ((entity: T) => string),
+  toJson: (entity: T) => JsonValue,
+): AuditTrail<T> {
+  const typeOf = typeof entityType === 'string' ? () => entityType : entityType;
+  const record = (
+    trx: Transaction<Database>,
+    by: Actor,
+    spaceId: string | null,
+    action: AuditChange['action'],
+    entity: T,
+    json: Pick<AuditChange, 'before' | 'after'>,
+  ) => recordAudit(trx, by, { spaceId, action, entityType: typeOf(entity), entityId: entity.id, ...json });
+  return {
+    async created(trx, by, spaceId, after) {
+      await record(trx, by, spaceId, 'create', after, { after: toJson(after) });
+      return after;
+    },
+    async updated(trx, by, spaceId, before, after) {
+      await record(trx, by, spaceId, 'update', after, { before: toJson(before), after: toJson(after) });
+      return after;
+    },
+    deleted: (trx, by, spaceId, before) =>
+      record(trx, by, spaceId, 'delete', before, { before: toJson(before) }),
+  };
+}
+
 /**
  * Runs `fn` in a transaction: the caller's, when `db` already is one (so several repository calls
  * can commit together), else a new one.

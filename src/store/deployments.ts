@@ -16,7 +16,7 @@ import {
   type InterruptionAnswer,
   type TaskLogLine,
 } from '../core/model/release.js';
-import { inTransaction, recordAudit, type Actor } from './audit.js';
+import { auditTrail, inTransaction, type Actor } from './audit.js';
 import { deploymentJson, deploymentNotFound, promptedContext, toDeployment } from './deployment-rows.js';
 import { readSteps, saveStep, type StepProgress } from './deployment-steps.js';
 import { latestPerEnvironment } from './deployment-queries.js';
@@ -50,6 +50,7 @@ export interface DeploymentFilter {
 }
 
 const FOREIGN_KEY_VIOLATION = '23503';
+const audit = auditTrail('deployment', deploymentJson);
 
 function isForeignKeyViolation(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === FOREIGN_KEY_VIOLATION;
@@ -115,15 +116,7 @@ export function deploymentsRepository(db: Kysely<Database>, secrets: SecretBox) 
             })
             .returningAll()
             .executeTakeFirstOrThrow();
-          const deployment = toDeployment(row);
-          await recordAudit(trx, by, {
-            spaceId,
-            action: 'create',
-            entityType: 'deployment',
-            entityId: id,
-            after: deploymentJson(deployment),
-          });
-          created.push(deployment);
+          created.push(await audit.created(trx, by, spaceId, toDeployment(row)));
         }
         return created;
       });

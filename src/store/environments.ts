@@ -14,7 +14,7 @@ import {
 import { RESOURCE_KINDS } from '../core/model/kinds/index.js';
 import { listQuerySchema, type Page } from '../core/model/page.js';
 import { parseInput } from '../core/model/parse.js';
-import { inTransaction, recordAudit, type Actor } from './audit.js';
+import { auditTrail, inTransaction, type Actor } from './audit.js';
 import { cursorCodec, cursorInt4, cursorText, keysetPage } from './cursor.js';
 import { uniqueViolation } from './db-errors.js';
 import { assertNoHistory } from './history-guard.js';
@@ -40,6 +40,8 @@ function toEnvironment(row: Selectable<EnvironmentsTable>): Environment {
 function toJson(e: Environment): JsonValue {
   return { ...e, createdAt: e.createdAt.toISOString(), updatedAt: e.updatedAt.toISOString() };
 }
+
+const audit = auditTrail(ENTITY, toJson);
 
 // The cursor is the (sortOrder, name) of the last item of the previous page: stable under inserts.
 const orderCursor = cursorCodec(cursorInt4, cursorText);
@@ -119,15 +121,7 @@ export function environmentsRepository(db: Kysely<Database>) {
             })
             .returningAll()
             .executeTakeFirstOrThrow();
-          const created = toEnvironment(row);
-          await recordAudit(trx, by, {
-            spaceId,
-            action: 'create',
-            entityType: ENTITY,
-            entityId: created.id,
-            after: toJson(created),
-          });
-          return created;
+          return audit.created(trx, by, spaceId, toEnvironment(row));
         });
       } catch (e) {
         throw duplicate(e, data.name) ?? e;
@@ -217,16 +211,7 @@ export function environmentsRepository(db: Kysely<Database>) {
             .where('id', '=', id)
             .returningAll()
             .executeTakeFirstOrThrow();
-          const after = toEnvironment(row);
-          await recordAudit(trx, by, {
-            spaceId,
-            action: 'update',
-            entityType: ENTITY,
-            entityId: id,
-            before: toJson(before),
-            after: toJson(after),
-          });
-          return after;
+          return audit.updated(trx, by, spaceId, before, toEnvironment(row));
         });
       } catch (e) {
         throw duplicate(e, data.name) ?? e;
@@ -251,13 +236,7 @@ export function environmentsRepository(db: Kysely<Database>) {
         }
         await assertNoHistory(trx, 'environment', id, before.name);
         await trx.deleteFrom('environments').where('id', '=', id).execute();
-        await recordAudit(trx, by, {
-          spaceId,
-          action: 'delete',
-          entityType: ENTITY,
-          entityId: id,
-          before: toJson(before),
-        });
+        await audit.deleted(trx, by, spaceId, before);
       });
     },
   };

@@ -12,7 +12,7 @@ import { RESOURCE_KINDS } from '../core/model/kinds/index.js';
 import { listQuerySchema, type Page } from '../core/model/page.js';
 import { parseInput } from '../core/model/parse.js';
 import type { Resource, ResourceKind } from '../core/model/resource.js';
-import { inTransaction, recordAudit, type Actor } from './audit.js';
+import { inTransaction, type Actor } from './audit.js';
 import { afterNameCursor, encodeNameCursor, keysetPage } from './cursor.js';
 import { uniqueViolation } from './db-errors.js';
 import { changedTopLevelFields } from './doc-path.js';
@@ -27,7 +27,7 @@ import { deleteRefsFrom, inUseError, usagesOf, type KindRegistry } from './resou
 import {
   checkResourceVersion,
   nameTaken,
-  resourceJson,
+  resourceAudit,
   resourceNotFound,
   toResource,
 } from './resource-rows.js';
@@ -362,15 +362,7 @@ export function resourcesRepository(
         await deleteRefsFrom(trx, gone);
         // Children, their secrets and the variables go with the row (on delete cascade).
         await trx.deleteFrom('resources').where('id', '=', id).execute();
-        for (const r of [...children, before]) {
-          await recordAudit(trx, by, {
-            spaceId,
-            action: 'delete',
-            entityType: r.kind,
-            entityId: r.id,
-            before: resourceJson(r),
-          });
-        }
+        for (const r of [...children, before]) await resourceAudit.deleted(trx, by, spaceId, r);
       });
     },
 
