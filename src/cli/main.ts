@@ -1,28 +1,35 @@
 /**
  * The `slipway` command. This file is the CLI's only error boundary: every command throws, and
- * here errors become a message on stderr and an exit code (see exit-codes.ts).
+ * here errors become a message on stderr and an exit code (see exit-codes.ts). Commands are loaded
+ * lazily (command-table.ts), so `slipway --version` and `--help` start without the AWS SDK, the
+ * server or the database.
  */
-import { Command, CommanderError } from 'commander';
-import { isSlipwayError, toSlipwayError, type SlipwayError } from '../core/errors.js';
-import { registerApply } from './commands/apply.js';
-import { registerConfig } from './commands/config-schema.js';
-import { registerDemo } from './commands/demo.js';
-import { registerDeployment } from './commands/deployment.js';
-import { registerEcsDeploy } from './commands/ecs-deploy.js';
-import { registerExport } from './commands/export.js';
-import { registerFeed } from './commands/feed.js';
-import { registerMasterKey } from './commands/master-key.js';
-import { registerRelease } from './commands/release.js';
-import { registerSandbox } from './commands/sandbox.js';
-import { registerServer } from './commands/server.js';
-import { registerTemplate } from './commands/template.js';
+import { Command, CommanderError, Help } from 'commander';
+import { isSlipwayError, SlipwayError, toSlipwayError } from '../core/errors.js';
+import { COMMANDS } from './command-table.js';
 import { normaliseSlipwayArgv } from './ecs-deploy/argv.js';
 import { EXIT, exitCodeFor, type RunState } from './exit-codes.js';
 
 const VERSION = '0.1.0';
 
-/** Builds the program; a command that ends with its own exit code sets `state.exitCode`. */
-export function buildProgram(state: RunState = { exitCode: EXIT.OK }): Command {
+/** The command `argv` runs (also for `help <command>`), if it names one. */
+function commandIn(argv: readonly string[]): string | undefined {
+  // The root takes only -V/--version and -h/--help, none with a value, and only before the command.
+  const at = argv.findIndex((arg) => !arg.startsWith('-'));
+  return argv[at] === 'help' ? argv[at + 1] : argv[at];
+}
+
+/**
+ * Builds the program for `argv` (without node and script). Only the command `argv` runs is loaded
+ * and registered in full (`load: 'all'`: every command); the others are listed by name and
+ * description for the root help, from command-table.ts. A command that ends with its own exit code
+ * sets `state.exitCode`.
+ */
+export async function buildProgram(
+  argv: readonly string[],
+  state: RunState = { exitCode: EXIT.OK },
+  load: 'argv' | 'all' = 'argv',
+): Promise<Command> {
   const program = new Command('slipway')
     .description('Deployment automation for Amazon ECS, with a local AWS sandbox.')
     .version(VERSION)
@@ -30,18 +37,29 @@ export function buildProgram(state: RunState = { exitCode: EXIT.OK }): Command {
     .enablePositionalOptions()
     .exitOverride()
     .showHelpAfterError();
-  registerSandbox(program);
-  registerDemo(program);
-  registerEcsDeploy(program, state, VERSION);
-  registerTemplate(program, state);
-  registerFeed(program);
-  registerServer(program);
-  registerMasterKey(program);
-  registerApply(program, state);
-  registerExport(program, state);
-  registerConfig(program);
-  registerRelease(program, state);
-  registerDeployment(program, state);
+  const listed = new Map<Command, string>();
+  program.configureHelp({
+    // A listed command has no options of its own here: name them as its module would.
+    subcommandTerm(this: Help, cmd: Command) {
+      return listed.get(cmd) ?? Help.prototype.subcommandTerm.call(this, cmd);
+    },
+  });
+  const wanted = commandIn(argv);
+  for (const entry of COMMANDS) {
+    if (load === 'all' || entry.name === wanted) {
+      await entry.register(program, state, VERSION);
+      continue;
+    }
+    const listedOnly = program
+      .command(entry.name)
+      .description(entry.description)
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .action(() => {
+        throw new SlipwayError('INTERNAL', `The command "${entry.name}" ran without being loaded.`);
+      });
+    listed.set(listedOnly, entry.hasOptions ? `${entry.name} [options]` : entry.name);
+  }
   return program;
 }
 
@@ -57,7 +75,8 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const state: RunState = { exitCode: EXIT.OK };
     // The ecs-deploy script's `-to` is rewritten before commander reads the arguments.
-    await buildProgram(state).parseAsync(normaliseSlipwayArgv(argv), { from: 'user' });
+    const args = normaliseSlipwayArgv(argv);
+    await (await buildProgram(args, state)).parseAsync(args, { from: 'user' });
     return state.exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {

@@ -5,14 +5,23 @@
  * How it works: docs/engine.md.
  */
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type PgBoss from 'pg-boss';
 import { CHAIN_AMBIENT, type AmbientAws } from '../aws/account-credentials.js';
 import * as planning from '../core/deployments/index.js';
-import { SlipwayError } from '../core/errors.js';
+import { messageOf, SlipwayError } from '../core/errors.js';
 import { isFinalState } from '../core/model/release.js';
 import type { Store } from '../store/database.js';
 import { deploymentsRepository } from '../store/deployments.js';
+import {
+  claimLease,
+  deleteStaleLease,
+  expireLease,
+  queuedWithoutJob,
+  releaseLease,
+  renewLeases,
+  staleLeases,
+  type LeaseHolder,
+} from '../store/leases.js';
 import type { SecretBox } from '../store/secrets.js';
 import type { StepExecutor } from './executor.js';
 import { builtInExecutors } from './executors/index.js';
@@ -138,7 +147,7 @@ export async function createEngine(
 
   const report = (what: string, e: unknown) => {
     // The engine has no log of its own beyond the deployment's; stderr reaches the server's log.
-    process.stderr.write(`slipway engine: ${what}: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`slipway engine: ${what}: ${messageOf(e)}\n`);
   };
 
   const signalFinished = (id: string) => {
@@ -153,29 +162,11 @@ export async function createEngine(
     }
   };
 
-  // Leases: which node runs a deployment. DB time on both sides, so node clocks need not agree.
-  const claim = async (deploymentId: string, jobId: string): Promise<boolean> => {
-    const { rows } = await sql<{ node_id: string }>`
-      insert into engine_leases (deployment_id, node_id, job_id, heartbeat_at)
-      values (${deploymentId}, ${nodeId}, ${jobId}, now())
-      on conflict (deployment_id) do update
-        set node_id = excluded.node_id, job_id = excluded.job_id, heartbeat_at = now()
-        where engine_leases.node_id = excluded.node_id
-           or engine_leases.heartbeat_at < now() - ${leaseStaleMs} * interval '1 millisecond'
-      returning node_id`.execute(db.db);
-    return rows.length > 0;
-  };
-  const release = async (deploymentId: string, stale: boolean) => {
-    if (stale) {
-      await sql`update engine_leases set heartbeat_at = 'epoch' where deployment_id = ${deploymentId} and node_id = ${nodeId}`.execute(
-        db.db,
-      );
-    } else {
-      await sql`delete from engine_leases where deployment_id = ${deploymentId} and node_id = ${nodeId}`.execute(
-        db.db,
-      );
-    }
-  };
+  // Leases: which node runs a deployment (store/leases.ts).
+  const holder: LeaseHolder = { nodeId, staleMs: leaseStaleMs };
+  const claim = (deploymentId: string, jobId: string) => claimLease(db.db, holder, deploymentId, jobId);
+  const release = (deploymentId: string, stale: boolean) =>
+    stale ? expireLease(db.db, nodeId, deploymentId) : releaseLease(db.db, nodeId, deploymentId);
 
   const start = async (job: PgBoss.Job<DeploymentJob>) => {
     const id = job.data.deploymentId;
@@ -254,11 +245,7 @@ export async function createEngine(
   const heartbeat = async () => {
     const ids = [...running.keys()];
     if (ids.length === 0) return;
-    const { rows } = await sql<{ deployment_id: string }>`
-      update engine_leases set heartbeat_at = now()
-      where node_id = ${nodeId} and deployment_id in (${sql.join(ids)})
-      returning deployment_id`.execute(db.db);
-    const kept = new Set(rows.map((r) => r.deployment_id));
+    const kept = await renewLeases(db.db, nodeId, ids);
     // Another node took a deployment over (this node looked dead): stop running it here.
     for (const id of ids) if (!kept.has(id)) running.get(id)?.control.abandon.abort();
   };
@@ -273,39 +260,27 @@ export async function createEngine(
   };
 
   const recover = async () => {
-    const { rows } = await sql<{ deployment_id: string; job_id: string | null }>`
-      select deployment_id, job_id from engine_leases
-      where heartbeat_at < now() - ${leaseStaleMs} * interval '1 millisecond'`.execute(db.db);
-    for (const row of rows) {
-      if (running.has(row.deployment_id)) continue;
+    for (const lease of await staleLeases(db.db, leaseStaleMs)) {
+      if (running.has(lease.deploymentId)) continue;
       let final: boolean;
       try {
-        final = isFinalState((await deployments.getById(row.deployment_id)).state);
+        final = isFinalState((await deployments.getById(lease.deploymentId)).state);
       } catch (e) {
         if (!(e instanceof SlipwayError && e.code === 'NOT_FOUND')) throw e;
         final = true;
       }
       if (final) {
-        await sql`delete from engine_leases where deployment_id = ${row.deployment_id}
-          and heartbeat_at < now() - ${leaseStaleMs} * interval '1 millisecond'`.execute(db.db);
+        await deleteStaleLease(db.db, leaseStaleMs, lease.deploymentId);
         continue;
       }
       // The dead node's job stays active until it expires; cancel it so it is not retried later.
-      if (row.job_id) await boss.cancel(DEPLOYMENT_QUEUE, row.job_id).catch(() => {});
-      await send([row.deployment_id]);
+      if (lease.jobId) await boss.cancel(DEPLOYMENT_QUEUE, lease.jobId).catch(() => {});
+      await send([lease.deploymentId]);
     }
     // A deployment stored as queued whose send never happened (the node died in between) has no
     // job at all: queue it again. A duplicate send is harmless (singleton key, then the lease).
-    const lost = await sql<{ id: string }>`
-      select d.id from deployments d
-      where d.state = 'queued' and d.created_at < now() - ${leaseStaleMs} * interval '1 millisecond'
-        and not exists (
-          select 1 from pgboss.job j
-          where j.name = ${DEPLOYMENT_QUEUE} and j.singleton_key = d.id
-            and j.state in ('created', 'retry', 'active'))
-      order by d.created_at
-      limit 100`.execute(db.db);
-    if (lost.rows.length > 0) await send(lost.rows.map((r) => r.id));
+    const lost = await queuedWithoutJob(db.db, DEPLOYMENT_QUEUE, leaseStaleMs);
+    if (lost.length > 0) await send(lost);
   };
 
   const send = async (ids: readonly string[]) => {

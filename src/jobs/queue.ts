@@ -23,6 +23,28 @@ export interface QueueOptions {
   expireInHours?: number;
   /** Retries of a job whose run threw (store unreachable) or expired. Default 5. */
   retryLimit?: number;
+  /**
+   * Receives the errors pg-boss reports in the background (maintenance, monitoring, stopping).
+   * Default: one line on stderr (logQueueError).
+   */
+  onError?: (error: unknown) => void;
+}
+
+/** The line logQueueError writes for `error`: what failed, and what to do about it. */
+export function queueErrorLine(error: unknown): string {
+  // pg-boss reports Errors, and from its workers plain objects that carry one's message.
+  const carried = (error as { message?: unknown } | null | undefined)?.message;
+  const message = typeof carried === 'string' ? carried : String(error);
+  return (
+    `slipway queue: pg-boss background work failed: ${message.replace(/\s*\n\s*/g, ' ')}. ` +
+    'pg-boss retries on its own; if this repeats, check that the database is reachable and its ' +
+    'pgboss schema intact.'
+  );
+}
+
+/** The default onError: writes queueErrorLine(error) to stderr, which reaches the server's log. */
+export function logQueueError(error: unknown): void {
+  process.stderr.write(queueErrorLine(error) + '\n');
 }
 
 type Rows = { rows: unknown[] };
@@ -53,8 +75,9 @@ export async function openQueue(store: Store, options: QueueOptions = {}): Promi
     supervise: true,
     maintenanceIntervalSeconds: 60,
   });
-  // pg-boss emits maintenance errors as events; without a listener an EventEmitter 'error' throws.
-  boss.on('error', () => {});
+  // pg-boss emits background errors as events (without a listener an EventEmitter 'error' throws):
+  // pass them on, never drop them.
+  boss.on('error', options.onError ?? logQueueError);
   await boss.start();
   // A no-op when the queue exists (several nodes may start together).
   await boss.createQueue(DEPLOYMENT_QUEUE, {

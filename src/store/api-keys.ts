@@ -11,7 +11,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { z } from 'zod';
 import { SlipwayError } from '../core/errors.js';
 import { nameSchema, parseInput, unknownFields } from '../core/model/parse.js';
-import { inTransaction, recordAudit, type Actor } from './audit.js';
+import { auditTrail, inTransaction, type Actor } from './audit.js';
 import { uniqueViolation } from './db-errors.js';
 import type { ApiKeysTable, Database, JsonValue, UsersTable } from './types.js';
 
@@ -75,7 +75,8 @@ const apiKeyCreateSchema = z.strictObject(
   { error: unknownFields('API key') },
 );
 
-function toUser(row: Selectable<UsersTable>): User {
+/** A users row as a User. */
+export function toUser(row: Selectable<UsersTable>): User {
   return {
     id: row.id,
     name: row.name,
@@ -114,6 +115,9 @@ function keyJson(k: ApiKeyInfo): JsonValue {
     lastUsedAt: iso(k.lastUsedAt),
   };
 }
+
+const userAudit = auditTrail('user', userJson);
+const keyAudit = auditTrail('api-key', keyJson);
 
 function hashKey(key: string): Buffer {
   return createHash('sha256').update(key, 'utf8').digest();
@@ -204,15 +208,7 @@ export function apiKeysRepository(db: Kysely<Database>) {
             .values({ id: `Users-${randomUUID()}`, name: data.name, is_admin: data.isAdmin })
             .returningAll()
             .executeTakeFirstOrThrow();
-          const user = toUser(row);
-          await recordAudit(trx, by, {
-            spaceId: null,
-            action: 'create',
-            entityType: 'user',
-            entityId: user.id,
-            after: userJson(user),
-          });
-          return user;
+          return userAudit.created(trx, by, null, toUser(row));
         });
       } catch (e) {
         if (uniqueViolation(e) === undefined) throw e;
@@ -251,15 +247,7 @@ export function apiKeysRepository(db: Kysely<Database>) {
             .returningAll()
             .executeTakeFirstOrThrow(),
         );
-        await recordAudit(trx, by, {
-          spaceId: null,
-          action: 'update',
-          entityType: 'user',
-          entityId: id,
-          before: userJson(before),
-          after: userJson(after),
-        });
-        return after;
+        return userAudit.updated(trx, by, null, before, after);
       });
     },
 
@@ -284,14 +272,7 @@ export function apiKeysRepository(db: Kysely<Database>) {
           })
           .returning(INFO_COLUMNS)
           .executeTakeFirstOrThrow();
-        const info = toKeyInfo(row);
-        await recordAudit(trx, by, {
-          spaceId: null,
-          action: 'create',
-          entityType: 'api-key',
-          entityId: info.id,
-          after: keyJson(info),
-        });
+        const info = await keyAudit.created(trx, by, null, toKeyInfo(row));
         return { id: info.id, key };
       });
     },
@@ -326,15 +307,7 @@ export function apiKeysRepository(db: Kysely<Database>) {
             .returning(INFO_COLUMNS)
             .executeTakeFirstOrThrow(),
         );
-        await recordAudit(trx, by, {
-          spaceId: null,
-          action: 'update',
-          entityType: 'api-key',
-          entityId: keyId,
-          before: keyJson(before),
-          after: keyJson(after),
-        });
-        return after;
+        return keyAudit.updated(trx, by, null, before, after);
       });
     },
 

@@ -5,7 +5,7 @@ import { SlipwayError } from '../core/errors.js';
 import type { AuditEvent } from '../core/model/audit.js';
 import { DEFAULT_SPACE_ID as SPACE } from '../core/model/space.js';
 import { forEachBackend } from '../../test/helpers/postgres.js';
-import { listAuditEvents, recordAudit, redactSecrets, REDACTED } from './audit.js';
+import { auditTrail, listAuditEvents, recordAudit, redactSecrets, REDACTED } from './audit.js';
 import type { Store } from './database.js';
 import { environmentsRepository } from './environments.js';
 
@@ -162,6 +162,43 @@ forEachBackend('audit log', (backend) => {
       assert.match(e.message, /unknown field "colour"/);
       return true;
     });
+  });
+
+  it('an audit trail records create, update and delete of an entity through its JSON form', async () => {
+    type Gadget = { id: string; kind: string; size: number };
+    const trail = auditTrail<Gadget>(
+      (g) => g.kind,
+      (g) => ({ id: g.id, size: g.size, token: 'x' }),
+    );
+    const small = { id: 'Gadgets-1', kind: 'gadget', size: 1 };
+    const large = { ...small, size: 2 };
+    await store.db.transaction().execute(async (trx) => {
+      assert.equal(await trail.created(trx, alice, SPACE, small), small);
+      assert.equal(await trail.updated(trx, bob, SPACE, small, large), large);
+      assert.equal(await trail.deleted(trx, bob, null, large), undefined);
+    });
+    const events = (await list({ entityType: 'gadget' })).items;
+    // One transaction, one now(): sorted by action, not by time.
+    assert.deepEqual(events.map((e) => [e.action, e.actor, e.entityId, e.before, e.after]).sort(), [
+      ['create', 'alice', 'Gadgets-1', null, { id: 'Gadgets-1', size: 1, token: REDACTED }],
+      [
+        'update',
+        'bob',
+        'Gadgets-1',
+        { id: 'Gadgets-1', size: 1, token: REDACTED },
+        { id: 'Gadgets-1', size: 2, token: REDACTED },
+      ],
+    ]);
+    // The delete has no space: it is not among the space's events.
+    const [deleted] = await store.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('entity_type', '=', 'gadget')
+      .where('action', '=', 'delete')
+      .execute();
+    assert.equal(deleted?.space_id, null);
+    assert.deepEqual(deleted?.before, { id: 'Gadgets-1', size: 2, token: REDACTED });
+    assert.equal(deleted?.after, null);
   });
 
   it('redacts secret-looking keys, at any depth, when recording', async () => {

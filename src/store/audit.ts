@@ -4,11 +4,11 @@
  * reads them back, newest first.
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
-import { SlipwayError } from '../core/errors.js';
+import type { Kysely, Transaction } from 'kysely';
 import { auditQuerySchema, type AuditEvent } from '../core/model/audit.js';
 import type { Page } from '../core/model/page.js';
 import { parseInput } from '../core/model/parse.js';
+import { beforeTimeCursor, newestFirstPage, timeKey } from './cursor.js';
 import type { Database, JsonValue } from './types.js';
 
 /** Who is making a change and from where; every mutating repository call takes one. */
@@ -86,6 +86,48 @@ export async function recordAudit(trx: Transaction<Database>, by: Actor, change:
     .execute();
 }
 
+/** The audit rows of one entity type, each value stored as `toJson` makes it (see auditTrail). */
+export interface AuditTrail<T extends { id: string }> {
+  /** Records that `after` was created; returns it. */
+  created(trx: Transaction<Database>, by: Actor, spaceId: string | null, after: T): Promise<T>;
+  /** Records the change of `before` into `after` (the same entity); returns `after`. */
+  updated(trx: Transaction<Database>, by: Actor, spaceId: string | null, before: T, after: T): Promise<T>;
+  /** Records that `before` was deleted. */
+  deleted(trx: Transaction<Database>, by: Actor, spaceId: string | null, before: T): Promise<void>;
+}
+
+/**
+ * The create / update / delete records of entities of type `entityType` (or, for a mixed kind, the
+ * type each entity names), stored through `toJson`, so that a repository writes
+ * `return trail.updated(trx, by, spaceId, before, after)` instead of the audit row's every field.
+ */
+export function auditTrail<T extends { id: string }>(
+  entityType: string | ((entity: T) => string),
+  toJson: (entity: T) => JsonValue,
+): AuditTrail<T> {
+  const typeOf = typeof entityType === 'string' ? () => entityType : entityType;
+  const record = (
+    trx: Transaction<Database>,
+    by: Actor,
+    spaceId: string | null,
+    action: AuditChange['action'],
+    entity: T,
+    json: Pick<AuditChange, 'before' | 'after'>,
+  ) => recordAudit(trx, by, { spaceId, action, entityType: typeOf(entity), entityId: entity.id, ...json });
+  return {
+    async created(trx, by, spaceId, after) {
+      await record(trx, by, spaceId, 'create', after, { after: toJson(after) });
+      return after;
+    },
+    async updated(trx, by, spaceId, before, after) {
+      await record(trx, by, spaceId, 'update', after, { before: toJson(before), after: toJson(after) });
+      return after;
+    },
+    deleted: (trx, by, spaceId, before) =>
+      record(trx, by, spaceId, 'delete', before, { before: toJson(before) }),
+  };
+}
+
 /**
  * Runs `fn` in a transaction: the caller's, when `db` already is one (so several repository calls
  * can commit together), else a new one.
@@ -95,35 +137,6 @@ export async function inTransaction<T>(
   fn: (trx: Transaction<Database>) => Promise<T>,
 ): Promise<T> {
   return db.isTransaction ? fn(db as Transaction<Database>) : db.transaction().execute(fn);
-}
-
-// The cursor is the (occurred_at, id) of the last event of the previous page. The time travels as
-// text with microseconds: a JS Date would round them to milliseconds and skip or repeat events.
-const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-
-function encodeCursor(time: string, id: string): string {
-  return Buffer.from(JSON.stringify([time, id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      typeof value[0] === 'string' &&
-      CURSOR_TIME.test(value[0]) &&
-      typeof value[1] === 'string'
-    ) {
-      return [value[0], value[1]];
-    }
-  } catch {
-    // fall through
-  }
-  throw new SlipwayError(
-    'INVALID_INPUT',
-    'Invalid audit query: audit query.cursor: not a cursor this server returned',
-    { data: { issues: ['audit query.cursor: not a cursor this server returned'] } },
-  );
 }
 
 /**
@@ -139,11 +152,8 @@ export async function listAuditEvents(
   let select = db
     .selectFrom('audit_events')
     .selectAll()
-    .select(
-      sql<string>`to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as(
-        'occurred_key',
-      ),
-    )
+    // The cursor is the (occurred_at, id) of the last event of the previous page.
+    .select(timeKey('occurred_at').as('time_key'))
     .where('space_id', '=', spaceId);
   if (q.entityType !== undefined) select = select.where('entity_type', '=', q.entityType);
   if (q.entityId !== undefined) select = select.where('entity_id', '=', q.entityId);
@@ -151,17 +161,13 @@ export async function listAuditEvents(
   if (q.action !== undefined) select = select.where('action', '=', q.action);
   if (q.from !== undefined) select = select.where('occurred_at', '>=', new Date(q.from));
   if (q.to !== undefined) select = select.where('occurred_at', '<', new Date(q.to));
-  if (q.cursor !== undefined) {
-    const [time, id] = decodeCursor(q.cursor);
-    select = select.where(sql<boolean>`(occurred_at, id) < (${time}::timestamptz, ${id})`);
-  }
+  if (q.cursor !== undefined) select = select.where(beforeTimeCursor(q.cursor, 'occurred_at', 'audit query'));
   const rows = await select
     .orderBy('occurred_at', 'desc')
     .orderBy('id', 'desc')
     .limit(q.limit + 1)
     .execute();
-  const page = rows.slice(0, q.limit);
-  const items = page.map((r): AuditEvent => ({
+  return newestFirstPage(rows, q.limit, (r): AuditEvent => ({
     id: r.id,
     spaceId: r.space_id,
     actor: r.actor,
@@ -173,8 +179,4 @@ export async function listAuditEvents(
     before: r.before,
     after: r.after,
   }));
-  const last = page.at(-1);
-  return rows.length > q.limit && last
-    ? { items, nextCursor: encodeCursor(last.occurred_key, last.id) }
-    : { items };
 }

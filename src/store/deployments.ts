@@ -16,14 +16,14 @@ import {
   type InterruptionAnswer,
   type TaskLogLine,
 } from '../core/model/release.js';
-import { inTransaction, recordAudit, type Actor } from './audit.js';
+import { auditTrail, inTransaction, type Actor } from './audit.js';
 import { deploymentJson, deploymentNotFound, promptedContext, toDeployment } from './deployment-rows.js';
 import { readSteps, saveStep, type StepProgress } from './deployment-steps.js';
 import { latestPerEnvironment } from './deployment-queries.js';
 import { answerInterruption, getInterruption, listInterruptions, openInterruption } from './interruptions.js';
 import type { SecretBox } from './secrets.js';
 import { appendLog, readLog, type LogFilter } from './task-log.js';
-import { beforeCursor, createdKey, newestFirstPage } from './time-cursor.js';
+import { beforeTimeCursor, newestFirstPage, timeKey } from './cursor.js';
 import type { Database } from './types.js';
 
 /** A deployment to insert (validated and resolved by the caller). */
@@ -50,6 +50,7 @@ export interface DeploymentFilter {
 }
 
 const FOREIGN_KEY_VIOLATION = '23503';
+const audit = auditTrail('deployment', deploymentJson);
 
 function isForeignKeyViolation(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === FOREIGN_KEY_VIOLATION;
@@ -121,15 +122,7 @@ export function deploymentsRepository(db: Kysely<Database>, secrets: SecretBox) 
             })
             .returningAll()
             .executeTakeFirstOrThrow();
-          const deployment = toDeployment(row);
-          await recordAudit(trx, by, {
-            spaceId,
-            action: 'create',
-            entityType: 'deployment',
-            entityId: id,
-            after: deploymentJson(deployment),
-          });
-          created.push(deployment);
+          created.push(await audit.created(trx, by, spaceId, toDeployment(row)));
         }
         return created;
       });
@@ -156,7 +149,7 @@ export function deploymentsRepository(db: Kysely<Database>, secrets: SecretBox) 
       let select = db
         .selectFrom('deployments')
         .selectAll()
-        .select(createdKey().as('created_key'))
+        .select(timeKey().as('time_key'))
         .where('space_id', '=', spaceId);
       if (filter.projectId !== undefined) select = select.where('project_id', '=', filter.projectId);
       if (filter.environmentId !== undefined)
@@ -164,7 +157,7 @@ export function deploymentsRepository(db: Kysely<Database>, secrets: SecretBox) 
       if (filter.tenantId !== undefined) select = select.where('tenant_id', '=', filter.tenantId);
       if (filter.releaseId !== undefined) select = select.where('release_id', '=', filter.releaseId);
       if (filter.states !== undefined) select = select.where('state', 'in', filter.states);
-      if (q.cursor) select = select.where(beforeCursor(q.cursor));
+      if (q.cursor) select = select.where(beforeTimeCursor(q.cursor));
       const rows = await select
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')

@@ -14,7 +14,8 @@ import {
 import { RESOURCE_KINDS } from '../core/model/kinds/index.js';
 import { listQuerySchema, type Page } from '../core/model/page.js';
 import { parseInput } from '../core/model/parse.js';
-import { inTransaction, recordAudit, type Actor } from './audit.js';
+import { auditTrail, inTransaction, type Actor } from './audit.js';
+import { cursorCodec, cursorInt4, cursorText, keysetPage } from './cursor.js';
 import { uniqueViolation } from './db-errors.js';
 import { assertNoHistory } from './history-guard.js';
 import { inUseError, usagesOf } from './resource-refs.js';
@@ -40,24 +41,10 @@ function toJson(e: Environment): JsonValue {
   return { ...e, createdAt: e.createdAt.toISOString(), updatedAt: e.updatedAt.toISOString() };
 }
 
-// The cursor is the (sortOrder, name) of the last item of the previous page: stable under inserts.
-function encodeCursor(e: Environment): string {
-  return Buffer.from(JSON.stringify([e.sortOrder, e.name])).toString('base64url');
-}
+const audit = auditTrail(ENTITY, toJson);
 
-function decodeCursor(cursor: string): [number, string] {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && Number.isInteger(value[0]) && typeof value[1] === 'string') {
-      return [value[0] as number, value[1]];
-    }
-  } catch {
-    // fall through
-  }
-  throw new SlipwayError('INVALID_INPUT', 'Invalid list query: cursor: not a cursor this server returned', {
-    data: { issues: ['cursor: not a cursor this server returned'] },
-  });
-}
+// The cursor is the (sortOrder, name) of the last item of the previous page: stable under inserts.
+const orderCursor = cursorCodec(cursorInt4, cursorText);
 
 function notFound(spaceId: string, id: string): SlipwayError {
   return new SlipwayError('NOT_FOUND', `There is no environment "${id}" in space ${spaceId}.`, {
@@ -134,15 +121,7 @@ export function environmentsRepository(db: Kysely<Database>) {
             })
             .returningAll()
             .executeTakeFirstOrThrow();
-          const created = toEnvironment(row);
-          await recordAudit(trx, by, {
-            spaceId,
-            action: 'create',
-            entityType: ENTITY,
-            entityId: created.id,
-            after: toJson(created),
-          });
-          return created;
+          return audit.created(trx, by, spaceId, toEnvironment(row));
         });
       } catch (e) {
         throw duplicate(e, data.name) ?? e;
@@ -192,7 +171,7 @@ export function environmentsRepository(db: Kysely<Database>) {
         );
       }
       if (q.cursor) {
-        const [order, name] = decodeCursor(q.cursor);
+        const [order, name] = orderCursor.decode(q.cursor);
         select = select.where((eb) => eb(eb.refTuple('sort_order', 'name'), '>', eb.tuple(order, name)));
       }
       const rows = await select
@@ -200,9 +179,9 @@ export function environmentsRepository(db: Kysely<Database>) {
         .orderBy('name')
         .limit(q.limit + 1)
         .execute();
-      const items = rows.slice(0, q.limit).map(toEnvironment);
-      const last = items.at(-1);
-      return rows.length > q.limit && last ? { items, nextCursor: encodeCursor(last) } : { items };
+      return keysetPage(rows, q.limit, toEnvironment, (last) =>
+        orderCursor.encode([last.sort_order, last.name]),
+      );
     },
 
     /** Applies `patch` if the environment is still at `expectedVersion` (else CONFLICT); version + 1. */
@@ -232,16 +211,7 @@ export function environmentsRepository(db: Kysely<Database>) {
             .where('id', '=', id)
             .returningAll()
             .executeTakeFirstOrThrow();
-          const after = toEnvironment(row);
-          await recordAudit(trx, by, {
-            spaceId,
-            action: 'update',
-            entityType: ENTITY,
-            entityId: id,
-            before: toJson(before),
-            after: toJson(after),
-          });
-          return after;
+          return audit.updated(trx, by, spaceId, before, toEnvironment(row));
         });
       } catch (e) {
         throw duplicate(e, data.name) ?? e;
@@ -266,13 +236,7 @@ export function environmentsRepository(db: Kysely<Database>) {
         }
         await assertNoHistory(trx, 'environment', id, before.name);
         await trx.deleteFrom('environments').where('id', '=', id).execute();
-        await recordAudit(trx, by, {
-          spaceId,
-          action: 'delete',
-          entityType: ENTITY,
-          entityId: id,
-          before: toJson(before),
-        });
+        await audit.deleted(trx, by, spaceId, before);
       });
     },
   };

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { SlipwayError } from '../core/errors.js';
 import type { Interruption, InterruptionAnswer } from '../core/model/release.js';
-import { inTransaction, recordAudit, type Actor } from './audit.js';
+import { auditTrail, inTransaction, type Actor } from './audit.js';
 import { deploymentNotFound } from './deployment-rows.js';
 import type { Database, InterruptionsTable, JsonValue } from './types.js';
 
@@ -41,6 +41,8 @@ function toJson(i: Interruption): JsonValue {
   // Dates become ISO strings; nothing else needs converting.
   return JSON.parse(JSON.stringify(i)) as JsonValue;
 }
+
+const audit = auditTrail(ENTITY, toJson);
 
 function notFound(spaceId: string, id: string): SlipwayError {
   return new SlipwayError('NOT_FOUND', `There is no interruption "${id}" in space ${spaceId}.`, {
@@ -157,15 +159,6 @@ export async function answerInterruption(
         },
       );
     }
-    const after = toInterruption(row);
-    await recordAudit(trx, by, {
-      spaceId,
-      action: 'update',
-      entityType: ENTITY,
-      entityId: id,
-      before: toJson(before),
-      after: toJson(after),
-    });
-    return after;
+    return audit.updated(trx, by, spaceId, before, toInterruption(row));
   });
 }

@@ -6,7 +6,7 @@
  * transaction mode. On PGlite the lock is a no-op in effect: one process owns the data directory.
  */
 import { sql, type Kysely } from 'kysely';
-import { SlipwayError } from '../core/errors.js';
+import { messageOf, SlipwayError } from '../core/errors.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
 import type { Database } from './types.js';
 
@@ -14,10 +14,6 @@ import type { Database } from './types.js';
 export interface MigrateResult {
   /** Names of the migrations this run applied (empty when the database was current). */
   applied: string[];
-}
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 /** Applies every pending migration (default: all of Slipway's); safe to run from several nodes at once. */

@@ -6,10 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Resource, ResourceKind } from '../core/model/resource.js';
-import { recordAudit } from './audit.js';
 import type { JsonObject } from './doc-path.js';
 import { inUseError, usagesOf } from './resource-refs.js';
-import { resourceJson, toResource } from './resource-rows.js';
+import { resourceAudit, toResource } from './resource-rows.js';
 import {
   insertResource,
   notAllowed,
@@ -110,14 +109,7 @@ export async function applyChannelDefault(
       .where('id', '=', row.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordAudit(ctx.trx, ctx.by, {
-      spaceId: ctx.spaceId,
-      action: 'update',
-      entityType: kind.name,
-      entityId: row.id,
-      before: resourceJson(previous),
-      after: resourceJson(toResource(updated)),
-    });
+    await resourceAudit.updated(ctx.trx, ctx.by, ctx.spaceId, previous, toResource(updated));
   }
 }
 

@@ -15,7 +15,7 @@ import { uniqueViolation } from './db-errors.js';
 import { currentVariables, readSnapshot, writeSnapshot } from './release-snapshot.js';
 import type { KindRegistry } from './resource-refs.js';
 import type { SecretBox } from './secrets.js';
-import { beforeCursor, createdKey, newestFirstPage } from './time-cursor.js';
+import { beforeTimeCursor, newestFirstPage, timeKey } from './cursor.js';
 import type { Database, JsonValue, ReleasesTable } from './types.js';
 
 const ENTITY = 'release';
@@ -205,12 +205,12 @@ export function releasesRepository(
       let select = db
         .selectFrom('releases')
         .selectAll()
-        .select(createdKey().as('created_key'))
+        .select(timeKey().as('time_key'))
         .where('space_id', '=', spaceId);
       if (options.projectId !== undefined) select = select.where('project_id', '=', options.projectId);
       if (options.channelId !== undefined) select = select.where('channel_id', '=', options.channelId);
       if (q.name) select = select.where(sql<boolean>`strpos(lower(version), ${q.name.toLowerCase()}) > 0`);
-      if (q.cursor) select = select.where(beforeCursor(q.cursor));
+      if (q.cursor) select = select.where(beforeTimeCursor(q.cursor));
       const rows = await select
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')

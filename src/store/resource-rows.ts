@@ -2,6 +2,7 @@
 import type { Selectable } from 'kysely';
 import { SlipwayError } from '../core/errors.js';
 import type { Resource, ResourceKind, ResourceKindName } from '../core/model/resource.js';
+import { auditTrail } from './audit.js';
 import type { JsonObject } from './doc-path.js';
 import type { JsonValue, ResourcesTable } from './types.js';
 
@@ -34,6 +35,9 @@ export function resourceJson(r: Resource): JsonValue {
     updatedAt: r.updatedAt.toISOString(),
   };
 }
+
+/** The audit records of resources (each typed by its kind). */
+export const resourceAudit = auditTrail<Resource>((r) => r.kind, resourceJson);
 
 /** NOT_FOUND for a resource of `kind`. */
 export function resourceNotFound(kind: ResourceKind, spaceId: string, id: string): SlipwayError {

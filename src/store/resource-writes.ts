@@ -7,7 +7,7 @@ import { sql, type Transaction } from 'kysely';
 import { SlipwayError } from '../core/errors.js';
 import { parseInput } from '../core/model/parse.js';
 import type { Resource, ResourceKind } from '../core/model/resource.js';
-import { recordAudit, type Actor } from './audit.js';
+import type { Actor } from './audit.js';
 import { formatPath, setAt, toJson, type JsonObject } from './doc-path.js';
 import {
   resolveRefs,
@@ -16,7 +16,7 @@ import {
   type RefRequest,
   type ResolvedRef,
 } from './resource-refs.js';
-import { nameTaken, resourceJson, toResource } from './resource-rows.js';
+import { nameTaken, resourceAudit, toResource } from './resource-rows.js';
 import { extractSecrets, writeSecrets } from './resource-secrets.js';
 import type { SecretBox } from './secrets.js';
 import type { Database } from './types.js';
@@ -118,14 +118,7 @@ export async function insertResource(
   const created = toResource(row);
   await writeRefs(ctx.trx, { id, kind: kind.name, name: doc.name }, 'document', doc.refs);
   await writeSecrets(ctx.trx, ctx.box, id, new Map(), doc.secrets);
-  await recordAudit(ctx.trx, ctx.by, {
-    spaceId: ctx.spaceId,
-    action: 'create',
-    entityType: kind.name,
-    entityId: id,
-    after: resourceJson(created),
-  });
-  return created;
+  return resourceAudit.created(ctx.trx, ctx.by, ctx.spaceId, created);
 }
 
 /** Stores `doc` over `before` (version + 1), rewriting references and secrets, with an audit row. */
@@ -151,15 +144,7 @@ export async function updateResource(
   const after = toResource(row);
   await writeRefs(ctx.trx, { id: before.id, kind: kind.name, name: doc.name }, 'document', doc.refs);
   await writeSecrets(ctx.trx, ctx.box, before.id, storedSecrets, doc.secrets);
-  await recordAudit(ctx.trx, ctx.by, {
-    spaceId: ctx.spaceId,
-    action: 'update',
-    entityType: kind.name,
-    entityId: before.id,
-    before: resourceJson(before),
-    after: resourceJson(after),
-  });
-  return after;
+  return resourceAudit.updated(ctx.trx, ctx.by, ctx.spaceId, before, after);
 }
 
 /** INVALID_INPUT for a call the kind does not allow (create of a singleton, ...). */

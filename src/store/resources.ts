@@ -12,8 +12,8 @@ import { RESOURCE_KINDS } from '../core/model/kinds/index.js';
 import { listQuerySchema, type Page } from '../core/model/page.js';
 import { parseInput } from '../core/model/parse.js';
 import type { Resource, ResourceKind } from '../core/model/resource.js';
-import { inTransaction, recordAudit, type Actor } from './audit.js';
-import { decodeNameCursor, encodeNameCursor } from './cursor.js';
+import { inTransaction, type Actor } from './audit.js';
+import { afterNameCursor, encodeNameCursor, keysetPage } from './cursor.js';
 import { uniqueViolation } from './db-errors.js';
 import { changedTopLevelFields } from './doc-path.js';
 import {
@@ -27,7 +27,7 @@ import { deleteRefsFrom, inUseError, usagesOf, type KindRegistry } from './resou
 import {
   checkResourceVersion,
   nameTaken,
-  resourceJson,
+  resourceAudit,
   resourceNotFound,
   toResource,
 } from './resource-rows.js';
@@ -239,22 +239,13 @@ export function resourcesRepository(
         rows = rows.where((eb) => eb(eb.fn('strpos', [eb.fn('lower', ['name']), eb.val(needle)]), '>', 0));
       }
       for (const f of filters) rows = rows.where(sql<boolean>`data @> ${JSON.stringify(f)}::jsonb`);
-      if (q.cursor) {
-        const [name, id] = decodeNameCursor(q.cursor);
-        rows = rows.where((eb) =>
-          eb(eb.tuple(eb.fn<string>('lower', ['name']), eb.ref('id')), '>', eb.tuple(name, id)),
-        );
-      }
+      if (q.cursor) rows = rows.where(afterNameCursor(q.cursor));
       const found = await rows
         .orderBy(sql`lower(name)`)
         .orderBy('id')
         .limit(q.limit + 1)
         .execute();
-      const items = found.slice(0, q.limit).map(toResource);
-      const last = items.at(-1);
-      return found.length > q.limit && last
-        ? { items, nextCursor: encodeNameCursor(last.name, last.id) }
-        : { items };
+      return keysetPage(found, q.limit, toResource, (last) => encodeNameCursor(last.name, last.id));
     },
 
     /**
@@ -371,15 +362,7 @@ export function resourcesRepository(
         await deleteRefsFrom(trx, gone);
         // Children, their secrets and the variables go with the row (on delete cascade).
         await trx.deleteFrom('resources').where('id', '=', id).execute();
-        for (const r of [...children, before]) {
-          await recordAudit(trx, by, {
-            spaceId,
-            action: 'delete',
-            entityType: r.kind,
-            entityId: r.id,
-            before: resourceJson(r),
-          });
-        }
+        for (const r of [...children, before]) await resourceAudit.deleted(trx, by, spaceId, r);
       });
     },
 

@@ -5,11 +5,11 @@
  */
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { SlipwayError } from '../core/errors.js';
-import { listQuerySchema } from '../core/model/page.js';
+import { listQuerySchema, type Page } from '../core/model/page.js';
 import { parseInput } from '../core/model/parse.js';
 import type { Resource, ResourceKind } from '../core/model/resource.js';
 import { recordAudit, type Actor } from './audit.js';
-import { decodeNameCursor, encodeNameCursor } from './cursor.js';
+import { afterNameCursor, encodeNameCursor, keysetPage } from './cursor.js';
 import { sameJson, type JsonObject } from './doc-path.js';
 import { writeRefs, type KindRegistry, type ResolvedRef } from './resource-refs.js';
 import { toResource } from './resource-rows.js';
@@ -107,29 +107,25 @@ export async function listRows(
   db: Kysely<Database>,
   ownerId: string,
   query: unknown,
-): Promise<{ rows: VariableRow[]; nextCursor?: string }> {
+): Promise<Page<VariableRow>> {
   const q = parseInput(listQuerySchema, query ?? {}, 'list query');
   let select = db.selectFrom('variables').selectAll().where('owner_id', '=', ownerId);
   if (q.name) {
     const needle = q.name.toLowerCase();
     select = select.where((eb) => eb(eb.fn('strpos', [eb.fn('lower', ['name']), eb.val(needle)]), '>', 0));
   }
-  if (q.cursor) {
-    const [name, id] = decodeNameCursor(q.cursor);
-    select = select.where((eb) =>
-      eb(eb.tuple(eb.fn<string>('lower', ['name']), eb.ref('id')), '>', eb.tuple(name, id)),
-    );
-  }
+  if (q.cursor) select = select.where(afterNameCursor(q.cursor));
   const found = await select
     .orderBy(sql`lower(name)`)
     .orderBy('id')
     .limit(q.limit + 1)
     .execute();
-  const rows = found.slice(0, q.limit);
-  const last = rows.at(-1);
-  return found.length > q.limit && last
-    ? { rows, nextCursor: encodeNameCursor(last.name, last.id) }
-    : { rows };
+  return keysetPage(
+    found,
+    q.limit,
+    (row) => row,
+    (last) => encodeNameCursor(last.name, last.id),
+  );
 }
 
 /** Every row of an owner in the order last written, with the sensitive values decrypted by id. */

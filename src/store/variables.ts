@@ -198,9 +198,9 @@ export function variablesRepository(
     /** One page of the owner's variables in (name, id) order; query: limit, cursor, name (substring). */
     async list(spaceId: string, ownerId: string, query: unknown = {}): Promise<VariablePage<StoredVariable>> {
       const owner = await loadOwner(db, spaceId, ownerId, kinds, 'variables');
-      const { rows, nextCursor } = await listRows(db, ownerId, query);
+      const { items, nextCursor } = await listRows(db, ownerId, query);
       return {
-        items: rows.map(toStoredVariable),
+        items: items.map(toStoredVariable),
         ...(nextCursor ? { nextCursor } : {}),
         variablesVersion: owner.variablesVersion,
       };
@@ -232,9 +232,9 @@ export function variablesRepository(
       query: unknown = {},
     ): Promise<VariablePage<StoredTenantVariable>> {
       const owner = await loadOwner(db, spaceId, tenantId, kinds, 'template values');
-      const { rows, nextCursor } = await listRows(db, tenantId, query);
+      const { items, nextCursor } = await listRows(db, tenantId, query);
       return {
-        items: rows.map(toStoredTenantVariable),
+        items: items.map(toStoredTenantVariable),
         ...(nextCursor ? { nextCursor } : {}),
         variablesVersion: owner.variablesVersion,
       };

@@ -4,16 +4,15 @@
  * keys takes `user.*` permissions, which only administrators hold; anyone may manage their own keys.
  */
 import type { FastifyRequest } from 'fastify';
-import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { SlipwayError } from '../../core/errors.js';
-import { listQuerySchema, type Page } from '../../core/model/page.js';
+import { listQuerySchema } from '../../core/model/page.js';
 import { nameSchema, parseInput, unknownFields } from '../../core/model/parse.js';
 import { allows, PERMISSIONS, type Grant, type Permission } from '../../core/model/permissions.js';
 import { apiKeysRepository, type ApiKeyInfo, type User } from '../../store/api-keys.js';
 import { grantsRepository, type TeamGrant } from '../../store/grants.js';
 import { spacesRepository } from '../../store/spaces.js';
-import type { Database } from '../../store/types.js';
+import { listUsers } from '../../store/users.js';
 import { authorize } from '../access.js';
 import { authenticatedUser, resolveActor } from '../actor.js';
 import type { ServerDeps } from '../deps.js';
@@ -147,49 +146,6 @@ const ME: NamedSchema = { name: 'Me', schema: meSchema };
 
 const ID_PARAM = { id: 'The user id (`Users-...`).' };
 const KEY_PARAMS = { ...ID_PARAM, keyId: 'The API key id (`ApiKeys-...`).' };
-
-// The cursor is the lower-cased name of the last user of the page (names are unique ignoring case).
-function encodeCursor(u: User): string {
-  return Buffer.from(JSON.stringify([u.name.toLowerCase()]), 'utf8').toString('base64url');
-}
-function decodeCursor(cursor: string): string {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
-  } catch {
-    // fall through
-  }
-  throw new SlipwayError('INVALID_INPUT', 'Invalid list query: cursor: not a cursor this server returned', {
-    data: { issues: ['cursor: not a cursor this server returned'] },
-  });
-}
-
-/** One page of users by name (ignoring case); `name` filters by substring. */
-async function listUsers(db: Kysely<Database>, query: unknown): Promise<Page<User>> {
-  const q = parseInput(listQuerySchema, query, 'list query');
-  let select = db.selectFrom('users').selectAll();
-  if (q.name) {
-    const needle = q.name.toLowerCase();
-    select = select.where((eb) => eb(eb.fn('strpos', [eb.fn('lower', ['name']), eb.val(needle)]), '>', 0));
-  }
-  if (q.cursor) {
-    const after = decodeCursor(q.cursor);
-    select = select.where(sql<boolean>`lower(name) > ${after}`);
-  }
-  const rows = await select
-    .orderBy(sql`lower(name)`)
-    .limit(q.limit + 1)
-    .execute();
-  const items = rows.slice(0, q.limit).map((r): User => ({
-    id: r.id,
-    name: r.name,
-    isAdmin: r.is_admin,
-    createdAt: r.created_at,
-    disabledAt: r.disabled_at,
-  }));
-  const last = items.at(-1);
-  return rows.length > q.limit && last ? { items, nextCursor: encodeCursor(last) } : { items };
-}
 
 /** The caller (the route requires authentication, so there is one). */
 function caller(request: FastifyRequest): User {
