@@ -167,6 +167,11 @@ export interface FaultCluster {
   databaseUrl: string;
   /** A directory every OS user may write (sticky, as /tmp): scripts run as the unprivileged script user. */
   shared: string;
+  /**
+   * The servers' temporary directory (TMPDIR; sticky, as /tmp), where script steps get their private
+   * directories: the test's own, so no other test's server removes or adds anything there.
+   */
+  serverTmp: string;
   /** The `slipway server` arguments every node gets (database, data directory, --node-timeout 10). */
   serverArgs: string[];
   /** Starts a node; `awsEndpoint` replaces the sandbox's (e.g. a proxy's). */
@@ -203,6 +208,8 @@ export async function startFaultCluster(services: readonly string[]): Promise<Fa
   const dir = mkdtempSync(join(tmpdir(), 'slipway-fault-'));
   const shared = mkdtempSync(join(tmpdir(), 'slipway-fault-shared-'));
   chmodSync(shared, 0o1777);
+  const serverTmp = mkdtempSync(join(tmpdir(), 'slipway-fault-tmp-'));
+  chmodSync(serverTmp, 0o1777);
   const servers: ServerProcess[] = [];
   let sandbox: SandboxHandle | undefined;
   let postgres: PostgresHandle | undefined;
@@ -212,6 +219,7 @@ export async function startFaultCluster(services: readonly string[]): Promise<Fa
     await sandbox?.close();
     rmSync(dir, { recursive: true, force: true });
     rmSync(shared, { recursive: true, force: true });
+    rmSync(serverTmp, { recursive: true, force: true });
   };
   try {
     sandbox = await startSandbox({ port: 0, timeScale: RUNNING, throttling: false });
@@ -310,6 +318,7 @@ export async function startFaultCluster(services: readonly string[]): Promise<Fa
       postgres,
       databaseUrl,
       shared,
+      serverTmp,
       serverArgs,
       async startNode(name, awsEndpoint = sb.endpoint) {
         const env = cleanEnv({
@@ -317,6 +326,7 @@ export async function startFaultCluster(services: readonly string[]): Promise<Fa
           AWS_ACCESS_KEY_ID: sb.credentials.accessKeyId,
           AWS_SECRET_ACCESS_KEY: sb.credentials.secretAccessKey,
           AWS_REGION: sb.region,
+          TMPDIR: serverTmp,
         });
         const node = await startServerProcess(name, serverArgs, env);
         servers.push(node);
