@@ -3,7 +3,7 @@
  * to do (register and update, update only, attach to a rollout in flight, or nothing).
  */
 import { DescribeTaskDefinitionCommand, type ECSClient, type Service, type Tag } from '@aws-sdk/client-ecs';
-import { SlipwayError } from '../core/errors.js';
+import { isSlipwayError, SlipwayError } from '../core/errors.js';
 import { parseTaskDefinitionRef, shortTaskDefinition } from '../core/rollout/types.js';
 import type { ServiceSnapshot } from '../core/rollout/types.js';
 import {
@@ -22,7 +22,10 @@ import { describeServices, notFound, toServiceSnapshot } from './snapshot.js';
 export type PlanAction =
   /** Register the new revision, then UpdateService to it. */
   | 'register-and-update'
-  /** UpdateService keeping the current revision (force new deployment, or a count/percent change). */
+  /**
+   * UpdateService without registering: keeping the current revision (force new deployment, or a
+   * count/percent change), or to the revision an earlier attempt registered (`registeredRevision`).
+   */
   | 'update'
   /** A rollout of this exact content is already in flight: watch it. */
   | 'attach'
@@ -56,6 +59,8 @@ export interface ServicePlan {
 /** A described task definition, cleaned for registering, with its ARN and tags. */
 export interface DescribedDefinition {
   arn: string;
+  /** false for an INACTIVE (deregistered) revision, which no service may be updated to. */
+  active: boolean;
   clean: TaskDefinitionJson;
   tags: Tag[];
 }
@@ -83,6 +88,7 @@ export async function describeDefinition(
   if (!td?.taskDefinitionArn) throw new SlipwayError('NOT_FOUND', `Task definition ${ref} was not found.`);
   return {
     arn: td.taskDefinitionArn,
+    active: td.status === undefined || td.status === 'ACTIVE',
     clean: cleanForRegister(td as unknown as TaskDefinitionJson),
     tags: res.tags ?? [],
   };
@@ -181,8 +187,10 @@ async function planOne(
   let action: PlanAction;
   let attachDeploymentId: string | undefined;
   let force = input.forceNewDeployment === true;
+  let registered: string | undefined;
   if (!sameContent(taskDefinition, current.clean)) {
-    action = 'register-and-update';
+    registered = await reusable(input.registeredRevision, taskDefinition, describe);
+    action = registered ? 'update' : 'register-and-update';
   } else if (
     primary?.rolloutState === 'IN_PROGRESS' &&
     primary.taskDefinitionArn === currentArn &&
@@ -215,8 +223,24 @@ async function planOne(
     forceNewDeployment: force,
     ...(attachDeploymentId ? { attachDeploymentId } : {}),
     ...(rollbackTarget ? { rollbackTarget } : {}),
-    ...(action !== 'register-and-update' ? { taskDefinitionArn: currentArn } : {}),
+    ...(action !== 'register-and-update' ? { taskDefinitionArn: registered ?? currentArn } : {}),
   };
+}
+
+/** `arn` when it is an ACTIVE revision with exactly `td`'s content, else undefined (also when it is gone). */
+async function reusable(
+  arn: string | undefined,
+  td: TaskDefinitionJson,
+  describe: (ref: string) => Promise<DescribedDefinition>,
+): Promise<string | undefined> {
+  if (arn === undefined) return undefined;
+  try {
+    const d = await describe(arn);
+    return d.active && sameContent(d.clean, td) ? d.arn : undefined;
+  } catch (e) {
+    if (isSlipwayError(e) && e.code === 'NOT_FOUND') return undefined;
+    throw e;
+  }
 }
 
 /** One line saying what a plan will do. */
@@ -226,6 +250,8 @@ export function describePlan(p: ServicePlan): string {
     case 'register-and-update':
       return `will register a new revision of ${p.family} (${p.changes.length} change${p.changes.length === 1 ? '' : 's'} from ${cur}) and update the service to it`;
     case 'update':
+      if (p.taskDefinitionArn !== undefined && p.taskDefinitionArn !== p.currentTaskDefinitionArn)
+        return `will update the service to ${shortTaskDefinition(p.taskDefinitionArn)}, which an earlier attempt registered (${p.changes.length} change${p.changes.length === 1 ? '' : 's'} from ${cur})`;
       return `will update the service keeping ${cur}${p.forceNewDeployment ? ' (force new deployment)' : ''}`;
     case 'attach':
       return `a rollout of ${cur} is already in progress (deployment ${p.attachDeploymentId ?? ''}): will watch it`;

@@ -44,6 +44,13 @@ export interface ServiceDeployInput extends WatchLimits {
   maxDefinitions?: number;
   /** Show the change ('diff') or the whole plan ('dry-run') and change nothing (default: deploy). */
   preview?: 'diff' | 'dry-run';
+  /**
+   * A revision an earlier attempt of the same deployment registered (the server's saved progress,
+   * e.g. a node killed between RegisterTaskDefinition and UpdateService): a service whose new
+   * revision has exactly this one's content is updated to it instead of registering another.
+   * Default none.
+   */
+  registeredRevision?: string;
 }
 
 /** A revision the deployer registered (before any service is updated to it). */

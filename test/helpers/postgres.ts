@@ -36,6 +36,13 @@ export interface PostgresHandle {
   createDatabase(): Promise<string>;
   /** URL of `database` (need not exist) with the real credentials, or with `password` instead. */
   urlFor(database: string, password?: string): string;
+  /**
+   * Stops the server but keeps its data directory and port, as a restart or a crash does: `fast`
+   * (default) ends every connection cleanly, `immediate` as if the machine lost power.
+   */
+  down(mode?: 'fast' | 'immediate'): Promise<void>;
+  /** Starts the server again after `down`: same port, same data. */
+  up(): Promise<void>;
   /** Stops the server and removes its files. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -104,6 +111,12 @@ export async function startPostgres(): Promise<PostgresHandle> {
     stopSync();
     rmSync(dir, { recursive: true, force: true });
   };
+  const serverOptions = [
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`,
+    '-c fsync=off -c synchronous_commit=off -c full_page_writes=off',
+  ].join(' ');
+  const start = () =>
+    asOwner('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '30', '-o', serverOptions, 'start']);
   try {
     await asOwner('initdb', [
       ...['-D', data, '-U', USER, `--pwfile=${join(dir, 'pw')}`],
@@ -111,22 +124,7 @@ export async function startPostgres(): Promise<PostgresHandle> {
       ...['-E', 'UTF8', '--locale=C'],
     ]);
     process.once('exit', onExit);
-    const serverOptions = [
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`,
-      '-c fsync=off -c synchronous_commit=off -c full_page_writes=off',
-    ].join(' ');
-    await asOwner('pg_ctl', [
-      '-D',
-      data,
-      '-l',
-      join(dir, 'log'),
-      '-w',
-      '-t',
-      '30',
-      '-o',
-      serverOptions,
-      'start',
-    ]);
+    await start();
   } catch (e) {
     onExit();
     process.removeListener('exit', onExit);
@@ -154,6 +152,12 @@ export async function startPostgres(): Promise<PostgresHandle> {
     url,
     createDatabase,
     urlFor,
+    async down(mode = 'fast') {
+      await asOwner('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']);
+    },
+    async up() {
+      await start();
+    },
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -285,6 +285,35 @@ describe('ecs-update-service executor', () => {
     assert.equal(second.collected.outputs['TaskDefinitionArn']?.value, saved['taskDefinitionArn']);
   });
 
+  it('a step cut short after registering updates, when resumed, to the revision it registered', async () => {
+    const { cluster, family } = await setup();
+    await admin(sb, 'DELETE', 'stats');
+    // The first attempt registers, then its UpdateService fails (as if the node died right there).
+    await admin(sb, 'POST', 'faults/api', {
+      action: 'UpdateService',
+      errorCode: 'AccessDeniedException',
+      count: 1,
+    });
+    const act = action({ containers: [appContainer({ image: 'web' })] });
+    const first = context(cluster, act);
+    const r1 = await executor.run(first.ctx);
+    assert.equal(r1.outcome, 'failed', first.collected.text());
+    const saved = first.collected.progress.at(-1)!;
+    assert.match(String(saved['taskDefinitionArn']), new RegExp(`:task-definition/${family}:2$`));
+    assert.equal(saved['ecsDeploymentId'], undefined);
+
+    const second = context(cluster, act, undefined, { previous: saved });
+    const r2 = await executor.run(second.ctx);
+    assert.deepEqual(r2, { outcome: 'success' }, second.collected.text());
+    assert.match(
+      second.collected.text(),
+      new RegExp(`update the service to ${family}:2, which an earlier attempt registered`),
+    );
+    const s = await stats(sb);
+    assert.equal(s['ecs:RegisterTaskDefinition'], 1, 'no second registration');
+    assert.equal((await serviceOf(cluster)).taskDefinition, saved['taskDefinitionArn']);
+  });
+
   it('waitForDeployment off: succeeds once the service is updated', async () => {
     const { cluster, family } = await setup();
     const { ctx, collected } = context(

@@ -115,6 +115,8 @@ async function run(ctx: StepContext, options: EcsUpdateServiceOptions): Promise<
             (ref) => ctx.variables.values[`Octopus.Action.Package[${ref}].Image`],
           ),
         forceNewDeployment: action.forceNewDeployment,
+        // A resumed step updates to the revision it registered before it was cut short.
+        ...(saved.taskDefinitionArn ? { registeredRevision: saved.taskDefinitionArn } : {}),
         timeoutSeconds,
         inactivityTimeoutSeconds: Math.min(DEPLOY_DEFAULTS.inactivityTimeoutSeconds, timeoutSeconds),
       },

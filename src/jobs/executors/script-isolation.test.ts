@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,8 +49,11 @@ describe('script isolation', () => {
     assert.deepEqual(c.args.slice(0, 2), ['--pdeathsig', 'SIGKILL'], 'the script dies with the server');
     const at = c.args.lastIndexOf('setpriv');
     assert.ok(at > c.args.indexOf('--pid'), 'unshare runs before the privileges are dropped');
-    assert.deepEqual(c.args.slice(at, at + 6), [
+    assert.deepEqual(c.args.slice(at, at + 8), [
       'setpriv',
+      // Again after the namespace: the kernel clears the death signal when the user changes.
+      '--pdeathsig',
+      'SIGKILL',
       '--reuid=999',
       '--regid=995',
       '--clear-groups',
@@ -57,7 +61,7 @@ describe('script isolation', () => {
       '--',
     ]);
     // A small init runs the script (an init that is the script itself would ignore a cancel's SIGTERM).
-    assert.deepEqual(c.args.slice(at + 6, at + 8), ['sh', '-c']);
+    assert.deepEqual(c.args.slice(at + 8, at + 10), ['sh', '-c']);
     assert.deepEqual(c.args.slice(-3), ['sh', 'bash', 's.sh']);
     const plain = isolatedCommand({ ...iso, pidNamespace: false }, 'bash', ['s.sh']);
     assert.equal(plain.command, 'setpriv');
@@ -94,6 +98,51 @@ describe('script isolation', () => {
       if ((iso as { pidNamespace: boolean }).pidNamespace) assert.doesNotMatch(stdout, /READ-CMDLINE/);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('an isolated script and every process it started die with the server, even by kill -9', async (t) => {
+    if (why) return t.skip(why);
+    const iso = await resolveScriptIsolation();
+    if (iso.mode !== 'user' || !iso.pidNamespace)
+      return t.skip('no PID namespace here: only the script itself dies');
+    const mark = `slipway-iso-dies-${process.pid}`;
+    const c = isolatedCommand(iso, 'bash', ['-c', 'sleep 3600 & wait']);
+    // A stand-in for the server: spawns the script as run-script.ts does, then idles.
+    const server = spawn(
+      process.execPath,
+      [
+        '-e',
+        `require('node:child_process').spawn(${JSON.stringify(c.command)}, ${JSON.stringify(c.args)}, ` +
+          `{ detached: true, stdio: 'ignore', env: { PATH: process.env.PATH, MARK: ${JSON.stringify(mark)} } });` +
+          'setInterval(() => {}, 1000);',
+      ],
+      { stdio: 'ignore' },
+    );
+    const marked = () =>
+      readdirSync('/proc')
+        .filter((p) => /^\d+$/.test(p))
+        .filter((p) => {
+          try {
+            return readFileSync(`/proc/${p}/environ`, 'latin1').includes(mark);
+          } catch {
+            return false;
+          }
+        });
+    const until = async (done: () => boolean) => {
+      for (let i = 0; i < 100 && !done(); i++) await new Promise((r) => setTimeout(r, 100));
+    };
+    try {
+      await until(() => marked().length >= 3); // the init, bash and sleep
+      assert.ok(marked().length >= 3, `the script and its child run: ${marked().join(' ')}`);
+      const exited = new Promise((r) => server.once('exit', r));
+      server.kill('SIGKILL');
+      await exited;
+      await until(() => marked().length === 0);
+      assert.deepEqual(marked(), [], 'processes of the script outlived the server');
+    } finally {
+      server.kill('SIGKILL');
+      for (const pid of marked()) process.kill(Number(pid), 'SIGKILL');
     }
   });
 

@@ -179,8 +179,11 @@ export function isolatedCommand(
       const drop = dropTo(isolation.uid, isolation.gid);
       if (!isolation.pidNamespace)
         return { command: 'setpriv', args: [...withServer, ...drop.slice(1), command, ...args] };
-      // unshare (as root) makes the namespaces, then setpriv drops to the user and runs the script;
-      // when unshare dies, so does everything in the namespace.
+      // unshare (as root) makes the namespaces, then setpriv drops to the user and runs the script's
+      // init, which dies with unshare, and with it everything in the namespace. That setpriv asks
+      // for the death signal again: the kernel clears it when the user changes, so the one given
+      // to unshare's child (--kill-child) is gone by then and the namespace would outlive the server.
+      const [setpriv, ...dropArgs] = drop;
       return {
         command: 'setpriv',
         args: [
@@ -192,7 +195,9 @@ export function isolatedCommand(
           '--mount-proc',
           '--kill-child',
           '--',
-          ...drop,
+          setpriv!,
+          ...withServer,
+          ...dropArgs,
           'sh',
           '-c',
           NAMESPACE_INIT,
