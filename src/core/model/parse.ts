@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { SlipwayError } from '../errors.js';
-import { describePath, misleadingName, unusableText } from './text.js';
+import { describePath, fieldLabel, misleadingName, unusableText } from './text.js';
 
 // Control characters in a name are always a paste accident, and break logs, URLs and YAML.
 // eslint-disable-next-line no-control-regex
@@ -36,13 +36,6 @@ export function unknownFields(what: string) {
       : `${what} must be an object`;
 }
 
-/** The name a message gives the field at `path` (`notes`, `tenants[0]`), or `root` at the top. */
-function fieldName(root: string, path: readonly PropertyKey[]): string {
-  const last = path.findLastIndex((p) => typeof p !== 'number');
-  if (last < 0) return describePath(root, path);
-  return describePath(String(path[last]), path.slice(last + 1));
-}
-
 const TYPE_NAMES: Record<string, string> = {
   string: 'a string',
   number: 'a number',
@@ -70,7 +63,7 @@ function countOf(n: number | bigint, origin: string): string {
 
 /** What zod found, in our words: `<field> must ...`. Used for every issue a schema did not word itself. */
 function ourWords(root: string, issue: z.core.$ZodRawIssue): string {
-  const field = fieldName(root, issue.path ?? []);
+  const field = fieldLabel(root, issue.path ?? []);
   switch (issue.code) {
     case 'invalid_type':
       return issue.input === undefined

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { ScopedVariable } from '../variables/types.js';
 import { parseVersion } from '../versions/parse.js';
+import { listError } from './kinds/common.js';
 import { unknownFields } from './parse.js';
 
 /** One package version chosen for a release: per step and package reference. */
@@ -157,10 +158,10 @@ const packageVersionSchema = z.union(
           .min(1, { error: 'step must not be empty' })
           .optional(),
         package: z
-          .string({ error: 'package must be a string' })
+          .string({ error: listError('package', 'a string') })
           .min(1, { error: 'package must not be empty' }),
         version: z
-          .string({ error: 'version must be a string' })
+          .string({ error: listError('version', 'a string') })
           .min(1, { error: 'version must not be empty' }),
       },
       { error: unknownFields('a package version') },
@@ -175,7 +176,7 @@ const packageVersionSchema = z.union(
 export const releaseCreateSchema = z.strictObject(
   {
     project: z
-      .string({ error: 'project must be a string (an id or a name)' })
+      .string({ error: listError('project', 'a string (an id or a name)') })
       .min(1, { error: 'project must not be empty' }),
     version: releaseVersionSchema.optional(),
     channel: z
@@ -202,10 +203,10 @@ export type ReleaseCreateInput = z.input<typeof releaseCreateSchema>;
 export const deploymentCreateSchema = z.strictObject(
   {
     release: z
-      .string({ error: 'release must be a string (an id)' })
+      .string({ error: listError('release', 'a string (an id)') })
       .min(1, { error: 'release must not be empty' }),
     environment: z
-      .string({ error: 'environment must be a string (an id or a name)' })
+      .string({ error: listError('environment', 'a string (an id or a name)') })
       .min(1, { error: 'environment must not be empty' }),
     /** Tenant names or ids; `["*"]` = every tenant connected to the project and environment. */
     tenants: z.array(z.string().min(1), { error: 'tenants must be a list' }).default([]),

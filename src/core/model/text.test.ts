@@ -70,15 +70,19 @@ describe('findUnusableText', () => {
       { notes: 'a\u0000', list: ['ok', 'b\ud800'], ['k\u0000ey']: 'v', nested: { deep: [{ x: '\u0001' }] } },
       'release',
     );
-    assert.deepEqual(issues, [
-      { path: 'release', problem: 'a key must not contain a NUL character (U+0000)' },
-      { path: 'release.notes', problem: 'must not contain a NUL character (U+0000)' },
-      {
-        path: 'release.list[1]',
-        problem: 'must not contain a lone surrogate (U+D800): it is not valid Unicode text',
-      },
-      { path: 'release.nested.deep[0].x', problem: 'must not contain the control character U+0001' },
-    ]);
+    assert.deepEqual(
+      issues.map((i) => i.issue),
+      [
+        'release: a key of release must not contain a NUL character (U+0000)',
+        'release.notes: notes must not contain a NUL character (U+0000)',
+        'release.list[1]: list[1] must not contain a lone surrogate (U+D800): it is not valid Unicode text',
+        'release.nested.deep[0].x: x must not contain the control character U+0001',
+      ],
+    );
+    assert.deepEqual(
+      issues.map((i) => i.path),
+      ['release', 'release.notes', 'release.list[1]', 'release.nested.deep[0].x'],
+    );
   });
 
   it('walks a deeply nested value without overflowing the stack', () => {

@@ -71,10 +71,25 @@ export function describePath(root: string, path: readonly PropertyKey[]): string
   return out;
 }
 
-/** One unusable string found in a value: where (`body.notes`) and what. */
+/** The name a message gives the field at `path` (`notes`, `tenants[0]`), or `root` at the top. */
+export function fieldLabel(root: string, path: readonly PropertyKey[]): string {
+  const last = path.findLastIndex((p) => typeof p !== 'number');
+  if (last < 0) return describePath(root, path);
+  return describePath(String(path[last]), path.slice(last + 1));
+}
+
+/** One unusable string found in a value: where (`body.notes`), what (`must not contain ...`), and both as a sentence. */
 export interface TextIssue {
   path: string;
   problem: string;
+  /** `release.notes: notes must not contain a NUL character (U+0000)`. */
+  issue: string;
+}
+
+function textIssue(root: string, path: PropertyKey[], problem: string, key: boolean): TextIssue {
+  const where = describePath(root, path);
+  const field = fieldLabel(root, path);
+  return { path: where, problem, issue: `${where}: ${key ? `a key of ${field}` : field} ${problem}` };
 }
 
 // A place in the walked value: its key under its parent (a linked list, so a deep value costs no copies).
@@ -105,7 +120,7 @@ export function findUnusableText(
     const { value: v, place } = stack.pop()!;
     if (typeof v === 'string') {
       const problem = unusableText(v, kind);
-      if (problem !== undefined) issues.push({ path: describePath(root, pathOf(place)), problem });
+      if (problem !== undefined) issues.push(textIssue(root, pathOf(place), problem, false));
     } else if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], place: { parent: place, key: i } });
     } else if (typeof v === 'object' && v !== null) {
@@ -115,7 +130,7 @@ export function findUnusableText(
         // A key is a name: no line breaks either. What is under a bad key is not looked at.
         const problem = unusableText(key, 'line');
         if (problem === undefined) stack.push({ value: child, place: { parent: place, key } });
-        else issues.push({ path: describePath(root, pathOf(place)), problem: `a key ${problem}` });
+        else issues.push(textIssue(root, pathOf(place), problem, true));
       }
     }
   }
