@@ -81,6 +81,18 @@ describe('slipway template render', () => {
     assert.match(nonString.stderr, /"Port" is not/);
     const array = slipway(['--vars-file', file('a.json', '["x"]')], 'x');
     assert.equal(array.status, 3);
+    assert.match(array.stderr, /the file is not a JSON object/);
+    // A file that is not JSON at all (an env file?) may hold secrets: none of it is quoted.
+    const envFile = slipway(['--vars-file', file('vars.env', 'DB_PASSWORD=hunter2-s3cret\nX=1\n')], 'x');
+    assert.equal(envFile.status, 3);
+    assert.match(envFile.stderr, /vars\.env is not valid JSON: it must be a JSON object of variable name/);
+    assert.doesNotMatch(envFile.stderr, /DB_PASSWORD|hunter2|DB_PAS/);
+    const cut = slipway(['--vars-file', file('cut.json', '{"Token": "s3cret-value"')], 'x');
+    assert.match(cut.stderr, /cut\.json is not valid JSON \(line 1, column 25\)/);
+    assert.doesNotMatch(cut.stderr, /s3cret/);
+    const number = slipway(['--vars-file', file('num.json', '{"Token": 12345678}')], 'x');
+    assert.match(number.stderr, /the value of "Token" is not a string\./);
+    assert.doesNotMatch(number.stderr, /12345678/);
     const noEq = slipway(['--var', 'NoEquals'], 'x');
     assert.equal(noEq.status, 3);
     assert.match(noEq.stderr, /NAME=VALUE/);

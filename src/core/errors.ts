@@ -19,6 +19,10 @@ export const ERROR_CODES = {
   INVALID_INPUT: { owner: 'user', summary: 'A value given to Slipway failed validation.' },
   CONFIG: { owner: 'user', summary: 'A configuration file or environment variable is wrong.' },
   NOT_FOUND: { owner: 'user', summary: 'A named thing (cluster, service, file, ...) does not exist.' },
+  METHOD_NOT_ALLOWED: {
+    owner: 'user',
+    summary: 'An API path was called with an HTTP method it does not take.',
+  },
   AWS_CALL_FAILED: { owner: 'aws', summary: 'An AWS API call failed after retries.' },
   SANDBOX_START_FAILED: {
     owner: 'user',

@@ -231,11 +231,6 @@ forEachBackend('server', (backend) => {
         /unknown field "colour"/,
       ],
       ['create array', { method: 'POST', url: BASE, payload: [1] }, /must be an object/],
-      [
-        'create text',
-        { method: 'POST', url: BASE, headers: { 'content-type': 'text/plain' }, payload: 'hi' },
-        /must be an object/,
-      ],
       ['create no body', { method: 'POST', url: BASE }, /must be an object/],
       [
         'patch field',
@@ -257,7 +252,7 @@ forEachBackend('server', (backend) => {
     assert.equal((await inject({ method: 'GET', url })).json<EnvJson>().version, 1);
   });
 
-  it('answers 400 to malformed JSON, 415 to other types, 413 to huge bodies', async () => {
+  it('answers 400 to malformed JSON, 415 to other types (plain text too), 413 to huge bodies', async () => {
     for (const method of ['POST', 'PATCH'] as const) {
       const res = await inject({
         method,
@@ -273,9 +268,24 @@ forEachBackend('server', (backend) => {
       headers: { 'content-type': 'application/xml' },
       payload: '<a/>',
     });
-    error(xml, 415, 'INVALID_INPUT', /send application\/json/);
+    error(xml, 415, 'INVALID_INPUT', /send JSON as application\/json/);
+    // JSON sent as text is not read as a string (which the schema would call "not an object").
+    const text = await inject({
+      method: 'POST',
+      url: BASE,
+      headers: { 'content-type': 'text/plain' },
+      payload: '{"name":"Texted"}',
+    });
+    error(text, 415, 'INVALID_INPUT', /this content type is not accepted; send JSON as application\/json/);
     const huge = await inject({ method: 'POST', url: BASE, payload: { name: 'x'.repeat(2_000_000) } });
-    error(huge, 413, 'INVALID_INPUT', /too large/);
+    error(huge, 413, 'INVALID_INPUT', /larger than the 1 MiB the server accepts/);
+    const proto = await inject({
+      method: 'POST',
+      url: BASE,
+      headers: { 'content-type': 'application/json' },
+      payload: '{"name":"P","__proto__":{"x":1}}',
+    });
+    error(proto, 400, 'INVALID_INPUT', /or uses "__proto__" or "constructor" as a key/);
   });
 
   it('answers 404 for an unknown space, environment or route', async () => {
@@ -307,7 +317,18 @@ forEachBackend('server', (backend) => {
       'NOT_FOUND',
       /no route GET \/api\/nothing;/,
     );
-    error(await inject({ method: 'PUT', url: BASE }), 404, 'NOT_FOUND');
+  });
+
+  it('answers 405 naming the methods a known path takes', async () => {
+    const res = await inject({ method: 'PUT', url: BASE });
+    error(res, 405, 'METHOD_NOT_ALLOWED', /environments does not take PUT; it takes GET, HEAD, POST/);
+    assert.equal(res.headers.allow, 'GET, HEAD, POST');
+    const one = await inject({ method: 'POST', url: `${BASE}/Environments-1?x=1` });
+    error(one, 405, 'METHOD_NOT_ALLOWED');
+    assert.equal(one.headers.allow, 'DELETE, GET, HEAD, PATCH');
+    // Without a key an unknown method is refused like an unknown route: 401 first.
+    const anonymous = await app.inject({ method: 'PUT', url: BASE });
+    assert.equal(anonymous.statusCode, 401);
   });
 
   it('serves an OpenAPI document listing every route', async () => {

@@ -1,13 +1,14 @@
 /**
  * buildServer: the HTTP API as a fastify instance that never listens by itself (the caller
  * listens, or tests use `inject`). One error boundary turns everything thrown into
- * `{ code, message, details }` with the status of src/server/errors.ts.
+ * `{ code, message, details }` with the status of src/server/errors.ts, fastify's and Node's own
+ * refusals (sizes, URLs, content types, unknown routes and methods) included.
  */
 import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAuth, SECRET_HEADERS } from './auth.js';
 import type { ServerDeps } from './deps.js';
-import { toErrorResponse } from './errors.js';
+import { BODY_LIMIT_BYTES, MAX_PARAM_LENGTH, toErrorResponse } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { fastifyPath, type RouteSpec } from './route.js';
 import { auditRoutes } from './routes/audit.js';
@@ -22,6 +23,7 @@ import { releaseHttp } from './routes/release-http.js';
 import { releaseRoutes } from './routes/releases.js';
 import { taskLogRoutes } from './routes/task-log.js';
 import { userRoutes } from './routes/users.js';
+import { clientErrorHandler, frameworkError, methodsByPath, registerTextChecks } from './request-checks.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -57,28 +59,38 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
           },
         }
       : false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // A URL fastify cannot route (bad %-escapes, an overlong path part), in the error shape.
+    frameworkErrors: frameworkError,
+    // What Node refuses before fastify sees a request (431 headers, 414 URL, 408, malformed HTTP).
+    clientErrorHandler,
   });
+  // Text checks first: a NUL in the URL must not reach the auth hook's space lookup.
+  registerTextChecks(app);
   registerAuth(app, deps.store);
 
-  // JSON Merge Patch bodies are JSON: parse them like application/json.
+  // JSON Merge Patch bodies are JSON: parse them like application/json. Plain text is not JSON
+  // (fastify would hand it over as a string): 415.
   app.addContentTypeParser(
     'application/merge-patch+json',
     { parseAs: 'string' },
     app.getDefaultJsonParser('error', 'error'),
   );
+  app.removeContentTypeParser('text/plain');
+
+  // A response to a change may carry a secret shown once (a new API key): no cache may keep it.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && !reply.hasHeader('cache-control')) {
+      reply.header('cache-control', 'no-store');
+    }
+  });
 
   app.setErrorHandler((error, request, reply) => {
-    const { status, body } = toErrorResponse(error, request.id);
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    const { status, body, log } = toErrorResponse(error, request.id);
+    if (log) request.log.error({ err: error }, 'request failed');
     return reply.status(status).send(body);
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({
-      code: 'NOT_FOUND',
-      message: `There is no route ${request.method} ${request.url.split('?')[0] ?? ''}; see /api/openapi.json.`,
-      details: { method: request.method, url: request.url },
-    }),
-  );
 
   const routes: RouteSpec[] = apiRoutes(deps);
   // The document lists itself too; its handler reads `document`, built below from the full list.
@@ -93,11 +105,31 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     handler: async () => document,
   });
   const document = openApiDocument(routes, version);
+  const allowed = methodsByPath(routes);
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const methods = allowed(path);
+    if (methods.length > 0) {
+      return reply
+        .status(405)
+        .header('allow', methods.join(', '))
+        .send({
+          code: 'METHOD_NOT_ALLOWED',
+          message: `${path} does not take ${request.method}; it takes ${methods.join(', ')} (see /api/openapi.json).`,
+          details: { method: request.method, allowed: methods },
+        });
+    }
+    return reply.status(404).send({
+      code: 'NOT_FOUND',
+      message: `There is no route ${request.method} ${path}; see /api/openapi.json.`,
+      details: { method: request.method, url: request.url },
+    });
+  });
   for (const route of routes) {
     app.route({
       method: route.method,
       url: fastifyPath(route.path),
-      config: { auth: route.auth ?? 'admin' },
+      config: { auth: route.auth ?? 'admin', ...(route.body ? { body: route.body } : {}) },
       handler: route.handler,
     });
   }

@@ -3,10 +3,12 @@
  * default `admin`); a route without a spec (a test route) needs `admin` too, so nothing is open by
  * omission. A permission is checked against the caller's team grants in the route's space: first
  * that they hold it somewhere (before the body is read), then, when the route names its scope,
- * in that scope (after the body is parsed). Handlers narrow further with access.ts.
+ * in that scope (after the body is parsed and validated, so a malformed body is a 400, not a 403).
+ * Handlers narrow further with access.ts.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SlipwayError } from '../core/errors.js';
+import { parseInput } from '../core/model/parse.js';
 import { allows, holdsSomewhere, type Grant } from '../core/model/permissions.js';
 import { API_KEY_REJECTED_MESSAGE, apiKeysRepository } from '../store/api-keys.js';
 import type { Store } from '../store/database.js';
@@ -14,12 +16,14 @@ import { grantsRepository } from '../store/grants.js';
 import { spacesRepository } from '../store/spaces.js';
 import { forbidden, requestAccess, setRequestAccess, type RequestAccess } from './access.js';
 import { authenticatedUser, setAuthenticatedUser } from './actor.js';
-import { param, type RouteAuth } from './route.js';
+import { bodyRoot, param, type BodySpec, type RouteAuth } from './route.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** What the route requires (from its RouteSpec); absent means `admin`. */
     auth?: RouteAuth;
+    /** The route's body (from its RouteSpec), for the checks that validate it and name its fields. */
+    body?: BodySpec;
   }
 }
 
@@ -141,6 +145,12 @@ export function registerAuth(app: FastifyInstance, store: Store): void {
     const scope = await required.scope(request);
     const access = requestAccess(request);
     if (allows(access.grants, required.permission, scope)) return;
+    // A scope may be read from the body, and a malformed body names no project (or not the one
+    // meant): say what is wrong with it (400) rather than refuse it as if the caller lacked the
+    // permission (403). The handler validates it again, in its own order, for allowed callers.
+    const body = request.routeOptions.config.body;
+    if (body !== undefined && body.validateFirst !== false)
+      parseInput(body.schema, request.body, bodyRoot(body));
     const user = authenticatedUser(request);
     request.log.info({ userId: user?.id, permission: required.permission, scope }, 'permission refused');
     const names = access.space ? await grants.scopeNames(access.space.id, scope) : {};

@@ -143,6 +143,18 @@ describe('feed tags through the API', () => {
     );
   });
 
+  it('answers 400 FEED_UNREACHABLE naming the registry when it cannot be read, as documented', async () => {
+    await call('POST', `${SPACE}/feeds`, { name: 'Nowhere', type: 'docker', url: 'http://127.0.0.1:1' });
+    const res = await call('GET', `${SPACE}/feeds/Nowhere/tags?image=x`);
+    assert.equal(res.statusCode, 400, res.body);
+    assert.equal(res.json<{ code: string }>().code, 'FEED_UNREACHABLE');
+    const doc = (await call('GET', '/api/openapi.json')).json<{
+      paths: Record<string, { get: { responses: Record<string, unknown> } }>;
+    }>();
+    const responses = doc.paths['/api/spaces/{space}/feeds/{id}/tags']?.get.responses ?? {};
+    assert.ok('400' in responses && !('502' in responses), Object.keys(responses).join(', '));
+  });
+
   it('names a bad query and an invalid rule', async () => {
     const missing = await call('GET', `${SPACE}/feeds/Registry/tags`);
     assert.equal(missing.statusCode, 400);

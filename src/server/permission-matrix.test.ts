@@ -9,11 +9,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { RESOURCE_KINDS } from '../core/model/kinds/index.js';
 import type { ResourceKindName } from '../core/model/resource.js';
 import type { Permission } from '../core/model/permissions.js';
 import { apiKeysRepository } from '../store/api-keys.js';
 import { apiRoutes } from './app.js';
 import type { RouteSpec } from './route.js';
+import { EXAMPLES } from '../../test/kits/model-examples.js';
 import {
   createExamples,
   SPACE_URL,
@@ -138,6 +140,33 @@ function pathScope(route: RouteSpec): Set<Dim> {
   return dims;
 }
 
+// ---- The bodies ----
+
+// A malformed body is a 400 before any scope refusal (auth.ts), so each route that checks a scope
+// gets a body its schema accepts: then only access decides between 403 and the handler's answer.
+// Each names things that do not exist or already exist, so an allowed call changes nothing the
+// later calls rely on (409 name taken, 404, 428 without If-Match).
+const BODIES: Record<string, unknown> = {
+  'POST /api/spaces/{space}/environments': { name: 'Dev' },
+  'PATCH /api/spaces/{space}/environments/{id}': { description: 'matrix' },
+  // The project does not exist: a restricted grant cannot cover it, an unrestricted one gets 404.
+  'POST /api/spaces/{space}/releases': { project: 'no-such-project' },
+  'POST /api/spaces/{space}/deployments': { release: 'Releases-none', environment: 'Dev' },
+  'POST /api/spaces/{space}/deployments/promote': { project: 'web', from: 'Dev', to: 'Prod' },
+  'POST /api/spaces/{space}/interruptions/{id}/answer': { answer: 'proceed' },
+};
+
+/** The body the matrix sends to `route`: from BODIES, a kind's example for a create, [] for variables. */
+function bodyFor(route: RouteSpec): unknown {
+  const listed = BODIES[`${route.method} ${route.path}`];
+  if (listed !== undefined) return listed;
+  if (route.method === 'PUT' && route.path.endsWith('/variables')) return [];
+  const plural = /\/([a-z-]+)$/.exec(route.path)?.[1];
+  const kind = Object.values(RESOURCE_KINDS).find((k) => k.plural === plural);
+  if (route.method === 'POST' && kind !== undefined) return EXAMPLES[kind.name];
+  return {};
+}
+
 // ---- The callers ----
 
 type Variant = 'unscoped' | 'example' | 'other' | 'other project';
@@ -207,7 +236,7 @@ describe('permission matrix', () => {
     return r.json<{ id: string }>();
   };
 
-  /** The request for `route` on the examples (an empty body where it takes one). */
+  /** The request for `route` on the examples (a valid body where it takes one, else an empty one). */
   function requestFor(route: RouteSpec): InjectOptions {
     const url = route.path.replace(/\/([a-z-]+)\/\{(\w+)\}|\{(\w+)\}/g, (whole, segment, name, bare) => {
       if (bare !== undefined) return params[String(bare)] ?? 'unknown';
@@ -215,7 +244,7 @@ describe('permission matrix', () => {
       return `/${String(segment)}/${params[String(name)] ?? 'unknown'}`;
     });
     const withBody = route.method !== 'GET' && route.method !== 'DELETE';
-    return { method: route.method, url, ...(withBody ? { payload: {} } : {}) };
+    return { method: route.method, url, ...(withBody ? { payload: bodyFor(route) as object } : {}) };
   }
 
   before(async () => {
@@ -356,6 +385,19 @@ describe('permission matrix', () => {
     assert.deepEqual(failures, []);
     // Not vacuous: both outcomes occur many times.
     assert.ok(refusedCount > 100 && allowedCount > 100, `${refusedCount} refused, ${allowedCount} allowed`);
+  });
+
+  it('sends every route that checks a scope a body its schema accepts', () => {
+    for (const route of routes) {
+      if (route.body === undefined || typeof route.auth !== 'object' || route.auth.scope === undefined)
+        continue;
+      if (route.body.validateFirst === false) continue;
+      const parsed = route.body.schema.safeParse(bodyFor(route));
+      assert.ok(
+        parsed.success,
+        `${route.method} ${route.path}: add a valid body to BODIES (${parsed.error?.message})`,
+      );
+    }
   });
 
   it('checks what routes declare against the tables', () => {

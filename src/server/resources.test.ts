@@ -330,22 +330,22 @@ describe('resource routes', () => {
       404,
       'NOT_FOUND',
     );
-    // The process has no list, create or delete; feeds have no PATCH.
+    // The process has no list, create or delete; feeds have no PATCH: 405 naming what they take.
     expectError(
       await api.call({ method: 'DELETE', url: itemUrl(RESOURCE_KINDS.process, '') }),
-      404,
-      'NOT_FOUND',
-      /no route/,
+      405,
+      'METHOD_NOT_ALLOWED',
+      /does not take DELETE; it takes GET, HEAD, PUT/,
     );
     expectError(
       await api.call({ method: 'POST', url: itemUrl(RESOURCE_KINDS.process, ''), payload: {} }),
-      404,
-      'NOT_FOUND',
+      405,
+      'METHOD_NOT_ALLOWED',
     );
     expectError(
       await api.call({ method: 'PATCH', url: itemUrl(RESOURCE_KINDS.feed, 'hub'), payload: {} }),
-      404,
-      'NOT_FOUND',
+      405,
+      'METHOD_NOT_ALLOWED',
     );
   });
 

@@ -13,6 +13,30 @@ export interface NamedSchema {
   schema: z.ZodType;
 }
 
+/** A request body a route takes: its schema, and how the hooks check it before the handler runs. */
+export interface BodySpec extends NamedSchema {
+  /**
+   * The name its fields are reported under (`release.version: ...`), as the handler's own parse
+   * names them. Default: `name` without a trailing `Create`, `Input` or `Patch`, first letter
+   * lower-cased (`ReleaseCreate` → `release`, `EnvironmentPatch` → `environment`).
+   */
+  root?: string;
+  /**
+   * Whether a route with a scope validates the body with `schema` before refusing a caller the
+   * scope does not cover, so a malformed body is a 400 rather than a 403 (default true). False
+   * where the handler takes more than `schema` (a replace takes back the read-only fields a read
+   * returned) and validates alone.
+   */
+  validateFirst?: boolean;
+}
+
+/** The name a body's fields are reported under (see BodySpec.root). */
+export function bodyRoot(body: BodySpec): string {
+  if (body.root !== undefined) return body.root;
+  const base = body.name.replace(/(Create|Input|Patch)$/, '');
+  return base.charAt(0).toLowerCase() + base.slice(1);
+}
+
 /** One documented response. */
 export interface ResponseSpec {
   description: string;
@@ -42,7 +66,7 @@ export interface RouteSpec {
   /** The query string's schema (an object of optional fields). */
   query?: z.ZodObject;
   headers?: HeaderSpec[];
-  body?: NamedSchema;
+  body?: BodySpec;
   /** Status → response; statuses ≥ 400 are documented with the error body. */
   responses: Record<number, ResponseSpec>;
   /**

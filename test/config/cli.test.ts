@@ -80,6 +80,23 @@ describe('slipway apply exit codes', () => {
     assert.match(missing.stderr, /Cannot read the configuration file/);
   });
 
+  it('exits 3 on a YAML alias bomb, saying what is wrong, without expanding it', () => {
+    const file = join(tempDataDir(), 'bomb.yaml');
+    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let i = 1; i < 9; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const name = String.fromCharCode(97 + i);
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    }
+    writeFileSync(file, `apiVersion: slipway/v1\n${levels.join('\n')}\n`);
+    const r = slipway(['apply', '-f', file, '--dry-run']);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(
+      r.stderr,
+      /^error \[INVALID_INPUT\]: .*bomb\.yaml expands its YAML aliases \(\*name\) more than 1000 times.*nothing was applied/,
+    );
+  });
+
   it('says when the server cannot be reached, and never prints the API key', async () => {
     const url = await deadServer();
     const r = slipway(['apply', '-f', EXAMPLE, '--dry-run'], {

@@ -32,6 +32,21 @@ function readText(file: string | undefined): string {
   }
 }
 
+/** ` (line L, column C)` for where JSON.parse stopped in `text`, when its message says; else ''. */
+function jsonErrorPlace(text: string): string {
+  let at: number | undefined;
+  try {
+    JSON.parse(text);
+  } catch (e) {
+    const m = /position (\d+)/.exec((e as Error).message);
+    if (m) at = Number(m[1]);
+    else if (/end of JSON input/.test((e as Error).message)) at = text.length;
+  }
+  if (at === undefined) return '';
+  const before = text.slice(0, at).split('\n');
+  return ` (line ${before.length}, column ${(before[before.length - 1]?.length ?? 0) + 1})`;
+}
+
 /** Variables from --vars-file (an object of name → string), then --var NAME=VALUE (which win). */
 export function loadVariables(varsFile: string | undefined, vars: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -45,17 +60,22 @@ export function loadVariables(varsFile: string | undefined, vars: string[]): Rec
     let json: unknown;
     try {
       json = JSON.parse(text);
-    } catch (e) {
-      throw new UserInputError(`--vars-file ${varsFile} is not valid JSON: ${(e as Error).message}`, {
-        cause: e,
-      });
+    } catch {
+      // JSON.parse's message quotes the text, and a variables file may hold secrets: say where only.
+      throw new UserInputError(
+        `--vars-file ${varsFile} is not valid JSON${jsonErrorPlace(text)}: it must be a JSON object of ` +
+          'variable name → string value, e.g. {"Name": "value"} (its content is not shown here, as it may hold secrets).',
+      );
     }
     const parsed = VarsFile.safeParse(json);
     if (!parsed.success) {
       const bad = parsed.error.issues[0];
-      const where = bad && bad.path.length ? `the value of "${bad.path.join('.')}"` : 'the file';
+      const what =
+        bad && bad.path.length > 0
+          ? `the value of ${JSON.stringify(bad.path.map(String).join('.'))} is not a string`
+          : 'the file is not a JSON object';
       throw new UserInputError(
-        `--vars-file ${varsFile} must be a JSON object of name → string; ${where} is not (${bad?.message ?? 'invalid'}).`,
+        `--vars-file ${varsFile} must be a JSON object of variable name → string value; ${what}.`,
       );
     }
     Object.assign(out, parsed.data);

@@ -8,6 +8,9 @@ import { loadConfig, type DesiredState } from '../../core/config/config-file.js'
 import type { DocPath } from '../../core/config/names.js';
 import { SlipwayError } from '../../core/errors.js';
 
+/** How many times a file may expand aliases (`*name`) in all; more is a resource-exhaustion attack. */
+const MAX_ALIAS_EXPANSIONS = 1000;
+
 /** Reads and validates `file`; INVALID_INPUT (exit 3) when it cannot be read, parsed or validated. */
 export function readConfigFile(file: string): DesiredState {
   let text: string;
@@ -46,5 +49,18 @@ export function parseConfigText(text: string, source: string): DesiredState {
     }
     return undefined;
   };
-  return loadConfig(doc.toJS({ maxAliasCount: 1000 }), source, locate);
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
+  } catch (e) {
+    // The yaml library refuses a "billion laughs" (aliases of aliases that expand exponentially).
+    throw new SlipwayError(
+      'INVALID_INPUT',
+      `${source} expands its YAML aliases (*name) more than ${MAX_ALIAS_EXPANSIONS} times, which a ` +
+        'configuration file never needs (nothing was applied): write the repeated values out, or ' +
+        'refer to each anchor (&name) from fewer places.',
+      { cause: e },
+    );
+  }
+  return loadConfig(value, source, locate);
 }

@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 import type { ScopedVariable } from '../variables/types.js';
-import { nameSchema, unknownFields } from './parse.js';
+import { parseVersion } from '../versions/parse.js';
+import { listError } from './kinds/common.js';
+import { unknownFields } from './parse.js';
 
 /** One package version chosen for a release: per step and package reference. */
 export interface SelectedPackage {
@@ -123,13 +125,48 @@ export interface Interruption {
 /** Answers: guided failure takes retry / ignore / fail; manual intervention proceed / abort. */
 export type InterruptionAnswer = 'retry' | 'ignore' | 'fail' | 'proceed' | 'abort';
 
+/** Longest release version: it is written into ECS tags, whose values hold at most 256 characters. */
+export const MAX_RELEASE_VERSION_LENGTH = 256;
+
+/**
+ * What is wrong with `text` as a release version (docs/releases.md: `[v]major[.minor[.patch[.revision]]]`
+ * `[-prerelease][+metadata]`, no spaces, at most 256 characters), worded to follow "version"; undefined when
+ * it is one. Paths (`../../x`) and free text are not versions: a version ends up in tags and file names.
+ */
+export function releaseVersionProblem(text: string): string | undefined {
+  if (text.length > MAX_RELEASE_VERSION_LENGTH) {
+    return `must be at most ${MAX_RELEASE_VERSION_LENGTH} characters`;
+  }
+  if (parseVersion(text) !== undefined) return undefined;
+  return (
+    'must be a version such as 1.2.3, 1.2.3.4 or 1.2.3-beta.1 ' +
+    '([v]major[.minor[.patch[.revision]]][-prerelease][+metadata]: digits, letters, "-" and dots, no spaces)'
+  );
+}
+
+/** A release version (see releaseVersionProblem). */
+export const releaseVersionSchema = z
+  .string({ error: 'version must be a string' })
+  .min(1, { error: 'version must not be empty', abort: true })
+  .superRefine((s, ctx) => {
+    const problem = releaseVersionProblem(s);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `version ${problem}` });
+  });
+
 const packageVersionSchema = z.union(
   [
     z.strictObject(
       {
-        step: z.string().min(1).optional(),
-        package: z.string({ error: 'package must be a string' }).min(1),
-        version: z.string({ error: 'version must be a string' }).min(1),
+        step: z
+          .string({ error: 'step must be a string' })
+          .min(1, { error: 'step must not be empty' })
+          .optional(),
+        package: z
+          .string({ error: listError('package', 'a string') })
+          .min(1, { error: 'package must not be empty' }),
+        version: z
+          .string({ error: listError('version', 'a string') })
+          .min(1, { error: 'version must not be empty' }),
       },
       { error: unknownFields('a package version') },
     ),
@@ -142,13 +179,21 @@ const packageVersionSchema = z.union(
 /** POST /releases: version from the project's template when absent; packages resolved from feeds when not given. */
 export const releaseCreateSchema = z.strictObject(
   {
-    project: z.string({ error: 'project must be a string (an id or a name)' }).min(1),
-    version: nameSchema('version', 349).optional(),
-    channel: z.string({ error: 'channel must be a string (an id or a name)' }).min(1).optional(),
+    project: z
+      .string({ error: listError('project', 'a string (an id or a name)') })
+      .min(1, { error: 'project must not be empty' }),
+    version: releaseVersionSchema.optional(),
+    channel: z
+      .string({ error: 'channel must be a string (an id or a name)' })
+      .min(1, { error: 'channel must not be empty' })
+      .optional(),
     packages: z.array(packageVersionSchema, { error: 'packages must be a list' }).default([]),
     /** A version for every package not listed (e.g. all images built together). */
     packageVersion: z.string().min(1).optional(),
-    notes: z.string({ error: 'notes must be a string' }).max(100_000).default(''),
+    notes: z
+      .string({ error: 'notes must be a string' })
+      .max(100_000, { error: 'notes must be at most 100000 characters' })
+      .default(''),
     /** Skip the check that explicit versions satisfy the channel's rules. Default false. */
     ignoreChannelRules: z.boolean().default(false),
   },
@@ -161,8 +206,12 @@ export type ReleaseCreateInput = z.input<typeof releaseCreateSchema>;
 /** POST /deployments: one deployment per tenant chosen (or one untenanted). */
 export const deploymentCreateSchema = z.strictObject(
   {
-    release: z.string({ error: 'release must be a string (an id)' }).min(1),
-    environment: z.string({ error: 'environment must be a string (an id or a name)' }).min(1),
+    release: z
+      .string({ error: listError('release', 'a string (an id)') })
+      .min(1, { error: 'release must not be empty' }),
+    environment: z
+      .string({ error: listError('environment', 'a string (an id or a name)') })
+      .min(1, { error: 'environment must not be empty' }),
     /** Tenant names or ids; `["*"]` = every tenant connected to the project and environment. */
     tenants: z.array(z.string().min(1), { error: 'tenants must be a list' }).default([]),
     /** Tenant tags `Set/Tag`: OR within a tag set, AND across sets; added to `tenants`. */

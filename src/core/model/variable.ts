@@ -29,7 +29,10 @@ export const variableInputSchema = z
         .enum(VARIABLE_TYPES, { error: `type must be one of ${VARIABLE_TYPES.join(', ')}` })
         .default('text'),
       value: z.union([z.string(), secretSchema('value')], { error: 'value must be a string' }),
-      description: z.string({ error: 'description must be a string' }).max(10_000).default(''),
+      description: z
+        .string({ error: 'description must be a string' })
+        .max(10_000, { error: 'description must be at most 10000 characters' })
+        .default(''),
       scope: variableScopeSchema.default({}),
       prompt: variablePromptSchema.optional(),
     },
@@ -106,7 +109,7 @@ export const tenantVariableInputSchema = z.union(
 /** All of a tenant's template values (what PUT /tenants/{id}/variables takes). */
 export const tenantVariableSetInputSchema = z
   .array(tenantVariableInputSchema, { error: 'variables must be a list' })
-  .max(MAX_VARIABLES_PER_SET);
+  .max(MAX_VARIABLES_PER_SET, { error: `a tenant holds at most ${MAX_VARIABLES_PER_SET} template values` });
 
 export type TenantVariableInput = z.output<typeof tenantVariableInputSchema>;
 

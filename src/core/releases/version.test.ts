@@ -158,6 +158,9 @@ describe('nextReleaseVersion: refusals', () => {
     ['whitespace', '1.#{Gap}', [], /gave "1\.2 3"/, { variables: { Gap: '2 3' } }],
     ['does not parse', '#{if X}1.0', [], /does not parse/],
     ['five parts', '1.2.3.4.#{Octopus.Version.NextMajor}', [], /not a version/],
+    ['a path', '../../#{Octopus.Version.NextMajor}', [], /gave "\.\.\/\.\.\/1", which is not a version/],
+    // A version becomes an ECS tag value (at most 256 characters).
+    ['too long for a tag', `1.0.0-${'a'.repeat(251)}`, [], /which is not a version/],
     ['already exists', '1.2.3', ['1.2.3'], /release 1\.2\.3 already exists.*Pass a version/],
     ['exists in another spelling', '1.2', ['v1.2.0'], /already exists/],
     [

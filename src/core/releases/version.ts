@@ -4,6 +4,7 @@
  * a mask like `1.2.i` or `1.c.i`, the mask applied to the last release (docs/releases.md).
  */
 import { SlipwayError } from '../errors.js';
+import { releaseVersionProblem } from '../model/release.js';
 import { renderTemplate } from '../template/index.js';
 import { compareVersions, formatVersion, parseVersion, type Version } from '../versions/index.js';
 
@@ -182,7 +183,8 @@ export function nextReleaseVersion(template: string, context: VersionContext): s
   const text = (rendered.output ?? '').trim();
   const mask = parseVersionMask(text);
   const version = mask === undefined ? text : applyVersionMask(mask, context.previousVersions);
-  if (version === '' || /\s/.test(version) || parseVersion(version) === undefined) {
+  // One rule for explicit and template-made versions (core/model/release.ts).
+  if (version === '' || releaseVersionProblem(version) !== undefined) {
     throw invalid(
       `Release version template "${template}" gave "${version}", which is not a version ` +
         '(expected e.g. 1.2.3, 1.2.3.4 or 1.2.3-beta.1). Fix the template or pass a version explicitly.',

@@ -20,6 +20,19 @@ describe('manual-intervention', () => {
     assert.match(collected.text(), /Check the dashboard/);
   });
 
+  it('names the responsible teams by name in the log when the engine can', async () => {
+    const { ctx, collected } = fakeContext({ action, answer: 'proceed' });
+    const named = {
+      ...ctx,
+      teamNames: (ids: readonly string[]) => Promise.resolve(ids.map(() => 'Operations')),
+    };
+    await manualInterventionExecutor.run(named);
+    assert.match(collected.text(), /Waiting for manual intervention by Operations: Check the dashboard/);
+    assert.doesNotMatch(collected.text(), /teams-ops/);
+    // The question still holds the ids (answers are checked against them).
+    assert.deepEqual(collected.interrupts[0]?.responsibleTeamIds, ['teams-ops']);
+  });
+
   it('abort fails the step', async () => {
     const { ctx } = fakeContext({ action, answer: 'abort' });
     const res = await manualInterventionExecutor.run(ctx);

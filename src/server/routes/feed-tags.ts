@@ -62,9 +62,12 @@ export function feedTagRoutes(deps: ServerDeps): RouteSpec[] {
       auth: { permission: 'feed.view' },
       responses: {
         200: { description: 'The tags.', body: { name: 'FeedTags', schema: tagsSchema } },
-        400: { description: 'A bad query (named) or an invalid rule.' },
+        400: {
+          description:
+            'A bad query (named), an invalid rule, or a registry that could not be read ' +
+            '(FEED_UNREACHABLE, FEED_UNAUTHORIZED, FEED_REPOSITORY_NOT_FOUND).',
+        },
         404: { description: 'No such space or feed.' },
-        502: { description: 'The registry could not be reached or refused the credentials.' },
       },
       handler: async (request) => {
         const q = parseInput(querySchema, request.query, 'tags query');

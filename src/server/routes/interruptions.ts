@@ -64,7 +64,7 @@ export function interruptionRoutes(http: ReleaseHttp): RouteSpec[] {
         'Answers an interruption: retry / ignore / fail (guided failure) or proceed / abort (manual intervention).',
       tag: 'deployments',
       params: { ...SPACE_PARAM, id: 'The interruption id.' },
-      body: { name: 'InterruptionAnswer', schema: interruptionAnswerSchema },
+      body: { name: 'InterruptionAnswer', schema: interruptionAnswerSchema, root: 'answer' },
       auth: {
         permission: 'interruption.submit',
         scope: async (request) =>

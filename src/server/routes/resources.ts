@@ -188,7 +188,7 @@ function createRoute(ctx: KindContext, resolve: PathResolver): RouteSpec {
     summary: `Creates a ${kind.label}; references may name other resources by id or name.`,
     tag: kind.plural,
     params: ctx.params,
-    body: ctx.schemas.input,
+    body: { ...ctx.schemas.input, root: kind.name },
     auth: ctx.auth.create,
     responses: {
       201: {
@@ -256,7 +256,8 @@ function replaceRoute(ctx: KindContext, path: string, params: Record<string, str
     params,
     query: REPLACE_QUERY,
     headers: [IF_MATCH_REQUIRED],
-    body: ctx.schemas.input,
+    // The handler takes back what a read returned (id, version, ...) besides the document.
+    body: { ...ctx.schemas.input, root: kind.name, validateFirst: false },
     auth: ctx.auth.editOne,
     responses: {
       200: {

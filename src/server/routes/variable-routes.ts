@@ -212,7 +212,7 @@ function ownerRoutes(
       params,
       query: REPLACE_QUERY,
       headers: [IF_MATCH_REQUIRED],
-      body: shape.input,
+      body: { ...shape.input, root: 'variables' },
       auth: authOf(edit),
       responses: {
         200: {

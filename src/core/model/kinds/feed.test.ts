@@ -17,6 +17,18 @@ describe('feed: invalid documents', () => {
       ['a password without username', ['username'], undefined, 'username is required with a password'],
       ['a bad description', ['description'], 1, 'description must be a string'],
       [
+        'a url with a username and password',
+        ['url'],
+        'https://user:s3cret@registry.example.com',
+        "url must not contain a username or password (https://user:password@...): put them in the feed's username and password fields",
+      ],
+      [
+        'a url with a username only',
+        ['url'],
+        'https://user@registry.example.com/v2',
+        'url must not contain a username or password',
+      ],
+      [
         'ECR fields on a Docker feed',
         ['region'],
         'eu-west-1',

@@ -5,16 +5,32 @@ import { defineKind, type ResourceRef } from '../resource.js';
 import { secretSchema } from '../secret.js';
 import { descriptionSchema, optionalRef, refSchema, regionSchema } from './common.js';
 
+/** True when `url` carries `user[:password]@` (shown to every viewer, the audit log and exports if stored). */
+function hasCredentials(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.username !== '' || u.password !== '';
+  } catch {
+    return false;
+  }
+}
+
 const docker = z
   .strictObject(
     {
       name: nameSchema('name'),
       description: descriptionSchema,
       type: z.literal('docker'),
-      url: z.url({
-        protocol: /^https?$/,
-        error: 'url must be an http(s) URL such as https://registry.example.com',
-      }),
+      url: z
+        .url({
+          protocol: /^https?$/,
+          error: 'url must be an http(s) URL such as https://registry.example.com',
+        })
+        .refine((url) => !hasCredentials(url), {
+          error:
+            'url must not contain a username or password (https://user:password@...): put them in the ' +
+            "feed's username and password fields, where the password is kept encrypted and never shown",
+        }),
       username: z.string({ error: 'username must be a string' }).optional(),
       password: secretSchema('password').optional(),
     },
