@@ -31,6 +31,8 @@ import { DEPLOYMENT_QUEUE, openQueue, type DeploymentJob } from './queue.js';
 import type { RunControl, RunnerDeps } from './runner-deps.js';
 import { runDeployment } from './runner.js';
 import { sleep, targetClients } from './step-context.js';
+import { RESOURCE_KINDS } from '../core/model/kinds/index.js';
+import { resourcesRepository } from '../store/resources.js';
 
 /** What the engine needs. */
 export interface EngineOptions {
@@ -132,6 +134,10 @@ export async function createEngine(
       internals.deps?.aws ?? ((d, target) => targetClients(db, options.secrets, ambient, d.spaceId, target)),
     now,
     pollMs,
+    teamNames: async (spaceId, ids) => {
+      const teams = resourcesRepository(db.db, options.secrets, RESOURCE_KINDS.team);
+      return Promise.all(ids.map(async (id) => (await teams.find(spaceId, id))?.name ?? id));
+    },
   };
   for (const executor of deps.executors.values()) await executor.start?.();
   const boss = await openQueue(db);

@@ -50,6 +50,8 @@ export interface StepContext {
    * answered one never is (a retried step asks again).
    */
   interrupt(request: InterruptRequest): Promise<InterruptOutcome>;
+  /** The names of teams by id, for log lines a person reads (unknown ids stay ids). Default: the ids. */
+  teamNames?(ids: readonly string[]): Promise<string[]>;
 }
 
 /** A question for a person. */

@@ -67,6 +67,8 @@ export interface RunnerDeps {
   now: () => number;
   /** How often waits (interruptions) poll the store. */
   pollMs: number;
+  /** The names of teams by id, for log lines (default: the ids). */
+  teamNames?(spaceId: string, ids: readonly string[]): Promise<string[]>;
 }
 
 /** How one run ended. `abandoned`: this node gave the deployment up (stopping, lease lost); another resumes it. */

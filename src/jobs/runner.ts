@@ -389,6 +389,9 @@ class Run {
       signal: this.signal,
       pollMs: this.deps.pollMs,
       interruptions: this.deps.store,
+      ...(this.deps.teamNames
+        ? { teamNames: (ids: readonly string[]) => this.deps.teamNames!(this.deployment.spaceId, ids) }
+        : {}),
       saveProgress: (progress) => this.#save(step, targetId, { progress }),
       clients: () => {
         if (!target) {

@@ -249,6 +249,8 @@ export interface StepContextParts {
   clients(): Promise<AwsClients>;
   /** Receives outputs as the executor sets them. */
   onOutput(name: string, value: string, sensitive: boolean): void;
+  /** Names teams by id (default: none; the ids are shown). */
+  teamNames?(ids: readonly string[]): Promise<string[]>;
 }
 
 /** A StepContext plus what the runner needs back from it. */
@@ -276,6 +278,7 @@ export function buildStepContext(parts: StepContextParts): BuiltContext {
       if (sensitive) parts.log.addSensitive([value]);
       parts.onOutput(name, value, sensitive);
     },
+    ...(parts.teamNames ? { teamNames: parts.teamNames } : {}),
     interrupt: async (request) => {
       const answered = await awaitInterruption(
         parts.interruptions,

@@ -55,10 +55,11 @@ async function readTags(
   image: string,
 ): Promise<string[]> {
   const { deps } = ctx;
+  // Reading the feed's settings is the store's business: its errors are not the feed's.
+  const feed = deps.tags ? undefined : openFeed(await feedConfig(deps, spaceId, feedId));
   try {
     if (deps.tags) return await deps.tags(feedId, image);
-    const feed = openFeed(await feedConfig(deps, spaceId, feedId));
-    return (await feed.listTags(image)).map((t) => t.tag);
+    return (await feed!.listTags(image)).map((t) => t.tag);
   } catch (e) {
     const feedName = (await ctx.look.feeds.find(spaceId, feedId))?.name ?? feedId;
     const detail = messageOf(e);

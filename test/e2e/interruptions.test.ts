@@ -365,7 +365,10 @@ describe('e2e: cancel, guided failure and manual intervention', () => {
     assert.equal(ended.state, 'success', `ended ${ended.state}: ${ended.error ?? ''}`);
     const gated = await world.describeService(CLUSTER, 'gated-web');
     assert.deepEqual(gated.environment['web'], { RELEASE: '1.0.1' });
-    assert.match(await logText(d.id), /Manual intervention: proceed/);
+    const log = await logText(d.id);
+    assert.match(log, /Manual intervention: proceed/);
+    // The log names the responsible team, not its id.
+    assert.match(log, /Waiting for manual intervention by Approvers:/);
   });
 
   it('manual intervention: abort fails the deployment and the later step never touches ECS', async () => {

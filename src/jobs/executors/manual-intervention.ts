@@ -9,14 +9,11 @@ interface ManualInterventionAction {
   responsibleTeams: string[];
 }
 
-/** A context whose engine can name teams for the log (the snapshot holds ids); ids are shown otherwise. */
-type TeamNaming = StepContext & { teamNames?: (ids: readonly string[]) => Promise<string[]> };
-
 async function run(ctx: StepContext): Promise<StepResult> {
   const action = ctx.action as unknown as ManualInterventionAction;
   const teams = action.responsibleTeams;
-  const naming: TeamNaming = ctx;
-  const who = teams.length > 0 ? ((await naming.teamNames?.(teams)) ?? teams) : [];
+  // The snapshot holds team ids; the log names them.
+  const who = teams.length > 0 ? ((await ctx.teamNames?.(teams)) ?? teams) : [];
   ctx.log.highlight(
     `Waiting for manual intervention${who.length ? ` by ${who.join(', ')}` : ''}: ${action.instructions}`,
   );

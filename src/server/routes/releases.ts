@@ -126,7 +126,6 @@ export function releaseRoutes(http: ReleaseHttp): RouteSpec[] {
         },
         404: { description: 'No such space, project or channel.' },
         409: { description: 'The version is taken in this project (ALREADY_EXISTS).' },
-        502: { description: 'A feed could not be read (the message names it).' },
       },
       handler: async (request, reply) => {
         const spaceId = await http.spaceId(request);

@@ -11,7 +11,7 @@ import { unknownFields } from '../../core/model/parse.js';
 import { header, type RouteSpec } from '../route.js';
 import { logLineJson, logLineSchema, type ReleaseHttp } from './release-http.js';
 import { parseQuery, SPACE_PARAM } from './resource-http.js';
-import { messageOf } from '../../core/errors.js';
+import { publicError } from '../errors.js';
 
 /** How often the stream reads the store for new lines and state changes. */
 export const STREAM_POLL_MS = 250;
@@ -173,7 +173,7 @@ export function taskLogRoutes(http: ReleaseHttp): RouteSpec[] {
       }
     } catch (e) {
       // Headers are sent: the error can only travel as an event.
-      if (open) res.write(sse('error', { message: messageOf(e) }));
+      if (open) res.write(sse('error', publicError(e, request.id)));
       request.log.error({ err: e }, 'task log stream failed');
     } finally {
       res.off('close', onClose);
