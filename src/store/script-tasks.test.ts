@@ -58,11 +58,17 @@ forEachBackend('script tasks', (backend) => {
 
   it('stores the payload encrypted and gives it to one worker of the pool', async () => {
     const deploymentId = await deployment();
-    const id = await tasks.create({ deploymentId, step: 'Run', pool: 'linux', payload: payload() });
+    const id = await tasks.create({
+      deploymentId,
+      step: 'Run',
+      pool: 'linux',
+      payload: payload(),
+      leaseTimeoutMs: 30_000,
+    });
     assert.ok(!(await rawText()).includes(SECRET));
     assert.ok(!(await rawText()).includes('aws-secret-in-payload'));
-    assert.equal(await tasks.lease({ ...w1, pool: 'windows' }, 5), undefined);
-    const [a, b] = await Promise.all([tasks.lease(w1, 5), tasks.lease(w2, 5)]);
+    assert.equal(await tasks.lease({ ...w1, pool: 'windows' }), undefined);
+    const [a, b] = await Promise.all([tasks.lease(w1), tasks.lease(w2)]);
     const leased = a ?? b;
     assert.ok(leased, 'one worker leased it');
     assert.ok(a === undefined || b === undefined, 'only one worker leased it');
@@ -78,21 +84,45 @@ forEachBackend('script tasks', (backend) => {
 
   it('takes the oldest task first, and none of a deployment that is not executing', async () => {
     const waiting = await deployment('queued');
-    await tasks.create({ deploymentId: waiting, step: 'Skip me', pool: 'fifo', payload: payload() });
+    await tasks.create({
+      deploymentId: waiting,
+      step: 'Skip me',
+      pool: 'fifo',
+      payload: payload(),
+      leaseTimeoutMs: 30_000,
+    });
     const d = await deployment();
-    const first = await tasks.create({ deploymentId: d, step: 'First', pool: 'fifo', payload: payload() });
-    const second = await tasks.create({ deploymentId: d, step: 'Second', pool: 'fifo', payload: payload() });
+    const first = await tasks.create({
+      deploymentId: d,
+      step: 'First',
+      pool: 'fifo',
+      payload: payload(),
+      leaseTimeoutMs: 30_000,
+    });
+    const second = await tasks.create({
+      deploymentId: d,
+      step: 'Second',
+      pool: 'fifo',
+      payload: payload(),
+      leaseTimeoutMs: 30_000,
+    });
     const pool = { ...w1, pool: 'fifo' };
-    assert.equal((await tasks.lease(pool, 5))?.id, first);
-    assert.equal((await tasks.lease(pool, 5))?.id, second);
-    assert.equal(await tasks.lease(pool, 5), undefined);
+    assert.equal((await tasks.lease(pool))?.id, first);
+    assert.equal((await tasks.lease(pool))?.id, second);
+    assert.equal(await tasks.lease(pool), undefined);
   });
 
   it('stores event batches encrypted, in order, and answers canceled once the deployment is', async () => {
     const deploymentId = await deployment();
-    const id = await tasks.create({ deploymentId, step: 'Run', pool: 'events', payload: payload() });
+    const id = await tasks.create({
+      deploymentId,
+      step: 'Run',
+      pool: 'events',
+      payload: payload(),
+      leaseTimeoutMs: 30_000,
+    });
     const worker = { ...w1, pool: 'events' };
-    assert.ok(await tasks.lease(worker, 5));
+    assert.ok(await tasks.lease(worker));
     assert.equal(
       await tasks.appendEvents(id, worker.id, [
         { kind: 'output', name: 'Token', value: SECRET, sensitive: true },
@@ -127,9 +157,15 @@ forEachBackend('script tasks', (backend) => {
 
   it('completes once (a repeated completion is harmless) and wipes the payload', async () => {
     const deploymentId = await deployment();
-    const id = await tasks.create({ deploymentId, step: 'Run', pool: 'done', payload: payload() });
+    const id = await tasks.create({
+      deploymentId,
+      step: 'Run',
+      pool: 'done',
+      payload: payload(),
+      leaseTimeoutMs: 30_000,
+    });
     const worker = { ...w1, pool: 'done' };
-    assert.ok(await tasks.lease(worker, 5));
+    assert.ok(await tasks.lease(worker));
     const result = { outcome: 'failed' as const, error: 'The script exited with code 3' };
     await tasks.complete(id, worker.id, [{ kind: 'line', level: 'warning', text: 'last words' }], result);
     await tasks.complete(id, worker.id, [{ kind: 'line', level: 'warning', text: 'last words' }], result);
@@ -153,9 +189,15 @@ forEachBackend('script tasks', (backend) => {
 
   it('expires a silent lease, but not one that heartbeats', async () => {
     const deploymentId = await deployment();
-    const id = await tasks.create({ deploymentId, step: 'Run', pool: 'expiry', payload: payload() });
+    const id = await tasks.create({
+      deploymentId,
+      step: 'Run',
+      pool: 'expiry',
+      payload: payload(),
+      leaseTimeoutMs: 30_000,
+    });
     const worker = { ...w1, pool: 'expiry' };
-    assert.ok(await tasks.lease(worker, 5));
+    assert.ok(await tasks.lease(worker));
     assert.equal(await tasks.expireLease(id, 60_000, 'silent'), false);
     await m.store.db
       .updateTable('script_tasks')
@@ -170,12 +212,24 @@ forEachBackend('script tasks', (backend) => {
 
   it('cancels only queued tasks, fails a removed worker’s tasks, and sweeps old ones', async () => {
     const deploymentId = await deployment();
-    const queued = await tasks.create({ deploymentId, step: 'A', pool: 'misc', payload: payload() });
+    const queued = await tasks.create({
+      deploymentId,
+      step: 'A',
+      pool: 'misc',
+      payload: payload(),
+      leaseTimeoutMs: 30_000,
+    });
     assert.equal(await tasks.cancelQueued(queued, 'canceled'), true);
     assert.equal(await tasks.cancelQueued(queued, 'canceled'), false);
-    const leased = await tasks.create({ deploymentId, step: 'B', pool: 'misc', payload: payload() });
+    const leased = await tasks.create({
+      deploymentId,
+      step: 'B',
+      pool: 'misc',
+      payload: payload(),
+      leaseTimeoutMs: 30_000,
+    });
     const worker = { ...w2, pool: 'misc' };
-    assert.equal((await tasks.lease(worker, 5))?.id, leased);
+    assert.equal((await tasks.lease(worker))?.id, leased);
     assert.equal(await tasks.cancelQueued(leased, 'canceled'), false);
     assert.equal(await tasks.failWorkerTasks(worker.id, 'The worker was removed'), 1);
     assert.equal((await tasks.status(leased))?.state, 'failed');
@@ -191,14 +245,26 @@ forEachBackend('script tasks', (backend) => {
 
   it('re-encrypts payloads and events when the master key rotates', async () => {
     const deploymentId = await deployment();
-    const id = await tasks.create({ deploymentId, step: 'Run', pool: 'rotate', payload: payload() });
+    const id = await tasks.create({
+      deploymentId,
+      step: 'Run',
+      pool: 'rotate',
+      payload: payload(),
+      leaseTimeoutMs: 30_000,
+    });
     const worker = { ...w1, pool: 'rotate' };
     const newBox = secretBoxFromKey(Buffer.alloc(32, 7));
     // Leased under the old key, read back under the new one.
     const old = scriptTasksRepository(m.store.db, m.secrets);
     await m.store.db.updateTable('script_tasks').set({ state: 'queued' }).where('id', '=', id).execute();
-    await old.create({ deploymentId, step: 'Other', pool: 'rotate-other', payload: payload() });
-    const leasedBefore = await old.lease(worker, 5);
+    await old.create({
+      deploymentId,
+      step: 'Other',
+      pool: 'rotate-other',
+      payload: payload(),
+      leaseTimeoutMs: 30_000,
+    });
+    const leasedBefore = await old.lease(worker);
     assert.equal(leasedBefore?.id, id);
     await old.appendEvents(id, worker.id, [{ kind: 'line', level: 'info', text: 'before rotation' }]);
     await rotateMasterKey(m.store, m.secrets, newBox);
@@ -207,7 +273,7 @@ forEachBackend('script tasks', (backend) => {
       (await rotated.eventsAfter(id, 0)).map((b) => b.events),
       [[{ kind: 'line', level: 'info', text: 'before rotation' }]],
     );
-    const other = await rotated.lease({ ...worker, pool: 'rotate-other' }, 5);
+    const other = await rotated.lease({ ...worker, pool: 'rotate-other' });
     assert.equal(other?.variables['Password'], SECRET);
   });
 });

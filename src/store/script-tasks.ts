@@ -53,6 +53,8 @@ export interface NewScriptTask {
   target?: string;
   pool: string;
   payload: ScriptTaskPayload;
+  /** A leased task whose worker is silent this long fails (the worker heartbeats at a sixth of it). */
+  leaseTimeoutMs: number;
 }
 
 const FINAL: readonly ScriptTaskState[] = ['succeeded', 'failed', 'canceled'];
@@ -140,6 +142,7 @@ export function scriptTasksRepository(db: Kysely<Database>, secrets: SecretBox) 
           step: task.step,
           target: task.target ?? null,
           pool: task.pool,
+          lease_timeout_ms: Math.round(task.leaseTimeoutMs),
           payload: secrets.encrypt(JSON.stringify(task.payload), payloadContext(id)),
         })
         .execute();
@@ -183,16 +186,14 @@ export function scriptTasksRepository(db: Kysely<Database>, secrets: SecretBox) 
      * Gives the oldest queued task of the worker's pool whose deployment is still executing to the
      * worker (one winner when workers race: SKIP LOCKED); undefined when there is none.
      */
-    async lease(
-      worker: { id: string; name: string; pool: string },
-      heartbeatSeconds: number,
-    ): Promise<WorkerTask | undefined> {
+    async lease(worker: { id: string; name: string; pool: string }): Promise<WorkerTask | undefined> {
       const leased = await sql<{
         id: string;
         deployment_id: string;
         step: string;
         target: string | null;
         payload: string | null;
+        lease_timeout_ms: number;
       }>`
         update script_tasks
            set state = 'leased', worker_id = ${worker.id}, worker_name = ${worker.name},
@@ -204,7 +205,7 @@ export function scriptTasksRepository(db: Kysely<Database>, secrets: SecretBox) 
                   limit 1
                     for update of t skip locked)
            and state = 'queued'
-        returning id, deployment_id, step, target, payload`.execute(db);
+        returning id, deployment_id, step, target, payload, lease_timeout_ms`.execute(db);
       const row = leased.rows[0];
       if (!row?.payload) return undefined;
       const payload = scriptTaskPayloadSchema.parse(
@@ -216,7 +217,7 @@ export function scriptTasksRepository(db: Kysely<Database>, secrets: SecretBox) 
         deploymentId: row.deployment_id,
         step: row.step,
         target: row.target,
-        heartbeatSeconds,
+        heartbeatSeconds: Number(row.lease_timeout_ms) / 6000,
       };
     },
 

@@ -41,6 +41,8 @@ export interface ScriptTasksTable {
   step: string;
   target: string | null;
   pool: string;
+  /** A leased task whose worker is silent this long fails; the worker heartbeats at a sixth of it. */
+  lease_timeout_ms: Generated<number>;
   /** queued | leased | succeeded | failed | canceled */
   state: Generated<string>;
   /** Ciphertext of the JSON payload (context `script-task/<id>/payload`); null once the task ended. */

@@ -48,6 +48,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       step text not null,
       target text,
       pool text not null,
+      lease_timeout_ms integer not null default 30000,
       state text not null default 'queued',
       payload text,
       worker_id text,
