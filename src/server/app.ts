@@ -22,6 +22,8 @@ import { releaseHttp } from './routes/release-http.js';
 import { releaseRoutes } from './routes/releases.js';
 import { taskLogRoutes } from './routes/task-log.js';
 import { userRoutes } from './routes/users.js';
+import { endLongPollsOnClose, workerApiRoutes } from './routes/worker-api.js';
+import { workerRoutes } from './routes/workers.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -40,6 +42,8 @@ export function apiRoutes(deps: ServerDeps): RouteSpec[] {
     ...taskLogRoutes(http),
     ...interruptionRoutes(http),
     ...dashboardRoutes(http),
+    ...workerRoutes(deps),
+    ...workerApiRoutes(deps),
   ];
 }
 
@@ -59,6 +63,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       : false,
   });
   registerAuth(app, deps.store);
+  endLongPollsOnClose(app);
 
   // JSON Merge Patch bodies are JSON: parse them like application/json.
   app.addContentTypeParser(
