@@ -16,6 +16,7 @@ import { registerRelease } from './commands/release.js';
 import { registerSandbox } from './commands/sandbox.js';
 import { registerServer } from './commands/server.js';
 import { registerTemplate } from './commands/template.js';
+import { registerWorker } from './commands/worker.js';
 import { normaliseSlipwayArgv } from './ecs-deploy/argv.js';
 import { EXIT, exitCodeFor, type RunState } from './exit-codes.js';
 
@@ -42,6 +43,7 @@ export function buildProgram(state: RunState = { exitCode: EXIT.OK }): Command {
   registerConfig(program);
   registerRelease(program, state);
   registerDeployment(program, state);
+  registerWorker(program);
   return program;
 }
 

@@ -231,6 +231,13 @@ forEachBackend('script tasks', (backend) => {
     const worker = { ...w2, pool: 'misc' };
     assert.equal((await tasks.lease(worker))?.id, leased);
     assert.equal(await tasks.cancelQueued(leased, 'canceled'), false);
+    // Released (its worker never got it), then leased again.
+    assert.equal(await tasks.release(leased, w1.id), false);
+    assert.equal(await tasks.release(leased, worker.id), true);
+    assert.equal((await tasks.status(leased))?.state, 'queued');
+    assert.equal((await tasks.lease(worker))?.id, leased);
+    await tasks.appendEvents(leased, worker.id, [{ kind: 'line', level: 'info', text: 'started' }]);
+    assert.equal(await tasks.release(leased, worker.id), false, 'a task that sent events is not released');
     assert.equal(await tasks.failWorkerTasks(worker.id, 'The worker was removed'), 1);
     assert.equal((await tasks.status(leased))?.state, 'failed');
     assert.equal(await tasks.sweep(), 0);

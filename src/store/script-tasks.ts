@@ -315,6 +315,20 @@ export function scriptTasksRepository(db: Kysely<Database>, secrets: SecretBox) 
       return row !== undefined;
     },
 
+    /** Gives a leased task that has not sent anything back to the queue (its worker never got it). */
+    async release(id: string, workerId: string): Promise<boolean> {
+      const row = await db
+        .updateTable('script_tasks')
+        .set({ state: 'queued', worker_id: null, worker_name: null, leased_at: null, heartbeat_at: null })
+        .where('id', '=', id)
+        .where('worker_id', '=', workerId)
+        .where('state', '=', 'leased')
+        .where('events_seq', '=', 0)
+        .returning('id')
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
     /** Cancels a task no worker has taken yet; answers whether it did. */
     async cancelQueued(id: string, error: string): Promise<boolean> {
       const row = await db

@@ -19,10 +19,10 @@ export function poolNameSchema(what = 'pool') {
     .regex(POOL_NAME, { error: `${what} must be ${POOL_NAME_RULE}` });
 }
 
-/** Longest log line a worker sends (longer ones are cut, as a terminal would wrap them anyway). */
-export const MAX_LINE_CHARS = 64 * 1024;
-/** Largest value (output, mask) in one event. */
-export const MAX_VALUE_CHARS = 256 * 1024;
+/** Longest log line (or failure message) a worker sends; longer ones are cut. */
+export const MAX_LINE_CHARS = 16 * 1024;
+/** Largest value (output, mask) in one event: a batch must fit the server's 1 MiB body limit. */
+export const MAX_VALUE_CHARS = 128 * 1024;
 /** Most events in one request. */
 export const MAX_EVENTS = 1000;
 /** Longest wait of one lease request (long poll), in seconds. */

@@ -120,7 +120,12 @@ export function workerApiRoutes(deps: ServerDeps): RouteSpec[] {
         let touched = Date.now();
         for (;;) {
           const task = worker.disabledAt === null ? await tasks.lease(worker) : undefined;
-          if (task) return reply.header('cache-control', 'no-store').send({ task, disabled: false });
+          if (task) {
+            // The worker hung up meanwhile (it is stopping): the task goes back for another worker.
+            if (!gone(request) || !(await tasks.release(task.id, worker.id))) {
+              return reply.header('cache-control', 'no-store').send({ task, disabled: false });
+            }
+          }
           const left = deadline - Date.now();
           if (left <= 0 || signal?.aborted || gone(request)) {
             return { task: null, disabled: worker.disabledAt !== null };
