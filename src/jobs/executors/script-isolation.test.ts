@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -46,22 +46,39 @@ describe('script isolation', () => {
     const c = isolatedCommand(iso, 'bash', ['s.sh']);
     assert.equal(c.command, 'setpriv');
     assert.deepEqual(c.args.slice(0, 2), ['--pdeathsig', 'SIGKILL'], 'the script dies with the server');
-    const at = c.args.lastIndexOf('setpriv');
+    const at = c.args.indexOf('--reuid=999') - 1;
     assert.ok(at > c.args.indexOf('--pid'), 'unshare runs before the privileges are dropped');
-    assert.deepEqual(c.args.slice(at, at + 6), [
+    assert.deepEqual(c.args.slice(at, at + 10), [
       'setpriv',
       '--reuid=999',
       '--regid=995',
       '--clear-groups',
       '--no-new-privs',
       '--',
+      // The drop clears the parent-death signal: it is set again as the user.
+      'setpriv',
+      '--pdeathsig',
+      'SIGKILL',
+      '--',
     ]);
     // A small init runs the script (an init that is the script itself would ignore a cancel's SIGTERM).
-    assert.deepEqual(c.args.slice(at + 6, at + 8), ['sh', '-c']);
+    assert.deepEqual(c.args.slice(at + 10, at + 12), ['sh', '-c']);
     assert.deepEqual(c.args.slice(-3), ['sh', 'bash', 's.sh']);
     const plain = isolatedCommand({ ...iso, pidNamespace: false }, 'bash', ['s.sh']);
     assert.equal(plain.command, 'setpriv');
-    assert.ok(plain.args.includes('--pdeathsig') && plain.args.includes('--reuid=999'));
+    assert.deepEqual(plain.args, [
+      '--reuid=999',
+      '--regid=995',
+      '--clear-groups',
+      '--no-new-privs',
+      '--',
+      'setpriv',
+      '--pdeathsig',
+      'SIGKILL',
+      '--',
+      'bash',
+      's.sh',
+    ]);
     assert.deepEqual(isolatedCommand({ mode: 'server-user' }, 'bash', ['s.sh']), {
       command: 'bash',
       args: ['s.sh'],
@@ -94,6 +111,44 @@ describe('script isolation', () => {
       if ((iso as { pidNamespace: boolean }).pidNamespace) assert.doesNotMatch(stdout, /READ-CMDLINE/);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('an isolated script dies with its host killed by SIGKILL, with what it started in its namespace', async (t) => {
+    if (why) return t.skip(why);
+    const iso = await resolveScriptIsolation();
+    assert.equal(iso.mode, 'user');
+    // A unique sleep to find in the process table: the script's own, and one it leaves in the background.
+    const marker = `${3000 + Math.floor(Math.random() * 1000)}.${process.pid}`;
+    const c = isolatedCommand(iso, 'bash', ['-c', `sleep ${marker} & sleep ${marker}1; wait`]);
+    // The host: a shell that starts the isolated command and waits, killed with SIGKILL.
+    const host = spawn('bash', ['-c', '"$@" & wait', 'host', c.command, ...c.args], { stdio: 'ignore' });
+    const sleepers = async () => {
+      const found: number[] = [];
+      for (const pid of await readdir('/proc')) {
+        if (!/^\d+$/.test(pid)) continue;
+        const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+        if (cmdline.startsWith(`sleep\0${marker}`)) found.push(Number(pid));
+      }
+      return found;
+    };
+    const until = async (done: (n: number) => boolean, what: string) => {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const n = (await sleepers()).length;
+        if (done(n)) return;
+        assert.ok(Date.now() < deadline, `${what}: ${n} sleeping`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    try {
+      await until((n) => n === 2, 'the script never started both sleeps');
+      host.kill('SIGKILL');
+      const withNamespace = (iso as { pidNamespace: boolean }).pidNamespace;
+      // Without a PID namespace only the script itself is bound to its host.
+      await until((n) => n === (withNamespace ? 0 : 1), 'the script outlived its host');
+    } finally {
+      for (const pid of await sleepers()) process.kill(pid, 'SIGKILL');
     }
   });
 

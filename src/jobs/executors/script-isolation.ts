@@ -203,11 +203,13 @@ export function isolatedCommand(
     case 'user': {
       // The script dies with the server (a server killed with -9 leaves no script running on).
       const withServer = ['--pdeathsig', 'SIGKILL'];
-      const drop = dropTo(isolation.uid, isolation.gid);
-      if (!isolation.pidNamespace)
-        return { command: 'setpriv', args: [...withServer, ...drop.slice(1), command, ...args] };
+      // The kernel clears a parent-death signal when the credentials change, so the one that must
+      // survive the drop to the user is set again after it, by a second setpriv running as the user.
+      const drop = [...dropTo(isolation.uid, isolation.gid), 'setpriv', ...withServer, '--'];
+      if (!isolation.pidNamespace) return { command: 'setpriv', args: [...drop.slice(1), command, ...args] };
       // unshare (as root) makes the namespaces, then setpriv drops to the user and runs the script;
-      // when unshare dies, so does everything in the namespace.
+      // when unshare dies, its child (the namespace's init) gets SIGKILL, and with it everything
+      // in the namespace.
       return {
         command: 'setpriv',
         args: [
