@@ -182,9 +182,9 @@ forEachBackend('script tasks', (backend) => {
     // Another outcome after the end: the task is no longer the worker's.
     await assert.rejects(
       tasks.complete(id, worker.id, [], { outcome: 'success' }),
-      code('CONFLICT', /failed/),
+      code('WORKER_TASK_LOST', /failed/),
     );
-    await assert.rejects(tasks.appendEvents(id, worker.id, []), code('CONFLICT'));
+    await assert.rejects(tasks.appendEvents(id, worker.id, []), code('WORKER_TASK_LOST'));
   });
 
   it('expires a silent lease, but not one that heartbeats', async () => {
@@ -207,7 +207,10 @@ forEachBackend('script tasks', (backend) => {
     assert.ok(((await tasks.status(id))?.silentMs ?? 0) >= 119_000);
     assert.equal(await tasks.expireLease(id, 60_000, 'The worker w1 stopped answering'), true);
     assert.equal((await tasks.status(id))?.error, 'The worker w1 stopped answering');
-    await assert.rejects(tasks.appendEvents(id, worker.id, []), code('CONFLICT', /stopped answering/));
+    await assert.rejects(
+      tasks.appendEvents(id, worker.id, []),
+      code('WORKER_TASK_LOST', /stopped answering/),
+    );
   });
 
   it('cancels only queued tasks, fails a removed worker’s tasks, and sweeps old ones', async () => {

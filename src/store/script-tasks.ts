@@ -65,7 +65,7 @@ const eventsContext = (id: string, seq: number) =>
 
 function lost(id: string, state: string, error: string | null): SlipwayError {
   return new SlipwayError(
-    'CONFLICT',
+    'WORKER_TASK_LOST',
     `The script task ${id} is no longer this worker's (it is ${state}${error ? `: ${error}` : ''}); stop its script.`,
     { data: { entity: 'script-task', id, state } },
   );
@@ -223,7 +223,7 @@ export function scriptTasksRepository(db: Kysely<Database>, secrets: SecretBox) 
 
     /**
      * Stores a batch of events from the worker holding the task (an empty batch is a heartbeat).
-     * Answers `canceled` once the deployment is no longer executing. CONFLICT when the task is no
+     * Answers `canceled` once the deployment is no longer executing. WORKER_TASK_LOST when the task is no
      * longer the worker's (timed out, removed); NOT_FOUND when it never was.
      */
     async appendEvents(

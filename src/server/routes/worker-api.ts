@@ -154,7 +154,7 @@ export function workerApiRoutes(deps: ServerDeps): RouteSpec[] {
         404: { description: 'The worker holds no such task.' },
         409: {
           description:
-            'The task is no longer this worker’s (it timed out or the worker was removed): stop it.',
+            'The task is no longer this worker’s (WORKER_TASK_LOST: it timed out or the worker was removed): stop it.',
         },
       },
       handler: async (request) => {
@@ -176,7 +176,7 @@ export function workerApiRoutes(deps: ServerDeps): RouteSpec[] {
         204: { description: 'Stored.' },
         400: { description: 'Invalid input.' },
         404: { description: 'The worker holds no such task.' },
-        409: { description: 'The task is no longer this worker’s.' },
+        409: { description: 'The task is no longer this worker’s (WORKER_TASK_LOST).' },
       },
       handler: async (request, reply) => {
         const worker = authenticatedWorker(request);
