@@ -1,9 +1,10 @@
 /**
  * What a worker sends about its running task: the script's events in order, in batches (at most
  * MAX_EVENTS and ~512 KB each, within 200 ms of the first), and at least every heartbeat interval
- * (an empty batch), so the server knows the worker is alive. An answer `canceled` or a task the
- * server took back (WORKER_TASK_LOST, NOT_FOUND) stop the script; a server that cannot be reached is
- * retried, the events kept, until the server gives up on the task.
+ * (an empty batch), so the server knows the worker is alive. An answer `canceled`, or a task the
+ * server took back (WORKER_TASK_LOST, NOT_FOUND, or the key refused: the worker was removed),
+ * stop the script; a server that cannot be reached is retried, the events kept, until the server
+ * gives up on the task.
  */
 import { isSlipwayError, messageOf } from '../../core/errors.js';
 import { MAX_EVENTS, type ScriptEvent, type ScriptResult } from '../../core/workers/protocol.js';
@@ -99,7 +100,9 @@ export class TaskReporter {
   }
 
   #isLost(e: unknown): boolean {
-    if (!isSlipwayError(e) || (e.code !== 'WORKER_TASK_LOST' && e.code !== 'NOT_FOUND')) return false;
+    // A key refused mid-task means the worker was removed: its task failed on the server.
+    const gone: readonly string[] = ['WORKER_TASK_LOST', 'NOT_FOUND', 'UNAUTHENTICATED'];
+    if (!isSlipwayError(e) || !gone.includes(e.code)) return false;
     if (!this.#lost) {
       this.#lost = true;
       this.#queue.length = 0;
