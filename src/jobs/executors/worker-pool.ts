@@ -140,6 +140,11 @@ export async function runOnWorkerPool(
     if (!status) {
       return { outcome: 'failed', error: `The script task ${taskId} is gone (removed from the database).` };
     }
+    // Said before its lines, even when the worker was done before this step looked.
+    if (status.workerId !== null && runningOn !== status.workerId) {
+      runningOn = status.workerId;
+      ctx.log.info(`Running on worker "${status.workerName ?? '?'}" (pool "${pool}").`);
+    }
     const batches = await tasks.eventsAfter(taskId, applied);
     for (const batch of batches) {
       apply(batch.events, true);
@@ -179,10 +184,6 @@ export async function runOnWorkerPool(
         ctx.log.info(`Waiting for a free worker of pool "${pool}" (${online} online).`);
       }
     } else if (status.state === 'leased') {
-      if (runningOn !== status.workerId) {
-        runningOn = status.workerId;
-        ctx.log.info(`Running on worker "${status.workerName ?? '?'}" (pool "${pool}").`);
-      }
       if (status.silentMs !== null && status.silentMs >= leaseTimeoutMs) {
         const error =
           `The worker "${status.workerName ?? '?'}" stopped answering while it ran the script (nothing for ` +
