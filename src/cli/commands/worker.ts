@@ -5,7 +5,7 @@
  * lets the running script finish, a second stops it).
  */
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SlipwayError, isSlipwayError } from '../../core/errors.js';
@@ -113,11 +113,12 @@ async function work(opts: WorkerOptions): Promise<void> {
     }
     const name = opts.name ?? defaultWorkerName();
     const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
+    const host = hostname().trim().slice(0, 255);
     const { id, key } = await register(server, token, {
       name,
       pool: opts.pool,
       version,
-      hostname: defaultWorkerName(),
+      ...(host ? { hostname: host } : {}),
     });
     identity = { server, id, name, pool: opts.pool, key };
     writeIdentity(opts.dataDir, identity);
