@@ -38,6 +38,8 @@ export interface RequestOptions {
   query?: Query;
   /** Sent as `If-Match: "<version>"`. */
   ifMatch?: number;
+  /** Stops waiting for the answer (the caller's own stop; the timeout applies as well). Default none. */
+  signal?: AbortSignal;
 }
 
 /** What a request answered. */
@@ -128,7 +130,9 @@ export class ApiClient {
         method,
         headers,
         ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-        signal: AbortSignal.timeout(this.#timeoutMs),
+        signal: options.signal
+          ? AbortSignal.any([options.signal, AbortSignal.timeout(this.#timeoutMs)])
+          : AbortSignal.timeout(this.#timeoutMs),
       });
     } catch (e) {
       throw this.#networkError(e, what);

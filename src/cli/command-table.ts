@@ -102,4 +102,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     register: async (program, state) =>
       (await import('./commands/deployment.js')).registerDeployment(program, state),
   },
+  {
+    name: 'worker',
+    hasOptions: true,
+    description:
+      'Run script steps for a Slipway server, as a worker of a pool. The first start registers with a registration token (--token) and saves the worker key in --data-dir. Ctrl-C stops taking work and lets a running script finish; a second Ctrl-C stops the script.',
+    register: async (program) => (await import('./commands/worker.js')).registerWorker(program),
+  },
 ];

@@ -7,6 +7,7 @@
 import type { AmbientAws } from '../aws/account-credentials.js';
 import type { EngineHandle, EngineInternals } from '../jobs/engine.js';
 import type { ScriptIsolation } from '../jobs/executors/script-isolation.js';
+import type { WorkerPoolOptions } from '../jobs/executors/worker-pool.js';
 import type { ReleaseService } from '../releases/service.js';
 import type { buildServer } from '../server/app.js';
 import type { ServerDeps } from '../server/deps.js';
@@ -28,6 +29,8 @@ export interface SlipwayNodeOptions {
   logStream?: NodeJS.WritableStream;
   /** Who script steps run as. Default: resolved by the engine (the `slipway-script` user; refused unless root). */
   scripts?: ScriptIsolation | Promise<ScriptIsolation>;
+  /** How script steps that name a worker pool wait (docs/workers.md); defaults suit production. */
+  workers?: Pick<WorkerPoolOptions, 'waitMs' | 'leaseTimeoutMs' | 'pollMs'>;
   /** Engine timings (lease timeout, polls); defaults suit production. */
   engine?: Pick<EngineInternals, 'leaseStaleMs' | 'heartbeatMs' | 'pollMs' | 'nodeId'>;
 }
@@ -43,11 +46,13 @@ export interface SlipwayNode {
 
 /** Starts the engine and builds the API over `store`. Loaded on use, like every server part. */
 export async function startSlipwayNode(options: SlipwayNodeOptions): Promise<SlipwayNode> {
-  const [server, { createEngine }, { releaseService, describeAutomaticRefusal }] = await Promise.all([
-    import('../server/app.js'),
-    import('../jobs/engine.js'),
-    import('../releases/service.js'),
-  ]);
+  const [server, { createEngine }, { releaseService, describeAutomaticRefusal }, { builtInExecutors }] =
+    await Promise.all([
+      import('../server/app.js'),
+      import('../jobs/engine.js'),
+      import('../releases/service.js'),
+      import('../jobs/executors/index.js'),
+    ]);
   const { store, secrets } = options;
   const aws = options.aws ? { aws: options.aws } : {};
   const late: { releases?: ReleaseService } = {};
@@ -59,6 +64,8 @@ export async function startSlipwayNode(options: SlipwayNodeOptions): Promise<Sli
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
       ...(options.work !== undefined ? { work: options.work } : {}),
       ...(options.scripts !== undefined ? { scripts: options.scripts } : {}),
+      // Script steps that name a worker pool queue their scripts in this store.
+      executors: builtInExecutors(options.scripts, { store, secrets, ...options.workers }),
       onFinished: async (id) => {
         await late.releases?.afterDeployment(id);
       },

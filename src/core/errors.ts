@@ -97,7 +97,12 @@ export const ERROR_CODES = {
   },
   SCRIPT_REFUSED: {
     owner: 'user',
-    summary: 'A script step cannot run: the server has no unprivileged user to run it as.',
+    summary: 'A script step cannot run: the server (or worker) has no unprivileged user to run it as.',
+  },
+  WORKER_TASK_LOST: {
+    owner: 'user',
+    summary:
+      'A worker reported on a script task that is no longer its own (it timed out, or the worker was removed).',
   },
   SERVER_START_FAILED: {
     owner: 'user',

@@ -24,6 +24,8 @@ import { releaseRoutes } from './routes/releases.js';
 import { taskLogRoutes } from './routes/task-log.js';
 import { userRoutes } from './routes/users.js';
 import { clientErrorHandler, frameworkError, methodsByPath, registerTextChecks } from './request-checks.js';
+import { endLongPollsOnClose, workerApiRoutes } from './routes/worker-api.js';
+import { workerRoutes } from './routes/workers.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -42,6 +44,8 @@ export function apiRoutes(deps: ServerDeps): RouteSpec[] {
     ...taskLogRoutes(http),
     ...interruptionRoutes(http),
     ...dashboardRoutes(http),
+    ...workerRoutes(deps),
+    ...workerApiRoutes(deps),
   ];
 }
 
@@ -69,6 +73,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   // Text checks first: a NUL in the URL must not reach the auth hook's space lookup.
   registerTextChecks(app);
   registerAuth(app, deps.store);
+  endLongPollsOnClose(app);
 
   // JSON Merge Patch bodies are JSON: parse them like application/json. Plain text is not JSON
   // (fastify would hand it over as a string): 415.

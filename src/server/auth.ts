@@ -17,6 +17,7 @@ import { spacesRepository } from '../store/spaces.js';
 import { forbidden, requestAccess, setRequestAccess, type RequestAccess } from './access.js';
 import { authenticatedUser, setAuthenticatedUser } from './actor.js';
 import { bodyRoot, param, type BodySpec, type RouteAuth } from './route.js';
+import { workerAuthenticator } from './worker-auth.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -94,6 +95,7 @@ export function registerAuth(app: FastifyInstance, store: Store): void {
   const keys = apiKeysRepository(store.db);
   const spaces = spacesRepository(store.db);
   const grants = grantsRepository(store.db);
+  const workerAuth = workerAuthenticator(store);
 
   // onRequest runs before the body is read, so a caller without the permission in any scope (or
   // without a key) cannot make us parse it.
@@ -101,6 +103,13 @@ export function registerAuth(app: FastifyInstance, store: Store): void {
     const required = requiredAuth(request);
     if (required === 'none') return;
     const key = presentedKey(request, reply);
+    // Worker routes take a worker's key or a registration token, never an API key (worker-auth.ts).
+    if (required === 'worker' || required === 'worker-registration') {
+      const refused = await workerAuth(request, required, key);
+      if (!refused) return;
+      request.log.warn({ reason: refused.reason, kind: required }, 'worker credential rejected');
+      throw unauthenticated(reply, refused.message, 'rejected');
+    }
     const check = await keys.checkApiKey(key);
     if (!check.ok) {
       // The reason is for operators only: telling the caller would let them probe keys.

@@ -13,6 +13,7 @@ import { RESOURCE_KINDS } from '../core/model/kinds/index.js';
 import type { ResourceKindName } from '../core/model/resource.js';
 import type { Permission } from '../core/model/permissions.js';
 import { apiKeysRepository } from '../store/api-keys.js';
+import { workersRepository } from '../store/workers.js';
 import { apiRoutes } from './app.js';
 import type { RouteSpec } from './route.js';
 import { EXAMPLES } from '../../test/kits/model-examples.js';
@@ -67,8 +68,12 @@ const DIMENSIONS: Partial<Record<Permission, Dim[]>> = {
   'tenant.edit': ['tenant'],
 };
 
-/** What a route needs: any valid key, an administrator, or a permission. */
-type Need = 'authenticated' | 'admin' | Permission;
+/**
+ * What a route needs: any valid key, an administrator, a permission, or (worker routes) a worker's
+ * key or a registration token, which no API key is.
+ */
+type Need = 'authenticated' | 'admin' | 'worker' | 'worker-registration' | Permission;
+const WORKER_NEEDS: readonly Need[] = ['worker', 'worker-registration'];
 
 // Routes outside the generic resource routes, by "METHOD path". The users' key routes are
 // self-service; the matrix calls them on another user, where they need the permission.
@@ -103,6 +108,18 @@ const ROUTE_TABLE: Record<string, Need> = {
   'POST /api/spaces/{space}/deployments/{id}/cancel': 'task.cancel',
   'POST /api/spaces/{space}/interruptions/{id}/answer': 'interruption.submit',
   'GET /api/spaces/{space}/dashboard': 'project.view',
+  'POST /api/worker-tokens': 'admin',
+  'GET /api/worker-tokens': 'admin',
+  'DELETE /api/worker-tokens/{id}': 'admin',
+  'GET /api/workers': 'admin',
+  'GET /api/workers/{id}': 'admin',
+  'POST /api/workers/{id}/disable': 'admin',
+  'POST /api/workers/{id}/enable': 'admin',
+  'DELETE /api/workers/{id}': 'admin',
+  'POST /api/worker/register': 'worker-registration',
+  'POST /api/worker/lease': 'worker',
+  'POST /api/worker/tasks/{id}/events': 'worker',
+  'POST /api/worker/tasks/{id}/complete': 'worker',
 };
 
 // The area of the generic resource routes, by the collection under the space; everything under
@@ -197,7 +214,8 @@ function expectedAllowed(caller: Caller, route: RouteSpec): boolean {
   if (caller.role === 'administrator') return true;
   const needed = need(route);
   if (needed === 'authenticated') return true;
-  if (needed === 'admin') return false;
+  // No API key is a worker's key or a registration token.
+  if (needed === 'admin' || needed === 'worker' || needed === 'worker-registration') return false;
   if (!ROLE_TABLE[caller.role].includes(needed)) return false;
   const named = pathScope(route);
   // A list names nothing: the caller holds the permission somewhere, and the list is filtered.
@@ -221,6 +239,13 @@ describe('permission matrix', () => {
   let examples: Record<ResourceKindName, ResourceBody>;
   let admin: Caller;
   const callers: Caller[] = [];
+  // A worker's key and a registration token, for the worker routes and for refusals elsewhere.
+  const workerCredentials: { key: string; token: string; removedKey: string; disabledKey: string } = {
+    key: '',
+    token: '',
+    removedKey: '',
+    disabledKey: '',
+  };
   const params: Record<string, string> = {};
   // Path parameter `{id}` by the collection it follows.
   const idAfter: Record<string, string> = {};
@@ -305,6 +330,24 @@ describe('permission matrix', () => {
       idAfter[plural] = examples[area as ResourceKindName].id;
     }
     idAfter.channels = examples.channel.id;
+
+    // Workers: one the admin routes act on (and remove), one whose key calls the worker routes,
+    // one removed and one disabled; tokens likewise.
+    const workers = workersRepository(api.store.db);
+    const target = await workers.createToken({ name: 'matrix target' }, by);
+    const { info, token } = await workers.createToken({ name: 'matrix' }, by);
+    const register = async (name: string) =>
+      workers.register(info, { name, pool: 'matrix', version: '0.0.0' }, by);
+    idAfter['worker-tokens'] = target.info.id;
+    idAfter.workers = (await register('target')).worker.id;
+    workerCredentials.token = token;
+    workerCredentials.key = (await register('caller')).key;
+    const removed = await register('removed');
+    await workers.remove(removed.worker.id, by);
+    workerCredentials.removedKey = removed.key;
+    const disabled = await register('disabled');
+    await workers.setDisabled(disabled.worker.id, true, by);
+    workerCredentials.disabledKey = disabled.key;
   });
   after(async () => {
     await api?.close();
@@ -354,10 +397,13 @@ describe('permission matrix', () => {
   it('lets each caller do exactly what the tables say, on every route', async () => {
     // Deletes last (deepest paths first, so children go before their parents), and on each route
     // the callers to be refused before the ones allowed, so nothing is gone before a refusal.
-    const ordered = [...routes].sort((a, b) => {
-      const rank = (r: RouteSpec) => (r.method === 'DELETE' ? 1000 - r.path.split('/').length : 0);
-      return rank(a) - rank(b);
-    });
+    // The worker routes take no API key at all (their own test below).
+    const ordered = routes
+      .filter((r) => !WORKER_NEEDS.includes(need(r)))
+      .sort((a, b) => {
+        const rank = (r: RouteSpec) => (r.method === 'DELETE' ? 1000 - r.path.split('/').length : 0);
+        return rank(a) - rank(b);
+      });
     const failures: string[] = [];
     let refusedCount = 0;
     let allowedCount = 0;
@@ -411,6 +457,37 @@ describe('permission matrix', () => {
         assert.ok(declared === needed || declared === 'authenticated', `${route.method} ${route.path}`);
       }
     }
+  });
+
+  it('takes worker keys and registration tokens on the worker routes only, and no API key there', async () => {
+    const { key, token, removedKey, disabledKey } = workerCredentials;
+    const failures: string[] = [];
+    let workerCalls = 0;
+    for (const route of routes) {
+      const needed = need(route);
+      const request = requestFor(route);
+      // A lease would wait for a task: ask for none.
+      if (route.path === '/api/worker/lease') request.payload = { waitSeconds: 0 };
+      const expect = async (label: string, credential: string, allowed: boolean) => {
+        const res = await as(credential, request);
+        const refused = res.statusCode === 401 || res.statusCode === 403;
+        if (allowed !== !refused || (!allowed && res.statusCode !== 401)) {
+          failures.push(
+            `${label} on ${route.method} ${route.path}: ${res.statusCode} ${res.body.slice(0, 200)}`,
+          );
+        }
+      };
+      await expect('worker key', key, needed === 'worker');
+      await expect('registration token', token, needed === 'worker-registration');
+      await expect('removed worker key', removedKey, false);
+      if (WORKER_NEEDS.includes(needed)) {
+        workerCalls++;
+        await expect('administrator key', admin.key, false);
+        await expect('disabled worker key', disabledKey, needed === 'worker');
+      }
+    }
+    assert.deepEqual(failures, []);
+    assert.equal(workerCalls, 4);
   });
 
   it('answers 401 on every route to no key, an expired or revoked key, and a disabled user', async () => {

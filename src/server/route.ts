@@ -72,8 +72,9 @@ export interface RouteSpec {
   /**
    * Who may call it: `none` (probes, the OpenAPI document), `authenticated` (any valid key, e.g.
    * "who am I"), a permission (checked against the caller's team grants, in `scope` when given),
-   * or `admin`, the default, so a new route is protected unless it says otherwise. Checked by the
-   * hooks in auth.ts.
+   * or `admin`, the default, so a new route is protected unless it says otherwise. `worker` and
+   * `worker-registration` take a worker's key or a registration token instead of an API key
+   * (worker-auth.ts). Checked by the hooks in auth.ts.
    */
   auth?: RouteAuth;
   handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
@@ -88,6 +89,8 @@ export type RouteAuth =
   | 'none'
   | 'authenticated'
   | 'admin'
+  | 'worker'
+  | 'worker-registration'
   | { permission: Permission; scope?: (request: FastifyRequest) => Promise<AccessScope> };
 
 /** The path in fastify's syntax (`{id}` → `:id`). */

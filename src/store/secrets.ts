@@ -201,6 +201,10 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   { table: 'deployments', column: 'prompted_secret', entityType: 'deployment', field: 'prompted' },
   // A step's output variables (JSON): `deployment-step/<deployment>:<step>:<target>/outputs`.
   { table: 'deployment_steps', column: 'outputs_secret', entityType: 'deployment-step', field: 'outputs' },
+  // A script task's payload for a worker (JSON): `script-task/<id>/payload` (migration 0008).
+  { table: 'script_tasks', column: 'payload', entityType: 'script-task' },
+  // A batch of events a worker sent (JSON): `script-task-event/<task>:<seq>/events`.
+  { table: 'script_task_events', column: 'events', entityType: 'script-task-event' },
 ];
 
 /** What a rotation did. */

@@ -3,6 +3,12 @@
  * A column's ColumnType<Select, Insert, Update> says what reads return and what writes accept.
  */
 import type { ColumnType, Generated } from 'kysely';
+import type {
+  ScriptTaskEventsTable,
+  ScriptTasksTable,
+  WorkerRegistrationTokensTable,
+  WorkersTable,
+} from './worker-tables.js';
 
 /** Any value that survives JSON.stringify / JSON.parse. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -268,4 +274,8 @@ export interface Database {
   deployment_steps: DeploymentStepsTable;
   task_log: TaskLogTable;
   interruptions: InterruptionsTable;
+  worker_registration_tokens: WorkerRegistrationTokensTable;
+  workers: WorkersTable;
+  script_tasks: ScriptTasksTable;
+  script_task_events: ScriptTaskEventsTable;
 }

@@ -52,6 +52,8 @@ export interface WorldOptions {
   concurrency?: number;
   /** Engine timings (e.g. a short lease timeout). */
   engine?: SlipwayNodeOptions['engine'];
+  /** How script steps that name a worker pool wait (e.g. a short wait for a worker). */
+  workers?: SlipwayNodeOptions['workers'];
 }
 
 /** An AWS account made in the sandbox. */
@@ -208,6 +210,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       aws: { endpoint: sandbox.endpoint, credentials: { kind: 'static', accessKeyId, secretAccessKey } },
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
       ...(options.engine ? { engine: options.engine } : {}),
+      ...(options.workers ? { workers: options.workers } : {}),
       scripts: testScriptIsolation(),
     });
     closers.push(() => node.close(5_000));

@@ -30,6 +30,7 @@ interface ServerOptions {
   nodeTimeout: number;
   scriptUser: string;
   scriptsAsServerUser: boolean;
+  workerWait: number;
 }
 
 /** Default number of deployments one server runs at once. */
@@ -51,6 +52,17 @@ function nodeTimeout(v: string): number {
   // Heartbeats come every 5 s: a shorter timeout would take deployments from live nodes.
   if (!Number.isFinite(n) || n < 10 || n > 3600) {
     throw new UserInputError(`--node-timeout must be a number of seconds from 10 to 3600, got "${v}".`);
+  }
+  return n;
+}
+
+/** How long a script step waits for a worker of its pool to come online, by default (seconds). */
+export const DEFAULT_WORKER_WAIT_SECONDS = 600;
+
+function workerWait(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 1 || n > 86_400) {
+    throw new UserInputError(`--worker-wait must be a number of seconds from 1 to 86400, got "${v}".`);
   }
   return n;
 }
@@ -92,6 +104,12 @@ export function registerServer(program: Command): void {
       "run script steps as the server's own OS user: they can then read its data directory, master key and " +
         'environment (docs/security.md)',
       false,
+    )
+    .option(
+      '--worker-wait <seconds>',
+      'a script step that names a worker pool fails when no worker of that pool has been online this long',
+      workerWait,
+      DEFAULT_WORKER_WAIT_SECONDS,
     )
     .action(async (opts: ServerOptions) => serve(opts));
 }
@@ -152,6 +170,7 @@ async function serve(opts: ServerOptions): Promise<void> {
       logger: true,
       concurrency: opts.concurrency,
       engine: { leaseStaleMs: opts.nodeTimeout * 1000 },
+      workers: { waitMs: opts.workerWait * 1000 },
       ...(aws ? { aws } : {}),
     });
     const app = node.app;

@@ -4,16 +4,26 @@ import { ecsUpdateServiceExecutor } from './ecs-update-service.js';
 import { manualInterventionExecutor } from './manual-intervention.js';
 import { createRunScriptExecutor } from './run-script.js';
 import type { ScriptIsolation } from './script-isolation.js';
+import type { WorkerPoolOptions } from './worker-pool.js';
 
 export { createEcsUpdateServiceExecutor, ecsUpdateServiceExecutor } from './ecs-update-service.js';
 export { manualInterventionExecutor } from './manual-intervention.js';
 export { createRunScriptExecutor, runScriptExecutor } from './run-script.js';
 
-/** Every built-in executor, one per action type; scripts run with `scripts` (default: resolved at start). */
-export function builtInExecutors(scripts?: ScriptIsolation | Promise<ScriptIsolation>): StepExecutor[] {
+/**
+ * Every built-in executor, one per action type; scripts run with `scripts` (default: resolved at
+ * start), and script steps that name a worker pool queue through `workerPools` (default: refused).
+ */
+export function builtInExecutors(
+  scripts?: ScriptIsolation | Promise<ScriptIsolation>,
+  workerPools?: WorkerPoolOptions,
+): StepExecutor[] {
   return [
     ecsUpdateServiceExecutor,
-    createRunScriptExecutor(scripts === undefined ? {} : { isolation: scripts }),
+    createRunScriptExecutor({
+      ...(scripts === undefined ? {} : { isolation: scripts }),
+      ...(workerPools === undefined ? {} : { workerPools }),
+    }),
     manualInterventionExecutor,
   ];
 }

@@ -47,7 +47,7 @@ describe('script isolation', () => {
     const c = isolatedCommand(iso, 'bash', ['s.sh']);
     assert.equal(c.command, 'setpriv');
     assert.deepEqual(c.args.slice(0, 2), ['--pdeathsig', 'SIGKILL'], 'the script dies with the server');
-    const at = c.args.lastIndexOf('setpriv');
+    const at = c.args.indexOf('--reuid=999') - 1;
     assert.ok(at > c.args.indexOf('--pid'), 'unshare runs before the privileges are dropped');
     assert.deepEqual(c.args.slice(at, at + 8), [
       'setpriv',
@@ -59,13 +59,30 @@ describe('script isolation', () => {
       '--clear-groups',
       '--no-new-privs',
       '--',
+      // The drop clears the parent-death signal: it is set again as the user.
+      'setpriv',
+      '--pdeathsig',
+      'SIGKILL',
+      '--',
     ]);
     // A small init runs the script (an init that is the script itself would ignore a cancel's SIGTERM).
     assert.deepEqual(c.args.slice(at + 8, at + 10), ['sh', '-c']);
     assert.deepEqual(c.args.slice(-3), ['sh', 'bash', 's.sh']);
     const plain = isolatedCommand({ ...iso, pidNamespace: false }, 'bash', ['s.sh']);
     assert.equal(plain.command, 'setpriv');
-    assert.ok(plain.args.includes('--pdeathsig') && plain.args.includes('--reuid=999'));
+    assert.deepEqual(plain.args, [
+      '--reuid=999',
+      '--regid=995',
+      '--clear-groups',
+      '--no-new-privs',
+      '--',
+      'setpriv',
+      '--pdeathsig',
+      'SIGKILL',
+      '--',
+      'bash',
+      's.sh',
+    ]);
     assert.deepEqual(isolatedCommand({ mode: 'server-user' }, 'bash', ['s.sh']), {
       command: 'bash',
       args: ['s.sh'],

@@ -28,8 +28,34 @@ export type ScriptIsolation =
   /** Not at all: `reason` says why and what to do. */
   | { mode: 'refused'; reason: string };
 
+/** The program that runs scripts, for the messages: the server, or `slipway worker`. */
+export interface ScriptHost {
+  /** `server` or `worker`. */
+  noun: string;
+  /** The flag that runs scripts as the host's own user. */
+  flag: string;
+  /** What a script run as the host's own user could read. */
+  exposes: string;
+}
+
+/** The server as a script host (the default). */
+export const SERVER_HOST: ScriptHost = {
+  noun: 'server',
+  flag: '--scripts-as-server-user',
+  exposes: "its master key, its administrator's API key and its environment",
+};
+
+/** `slipway worker` as a script host. */
+export const WORKER_HOST: ScriptHost = {
+  noun: 'worker',
+  flag: '--scripts-as-worker-user',
+  exposes: "its worker key (and with it other steps' scripts and secrets) and its environment",
+};
+
 /** What the administrator chose. */
 export interface ScriptIsolationOptions {
+  /** Who runs the scripts, for the messages. Default the server. */
+  host?: ScriptHost;
   /** The OS user scripts run as when the server is root. Default `slipway-script`. */
   user?: string;
   /** Run scripts as the server's own user (they can read its data directory and keys). Default false. */
@@ -80,14 +106,15 @@ function dropTo(uid: number, gid: number): string[] {
 export async function resolveScriptIsolation(options: ScriptIsolationOptions = {}): Promise<ScriptIsolation> {
   if (options.asServerUser) return { mode: 'server-user' };
   const user = options.user ?? DEFAULT_SCRIPT_USER;
+  const host = options.host ?? SERVER_HOST;
   if (process.getuid?.() !== 0) {
     return {
       mode: 'refused',
       reason:
-        `Script steps are refused: the server does not run as root, so it cannot run them as the ` +
-        `unprivileged user "${user}", and a script run as the server's own user could read its master key, ` +
-        `its administrator's API key and its environment. Run the server as root with that user ` +
-        `(bash scripts/install-script-user.sh creates it), or start it with --scripts-as-server-user ` +
+        `Script steps are refused: the ${host.noun} does not run as root, so it cannot run them as the ` +
+        `unprivileged user "${user}", and a script run as the ${host.noun}'s own user could read ` +
+        `${host.exposes}. Run the ${host.noun} as root with that user ` +
+        `(bash scripts/install-script-user.sh creates it), or start it with ${host.flag} ` +
         `to accept that risk.`,
     };
   }
@@ -98,9 +125,9 @@ export async function resolveScriptIsolation(options: ScriptIsolationOptions = {
       mode: 'refused',
       reason:
         `Script steps are refused: the OS user "${user}" they run as does not exist. Create it with ` +
-        `bash scripts/install-script-user.sh (or name another with --script-user), or start the server ` +
-        `with --scripts-as-server-user to run scripts as the server's own user, accepting that they can ` +
-        `read its master key and data directory.`,
+        `bash scripts/install-script-user.sh (or name another with --script-user), or start the ${host.noun} ` +
+        `with ${host.flag} to run scripts as the ${host.noun}'s own user, accepting that they can ` +
+        `read ${host.exposes}.`,
     };
   }
   if (uid === 0) {
@@ -114,7 +141,7 @@ export async function resolveScriptIsolation(options: ScriptIsolationOptions = {
       mode: 'refused',
       reason:
         `Script steps are refused: setpriv (util-linux) could not switch to "${user}". Install util-linux, ` +
-        `or start the server with --scripts-as-server-user to accept the risk.`,
+        `or start the ${host.noun} with ${host.flag} to accept the risk.`,
     };
   }
   const pidNamespace = await works('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', 'true']);
@@ -132,8 +159,8 @@ async function nodeFor(uid: number, gid: number, configured?: string): Promise<s
   return undefined;
 }
 
-/** One line for the server's start-up output: who scripts run as, or why they are refused. */
-export function describeScriptIsolation(isolation: ScriptIsolation): string {
+/** One line for the start-up output: who scripts run as, or why they are refused. */
+export function describeScriptIsolation(isolation: ScriptIsolation, host: ScriptHost = SERVER_HOST): string {
   switch (isolation.mode) {
     case 'user':
       return (
@@ -142,8 +169,8 @@ export function describeScriptIsolation(isolation: ScriptIsolation): string {
       );
     case 'server-user':
       return (
-        "Warning: script steps run as the server's own OS user (--scripts-as-server-user): a script can read " +
-        'the data directory, the master key and the administrator key.'
+        `Warning: script steps run as the ${host.noun}'s own OS user (${host.flag}): a script can read ` +
+        `${host.exposes}.`
       );
     case 'refused':
       return isolation.reason;

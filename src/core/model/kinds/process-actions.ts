@@ -25,6 +25,7 @@ import {
   wholeNumberSchema,
 } from './common.js';
 import { ecsDeployServiceActionSchema } from './deploy-service.js';
+import { POOL_NAME, POOL_NAME_RULE } from '../../workers/protocol.js';
 
 /** The action types. */
 export const ACTION_TYPES = [
@@ -110,6 +111,13 @@ const runScriptSchema = z.strictObject(
       .refine((s) => new TextEncoder().encode(s).length <= MAX_SCRIPT_BYTES, {
         error: `script must be at most ${MAX_SCRIPT_BYTES} bytes (1 MB)`,
       }),
+    /** Run on a worker of this pool (docs/workers.md); absent = on the server. */
+    workerPool: patternOrTemplateSchema(
+      'workerPool',
+      POOL_NAME,
+      `a worker pool's name (${POOL_NAME_RULE})`,
+      200,
+    ).optional(),
     packages: packagesSchema,
   },
   { error: unknownFields('a "run-script" action') },
