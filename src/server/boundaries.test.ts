@@ -102,7 +102,10 @@ describe('the boundary of every route', () => {
   });
 
   it('answers 400 naming the body field to a NUL or a lone surrogate, dry run or not', async () => {
-    const withBody = routes.filter((r) => r.body !== undefined);
+    // Worker routes refuse an API key before they read a body; test/e2e/workers.test.ts sends them bodies.
+    const withBody = routes.filter(
+      (r) => r.body !== undefined && r.auth !== 'worker' && r.auth !== 'worker-registration',
+    );
     assert.ok(withBody.length > 20, `${withBody.length} routes take a body`);
     for (const route of withBody) {
       for (const query of route.query?.shape.dryRun ? ['', '?dryRun=true'] : ['']) {

@@ -204,8 +204,13 @@ export function isolatedCommand(
       // The script dies with the server (a server killed with -9 leaves no script running on).
       const withServer = ['--pdeathsig', 'SIGKILL'];
       const drop = dropTo(isolation.uid, isolation.gid);
+      // The kernel clears the parent-death signal when the user changes: a second setpriv, already
+      // running as the user, sets it again.
       if (!isolation.pidNamespace)
-        return { command: 'setpriv', args: [...withServer, ...drop.slice(1), command, ...args] };
+        return {
+          command: 'setpriv',
+          args: [...drop.slice(1), 'setpriv', ...withServer, '--', command, ...args],
+        };
       // unshare (as root) makes the namespaces, then setpriv drops to the user and runs the script's
       // init, which dies with unshare, and with it everything in the namespace. That setpriv asks
       // for the death signal again: the kernel clears it when the user changes, so the one given
