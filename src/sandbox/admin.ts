@@ -117,6 +117,7 @@ const schemas = {
       httpStatus: z.number().int().min(400).max(599).default(400),
       count: z.number().int().positive().optional(),
       durationSeconds: z.number().positive().optional(),
+      ratio: z.number().positive().max(1).optional(),
     })
     .strict(),
   time: z
@@ -247,6 +248,7 @@ const routes: Record<string, Route> = {
       message: input.message,
       httpStatus: input.httpStatus,
       remaining: input.count,
+      ...(input.ratio === undefined ? {} : { ratio: input.ratio, matched: 0 }),
       untilMs: input.durationSeconds === undefined ? undefined : rt.now() + input.durationSeconds * 1000,
     };
     rt.world.settings.apiFaults.push(fault);
