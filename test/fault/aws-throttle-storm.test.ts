@@ -26,7 +26,7 @@ import {
 const ACCOUNTS = 5;
 const TENANTS_PER_ACCOUNT = 10;
 const DEPLOYMENTS = ACCOUNTS * TENANTS_PER_ACCOUNT;
-const TIME_SCALE = Number(process.env.STORM_SCALE ?? 30);
+const TIME_SCALE = 30;
 const STORM_SECONDS = 120;
 /** The bound on the storm run's calls over the calm run's. */
 const MAX_CALL_RATIO = 1.3;

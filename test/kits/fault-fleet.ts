@@ -130,6 +130,27 @@ export function recordSandboxCalls(world: World): { calls: SandboxCall[]; stop()
   };
 }
 
+/**
+ * Counts the calls the sandbox refuses because their temporary credentials expired
+ * (ExpiredTokenException / ExpiredToken): it refuses them before its statistics count anything.
+ */
+export function countExpiredCredentials(world: World): { count(): number; stop(): void } {
+  const runtime = world.sandbox.runtime;
+  const original = runtime.findCaller.bind(runtime);
+  let expired = 0;
+  runtime.findCaller = (accessKeyId) => {
+    const found = original(accessKeyId);
+    if (found?.session && runtime.now() >= found.session.expiresAt) expired++;
+    return found;
+  };
+  return {
+    count: () => expired,
+    stop() {
+      runtime.findCaller = original;
+    },
+  };
+}
+
 /** The fleet's configuration file (YAML). */
 function fleetConfig(accounts: WorldAccount[], tenants: FleetTenant[], timeoutMinutes: number): string {
   const index = (a: WorldAccount) => accounts.indexOf(a) + 1;
