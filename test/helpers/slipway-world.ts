@@ -52,6 +52,11 @@ export interface WorldOptions {
   concurrency?: number;
   /** Engine timings (e.g. a short lease timeout). */
   engine?: SlipwayNodeOptions['engine'];
+  /**
+   * Where the node reaches AWS, given the sandbox's endpoint (e.g. a proxy in front of it that a
+   * test cuts). Default: the sandbox itself.
+   */
+  awsEndpoint?: (sandboxEndpoint: string) => Promise<string>;
 }
 
 /** An AWS account made in the sandbox. */
@@ -205,7 +210,10 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     const node = await startSlipwayNode({
       store,
       secrets,
-      aws: { endpoint: sandbox.endpoint, credentials: { kind: 'static', accessKeyId, secretAccessKey } },
+      aws: {
+        endpoint: options.awsEndpoint ? await options.awsEndpoint(sandbox.endpoint) : sandbox.endpoint,
+        credentials: { kind: 'static', accessKeyId, secretAccessKey },
+      },
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
       ...(options.engine ? { engine: options.engine } : {}),
       scripts: testScriptIsolation(),

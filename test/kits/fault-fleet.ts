@@ -54,8 +54,8 @@ export interface FaultFleet {
   tenants: FleetTenant[];
   /** Creates release `version` (image tag `version`); answers its id. */
   release(version: string): Promise<string>;
-  /** Deploys a release to every tenant (one deployment each); answers the deployments. */
-  deploy(releaseId: string): Promise<DeploymentView[]>;
+  /** Deploys a release to `tenants` (names; default every tenant), one deployment each; answers them. */
+  deploy(releaseId: string, tenants?: readonly string[]): Promise<DeploymentView[]>;
   /** Waits until every deployment is final (each within `timeoutMs`, default 120 s); answers them. */
   waitAll(ids: readonly string[], timeoutMs?: number): Promise<DeploymentView[]>;
 }
@@ -327,10 +327,10 @@ export async function startFaultFleet(options: FaultFleetOptions): Promise<Fault
         );
         return r.id;
       },
-      async deploy(releaseId) {
+      async deploy(releaseId, names = ['*']) {
         const created = await world.client.post(
           world.client.spacePath('deployments'),
-          { release: releaseId, environment: FLEET_ENVIRONMENT, tenants: ['*'] },
+          { release: releaseId, environment: FLEET_ENVIRONMENT, tenants: names },
           deploymentsCreatedSchema,
         );
         return created.items;
