@@ -28,6 +28,8 @@ export interface SlipwayNodeOptions {
   logStream?: NodeJS.WritableStream;
   /** Who script steps run as. Default: resolved by the engine (the `slipway-script` user; refused unless root). */
   scripts?: ScriptIsolation | Promise<ScriptIsolation>;
+  /** A running deployment without progress for this long is flagged stalled. Default 30 minutes. */
+  stallAfterMs?: number;
   /** Engine timings (lease timeout, polls); defaults suit production. */
   engine?: Pick<EngineInternals, 'leaseStaleMs' | 'heartbeatMs' | 'pollMs' | 'nodeId'>;
 }
@@ -59,6 +61,7 @@ export async function startSlipwayNode(options: SlipwayNodeOptions): Promise<Sli
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
       ...(options.work !== undefined ? { work: options.work } : {}),
       ...(options.scripts !== undefined ? { scripts: options.scripts } : {}),
+      ...(options.stallAfterMs !== undefined ? { stallAfterMs: options.stallAfterMs } : {}),
       onFinished: async (id) => {
         await late.releases?.afterDeployment(id);
       },

@@ -52,6 +52,8 @@ export interface WorldOptions {
   concurrency?: number;
   /** Engine timings (e.g. a short lease timeout). */
   engine?: SlipwayNodeOptions['engine'];
+  /** The node's stall limit (see SlipwayNodeOptions). Default 30 minutes. */
+  stallAfterMs?: number;
   /**
    * Where the node reaches AWS, given the sandbox's endpoint (e.g. a proxy in front of it that a
    * test cuts). Default: the sandbox itself.
@@ -216,6 +218,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       },
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
       ...(options.engine ? { engine: options.engine } : {}),
+      ...(options.stallAfterMs !== undefined ? { stallAfterMs: options.stallAfterMs } : {}),
       scripts: testScriptIsolation(),
     });
     closers.push(() => node.close(5_000));

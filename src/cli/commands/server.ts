@@ -30,6 +30,7 @@ interface ServerOptions {
   nodeTimeout: number;
   scriptUser: string;
   scriptsAsServerUser: boolean;
+  stallAfter: number;
 }
 
 /** Default number of deployments one server runs at once. */
@@ -51,6 +52,19 @@ function nodeTimeout(v: string): number {
   // Heartbeats come every 5 s: a shorter timeout would take deployments from live nodes.
   if (!Number.isFinite(n) || n < 10 || n > 3600) {
     throw new UserInputError(`--node-timeout must be a number of seconds from 10 to 3600, got "${v}".`);
+  }
+  return n;
+}
+
+/** Minutes without progress after which a running deployment is flagged stalled. */
+export const DEFAULT_STALL_AFTER_MINUTES = 30;
+
+function stallAfter(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || n > 10_080) {
+    throw new UserInputError(
+      `--stall-after must be a number of minutes greater than 0, at most 10080 (a week), got "${v}".`,
+    );
   }
   return n;
 }
@@ -81,6 +95,13 @@ export function registerServer(program: Command): void {
       'a node whose heartbeat is older than this is presumed dead; another node resumes its deployments',
       nodeTimeout,
       DEFAULT_NODE_TIMEOUT_SECONDS,
+    )
+    .option(
+      '--stall-after <minutes>',
+      'flag a running deployment that has logged and saved nothing for this long (a warning in its log, ' +
+        'stalledSince in the API)',
+      stallAfter,
+      DEFAULT_STALL_AFTER_MINUTES,
     )
     .option(
       '--script-user <name>',
@@ -152,6 +173,7 @@ async function serve(opts: ServerOptions): Promise<void> {
       logger: true,
       concurrency: opts.concurrency,
       engine: { leaseStaleMs: opts.nodeTimeout * 1000 },
+      stallAfterMs: opts.stallAfter * 60_000,
       ...(aws ? { aws } : {}),
     });
     const app = node.app;
