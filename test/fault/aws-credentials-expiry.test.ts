@@ -5,7 +5,7 @@
  *
  * The target's AWS account is a role in another sandbox account (mode `role`,
  * `sessionDurationSeconds: 900`, STS's minimum, assumed from the server's ambient credentials);
- * the new image takes two sandbox hours to start (`slowStartSeconds`). The sandbox runs 300×, so
+ * the new image takes two sandbox hours to start (`slowStartSeconds`). The sandbox runs 600×, so
  * its clock (which expires sessions) races ahead of Slipway's: Slipway learns of each expiry from
  * AWS's ExpiredTokenException and re-assumes the role before retrying the call — the path a server
  * whose clock disagrees with AWS's takes. At real speed it re-assumes five minutes before expiry
@@ -20,7 +20,7 @@ import { countExpiredCredentials, figure, sandboxAdmin, sandboxStats, totals } f
 const IMAGE = 'registry.example.com/acme/slow';
 const ROLLOUT_SECONDS = 2 * 3600;
 const SESSION_SECONDS = 900;
-const TIME_SCALE = 300;
+const TIME_SCALE = 600;
 
 function config(prod: WorldAccount): string {
   return `apiVersion: slipway/v1
@@ -96,7 +96,7 @@ it('a two-hour rollout on 15-minute credentials succeeds, re-assuming the role a
   });
   assert.equal(res.status, 201, res.text);
   const id = (res.json as { items: { id: string }[] }).items[0]!.id;
-  // Two sandbox hours are 24 s here; a loaded machine gets a generous margin.
+  // Two sandbox hours are 12 s here; a loaded machine gets a generous margin.
   const done = await world.waitForDeployment(id, 180_000);
   expired.stop();
   const sandboxHours = (world.sandbox.runtime.now() - sandboxStart) / 3_600_000;

@@ -88,14 +88,14 @@ export async function sandboxStats(world: World): Promise<SandboxStats> {
   return statsSchema.parse(await sandboxAdmin(world, 'GET', 'stats')).actions;
 }
 
-/** Calls, throttled and errors summed over the actions of `service` (e.g. `ecs`). */
+/** Calls, throttled and errors summed over the actions of `service` (e.g. `ecs`; default every service). */
 export function totals(
   stats: SandboxStats,
-  service: string,
+  service?: string,
 ): { calls: number; throttled: number; errors: number } {
   const out = { calls: 0, throttled: 0, errors: 0 };
   for (const [action, s] of Object.entries(stats)) {
-    if (!action.startsWith(`${service}:`)) continue;
+    if (service !== undefined && !action.startsWith(`${service}:`)) continue;
     out.calls += s.calls;
     out.throttled += s.throttled;
     out.errors += s.errors;
