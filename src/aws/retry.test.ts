@@ -14,7 +14,7 @@ import type { RetryErrorInfo, SdkError } from '@smithy/types';
 import type { SlipwayEvent } from '../core/events.js';
 import { startSandbox, type SandboxHandle } from '../sandbox/index.js';
 import { createAwsClients, resetRateLimiter, type AwsClients } from './clients.js';
-import { backoffDelay, retryReason, SlipwayRetryStrategy } from './retry.js';
+import { backoffDelay, isUnreachableError, retryReason, SlipwayRetryStrategy } from './retry.js';
 
 function sdkError(name: string, message = 'x'): SdkError {
   return { name, message, $metadata: {} };
@@ -87,6 +87,57 @@ describe('retry classification and backoff', () => {
         ['aws.throttled', 'DescribeServices', 2],
         ['aws.retry', 'DescribeServices', 2],
       ],
+    );
+  });
+});
+
+describe('AWS out of reach', () => {
+  const refused = () =>
+    Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4599'), { code: 'ECONNREFUSED', $metadata: {} });
+
+  it('tells a call that got no answer from one AWS answered', () => {
+    assert.equal(isUnreachableError(refused()), true);
+    assert.equal(isUnreachableError(Object.assign(new Error('x'), { name: 'TimeoutError' })), true);
+    assert.equal(isUnreachableError(new Error('wrapped', { cause: { code: 'ENOTFOUND' } })), true);
+    const answered = Object.assign(new Error('x'), {
+      code: 'ECONNRESET',
+      $metadata: { httpStatusCode: 503 },
+    });
+    assert.equal(isUnreachableError(answered), false);
+    assert.equal(isUnreachableError(sdkError('ThrottlingException')), false);
+  });
+
+  it('keeps retrying past maxAttempts while nothing answers, for unreachableRetryMs, then gives up', async () => {
+    let now = 0;
+    const s = new SlipwayRetryStrategy({
+      maxAttempts: 3,
+      unreachableRetryMs: 60_000,
+      random: () => 0.5,
+      now: () => now,
+    });
+    const info: RetryErrorInfo = { errorType: 'TRANSIENT', error: refused() as unknown as SdkError };
+    let token = await s.acquireInitialRetryToken('');
+    let retries = 0;
+    for (;;) {
+      try {
+        token = await s.refreshRetryTokenForRetry(token, info);
+      } catch {
+        break;
+      }
+      retries++;
+      now += token.getRetryDelay();
+    }
+    // Attempts went on well past 3 and stopped once a minute had passed since the first refusal.
+    assert.ok(retries > 3, `${retries} retries`);
+    assert.ok(now >= 60_000 && now < 60_000 + 20_000, `gave up at ${now} ms`);
+    // An answer in between (throttled) ends the run: maxAttempts counts again.
+    const other = new SlipwayRetryStrategy({ maxAttempts: 2, unreachableRetryMs: 60_000, now: () => 0 });
+    const throttled: RetryErrorInfo = { errorType: 'THROTTLING', error: sdkError('ThrottlingException') };
+    await assert.rejects(
+      other.refreshRetryTokenForRetry(
+        await other.refreshRetryTokenForRetry(await other.acquireInitialRetryToken(''), info),
+        throttled,
+      ),
     );
   });
 });

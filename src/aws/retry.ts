@@ -4,6 +4,9 @@
  * (concurrent registrations of one family) and on transient network and 5xx errors. Unlike the
  * SDK's standard strategy it keeps no retry quota: the rate limiter already paces us, and a
  * deployment should outlast a throttling storm rather than give up after a few hundred retries.
+ * Nor does it count attempts while AWS gives no answer at all (refused, reset, timed out, DNS): a
+ * call then keeps trying for unreachableRetryMs (2 minutes), so a short network outage delays a
+ * deployment instead of failing it.
  */
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types';
 import { makeEvent, type EventSink } from '../core/events.js';
@@ -15,6 +18,12 @@ export const DEFAULT_MAX_ATTEMPTS = 10;
 export const DEFAULT_BASE_DELAY_MS = 100;
 /** Default backoff cap (ms). */
 export const DEFAULT_MAX_DELAY_MS = 20_000;
+/**
+ * Default time a call keeps retrying, past maxAttempts, while AWS cannot be reached at all (no
+ * answer: connection refused or reset, timeout, DNS): a network outage of a minute or two must not
+ * fail a deployment that was ten attempts (about 25 s) from giving up.
+ */
+export const DEFAULT_UNREACHABLE_RETRY_MS = 120_000;
 
 /** Why an error is worth another attempt. */
 export type RetryReason = 'throttling' | 'concurrent-modification' | 'transient';
@@ -33,6 +42,10 @@ export interface RetryStrategyOptions {
   baseDelayMs?: number;
   /** Backoff cap in ms (default 20 000). */
   maxDelayMs?: number;
+  /** How long to keep retrying past maxAttempts while AWS gives no answer at all (default 120 000 ms). */
+  unreachableRetryMs?: number;
+  /** The clock for unreachableRetryMs (default Date.now). */
+  now?: () => number;
   /** Receives `aws.retry` and `aws.throttled` (default: none). */
   emit?: EventSink;
   /** The call in progress (the middleware keeps it in async-local storage). */
@@ -55,6 +68,34 @@ export function retryReason(info: RetryErrorInfo): RetryReason | undefined {
   return undefined;
 }
 
+/** Node's codes for a call that got no answer: the endpoint could not be reached or went away. */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/** True when `error` is a network failure with no HTTP answer (its cause chain included). */
+export function isUnreachableError(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 10; depth++) {
+    const { code, name, $metadata } = e as {
+      code?: unknown;
+      name?: unknown;
+      $metadata?: { httpStatusCode?: number };
+    };
+    if ($metadata?.httpStatusCode !== undefined) return false;
+    if ((typeof code === 'string' && UNREACHABLE_CODES.has(code)) || name === 'TimeoutError') return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** Full-jitter exponential backoff: a random delay in [0, min(cap, base * 2^retry)). */
 export function backoffDelay(retry: number, baseMs: number, capMs: number, random: () => number): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(retry, 30));
@@ -65,6 +106,8 @@ class Token implements RetryToken {
   constructor(
     private readonly retries: number,
     private readonly delay: number,
+    /** When the current run of unanswered attempts began (undefined: the last attempt got an answer). */
+    readonly unreachableSince?: number,
   ) {}
   getRetryCount(): number {
     return this.retries;
@@ -79,6 +122,8 @@ export class SlipwayRetryStrategy implements RetryStrategyV2 {
   readonly maxAttempts: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
+  private readonly unreachableRetryMs: number;
+  private readonly now: () => number;
   private readonly emit: EventSink | undefined;
   private readonly currentCall: () => CallInfo | undefined;
   private readonly random: () => number;
@@ -87,6 +132,8 @@ export class SlipwayRetryStrategy implements RetryStrategyV2 {
     this.maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS));
     this.baseDelayMs = options.baseDelayMs ?? DEFAULT_BASE_DELAY_MS;
     this.maxDelayMs = options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
+    this.unreachableRetryMs = options.unreachableRetryMs ?? DEFAULT_UNREACHABLE_RETRY_MS;
+    this.now = options.now ?? Date.now;
     this.emit = options.emit;
     this.currentCall = options.currentCall ?? (() => undefined);
     this.random = options.random ?? Math.random;
@@ -100,7 +147,13 @@ export class SlipwayRetryStrategy implements RetryStrategyV2 {
   refreshRetryTokenForRetry(token: RetryToken, info: RetryErrorInfo): Promise<RetryToken> {
     const reason = retryReason(info);
     const attempt = token.getRetryCount() + 1;
-    if (reason === undefined || attempt >= this.maxAttempts) {
+    const unreachable = reason === 'transient' && isUnreachableError(info.error);
+    const since = unreachable
+      ? ((token instanceof Token ? token.unreachableSince : undefined) ?? this.now())
+      : undefined;
+    // AWS out of reach: keep trying for a while, however many attempts that takes.
+    const riding = since !== undefined && this.now() - since < this.unreachableRetryMs;
+    if (reason === undefined || (attempt >= this.maxAttempts && !riding)) {
       return Promise.reject(new Error('No retry token available'));
     }
     let delay = backoffDelay(token.getRetryCount(), this.baseDelayMs, this.maxDelayMs, this.random);
@@ -109,7 +162,7 @@ export class SlipwayRetryStrategy implements RetryStrategyV2 {
       delay = Math.min(this.maxDelayMs, Math.max(delay, info.retryAfterHint.getTime() - Date.now()));
     }
     this.report(reason, attempt, delay, info);
-    return Promise.resolve(new Token(attempt, delay));
+    return Promise.resolve(new Token(attempt, delay, since));
   }
 
   recordSuccess(_token: RetryToken): void {}

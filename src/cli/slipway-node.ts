@@ -31,6 +31,8 @@ export interface SlipwayNodeOptions {
   scripts?: ScriptIsolation | Promise<ScriptIsolation>;
   /** How script steps that name a worker pool wait (docs/workers.md); defaults suit production. */
   workers?: Pick<WorkerPoolOptions, 'waitMs' | 'leaseTimeoutMs' | 'pollMs'>;
+  /** A running deployment without progress for this long is flagged stalled. Default 30 minutes. */
+  stallAfterMs?: number;
   /** Engine timings (lease timeout, polls); defaults suit production. */
   engine?: Pick<EngineInternals, 'leaseStaleMs' | 'heartbeatMs' | 'pollMs' | 'nodeId'>;
 }
@@ -66,6 +68,7 @@ export async function startSlipwayNode(options: SlipwayNodeOptions): Promise<Sli
       ...(options.scripts !== undefined ? { scripts: options.scripts } : {}),
       // Script steps that name a worker pool queue their scripts in this store.
       executors: builtInExecutors(options.scripts, { store, secrets, ...options.workers }),
+      ...(options.stallAfterMs !== undefined ? { stallAfterMs: options.stallAfterMs } : {}),
       onFinished: async (id) => {
         await late.releases?.afterDeployment(id);
       },

@@ -36,6 +36,8 @@ export const EVENT_CODES = {
   'deploy.rollback-succeeded': 'warn',
   'deploy.rollback-failed': 'error',
   'deploy.definitions-deregistered': 'info',
+  // The deployment engine (src/jobs).
+  'deployment.stalled': 'warn',
   'task.started': 'info',
   'task.log': 'info',
   'task.stopped': 'info',

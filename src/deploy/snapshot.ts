@@ -49,16 +49,21 @@ export function toServiceSnapshot(s: Service): ServiceSnapshot {
   };
 }
 
-/** Describes services (batches of 10); missing or INACTIVE services come back as undefined. */
+/**
+ * Describes services (batches of 10); missing or INACTIVE services come back as undefined.
+ * `onAttempts` learns how many attempts (the SDK's retries included) each call took.
+ */
 export async function describeServices(
   ecs: ECSClient,
   cluster: string,
   names: string[],
+  onAttempts?: (attempts: number) => void,
 ): Promise<Map<string, Service | undefined>> {
   const out = new Map<string, Service | undefined>();
   for (let i = 0; i < names.length; i += DESCRIBE_SERVICES_MAX) {
     const batch = names.slice(i, i + DESCRIBE_SERVICES_MAX);
     const res = await ecs.send(new DescribeServicesCommand({ cluster, services: batch }));
+    onAttempts?.(res.$metadata.attempts ?? 1);
     const failure = res.failures?.find((f) => f.reason === 'MISSING' && f.arn === undefined);
     if (failure) throw new SlipwayError('NOT_FOUND', `Cluster ${cluster} was not found.`);
     for (const name of batch) {

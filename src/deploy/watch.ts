@@ -14,7 +14,13 @@ import {
   type Verdict,
   type WatchTracking,
 } from '../core/rollout/judge.js';
-import { minPollIntervalMs, nextPollDelay, pollPhase, type PollState } from '../core/rollout/poll.js';
+import {
+  busyPollDelay,
+  minPollIntervalMs,
+  nextPollDelay,
+  pollPhase,
+  type PollState,
+} from '../core/rollout/poll.js';
 import type { ServiceEventSnapshot, ServiceSnapshot, StoppedTaskSnapshot } from '../core/rollout/types.js';
 import { deploymentRows, emitServiceEvents, say, summarizeRows } from './progress.js';
 import type { Clock } from './clock.js';
@@ -69,14 +75,20 @@ export async function watchAll(
   onDone: (item: WatchItem) => Promise<WatchItem | undefined> = () => Promise.resolve(undefined),
 ): Promise<void> {
   let errorDelay = 0;
+  let busyDelay = 0;
   for (;;) {
     const open = items.filter((i) => !i.verdict);
     if (open.length === 0) return;
     const names = [...new Set(open.map((i) => i.service))];
     let described;
     try {
-      described = await describeServices(ctx.ecs, ctx.cluster, names);
+      let attempts = 1;
+      described = await describeServices(ctx.ecs, ctx.cluster, names, (n) => {
+        attempts = Math.max(attempts, n);
+      });
       errorDelay = 0;
+      // The poll went through only after retries (throttled): ask less often until one goes at once.
+      busyDelay = busyPollDelay(busyDelay, attempts);
     } catch (e) {
       if (isSlipwayError(e)) throw e;
       // Throttling past the client's retries, or a network blip: keep watching, slower.
@@ -168,7 +180,7 @@ export async function watchAll(
     if (items.every((i) => i.verdict)) return;
     // Several services share the account's read rate with everyone else: never poll faster than a share of it.
     const floor = minPollIntervalMs(names.length, ECS_BUCKETS.serviceRead.perSecond);
-    await ctx.clock.pause(Math.max(floor, Number.isFinite(delay) ? delay : floor));
+    await ctx.clock.pause(Math.max(floor, Number.isFinite(delay) ? delay : floor, busyDelay));
   }
 }
 

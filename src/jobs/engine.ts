@@ -30,6 +30,7 @@ import { loadDeploymentInputs } from './facts.js';
 import { DEPLOYMENT_QUEUE, openQueue, type DeploymentJob } from './queue.js';
 import type { RunControl, RunnerDeps } from './runner-deps.js';
 import { runDeployment } from './runner.js';
+import { stallStore, watchStalls } from './stall-watch.js';
 import { sleep, targetClients } from './step-context.js';
 import { RESOURCE_KINDS } from '../core/model/kinds/index.js';
 import { resourcesRepository } from '../store/resources.js';
@@ -50,6 +51,8 @@ export interface EngineOptions {
   work?: boolean;
   /** The clock. Default Date.now. */
   now?: () => number;
+  /** A running deployment that logs and saves nothing for this long is flagged stalled. Default 30 minutes. */
+  stallAfterMs?: number;
   /**
    * Called after a deployment reaches a final state (the release service deploys to the lifecycle's
    * automatic environments from here). Errors are logged, never fail the deployment.
@@ -125,8 +128,14 @@ export async function createEngine(
   const leaseStaleMs = internals.leaseStaleMs ?? 30_000;
   const nodeId = internals.nodeId ?? randomUUID();
   const deployments = internals.deps?.store ?? deploymentsRepository(db.db, options.secrets);
+  const stalls = watchStalls({
+    store: stallStore(db.db, deployments),
+    running: () => running.keys(),
+    now,
+    ...(options.stallAfterMs === undefined ? {} : { stallAfterMs: options.stallAfterMs }),
+  });
   const deps: RunnerDeps = {
-    store: deployments,
+    store: stalls.track(deployments),
     planner: internals.deps?.planner ?? planning,
     executors: new Map((options.executors ?? builtInExecutors(options.scripts)).map((e) => [e.type, e])),
     load: internals.deps?.load ?? ((d) => loadDeploymentInputs(db, options.secrets, ambient, d)),
@@ -304,6 +313,7 @@ export async function createEngine(
     every(internals.heartbeatMs ?? 5000, heartbeat);
     every(internals.cancelPollMs ?? 1000, watchCancels);
     every(internals.recoverEveryMs ?? Math.max(250, leaseStaleMs / 2), recover);
+    every(stalls.checkEveryMs, stalls.check);
     await recover().catch((e: unknown) => report('recovering deployments', e));
   }
 

@@ -129,6 +129,8 @@ export const adminSchemas = {
       httpStatus: z.number().int().min(400).max(599).default(400),
       count: z.number().int().min(1).max(1_000_000).optional(),
       durationSeconds: z.number().positive().max(MAX_ADMIN_SECONDS).optional(),
+      // The share of matching calls that fail, deterministically (0.5: every other call).
+      ratio: z.number().positive().max(1).optional(),
     })
     .strict(),
   time: z

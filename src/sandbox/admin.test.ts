@@ -138,6 +138,47 @@ describe('API faults', () => {
     await ecs.send(new DescribeClustersCommand({}));
   });
 
+  it('fail a share of the matching calls, deterministically', async () => {
+    await call(sb, 'POST', '/_sandbox/faults/api', { action: 'ListClusters', ratio: 0.5, count: 3 });
+    const ecs = ecsOf(sb);
+    const outcomes: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      outcomes.push(
+        await ecs.send(new ListClustersCommand({})).then(
+          () => 'ok',
+          (e: Error) => e.name,
+        ),
+      );
+    }
+    // Every other call, three times (count counts the failures), then none.
+    const T = 'ThrottlingException';
+    assert.deepEqual(outcomes, ['ok', T, 'ok', T, 'ok', T, 'ok', 'ok']);
+    const stats = (await call(sb, 'GET', '/_sandbox/stats')).json.actions as Record<
+      string,
+      { calls: number; throttled: number }
+    >;
+    assert.equal(stats['ecs:ListClusters']?.throttled, 3);
+    // A third fails calls 3, 6, 9, ...
+    await call(sb, 'POST', '/_sandbox/faults/api', { action: 'DescribeClusters', ratio: 1 / 3 });
+    const thirds: boolean[] = [];
+    for (let i = 0; i < 6; i++) {
+      thirds.push(
+        await ecs.send(new DescribeClustersCommand({})).then(
+          () => true,
+          () => false,
+        ),
+      );
+    }
+    assert.deepEqual(thirds, [true, true, false, true, true, false]);
+    await call(sb, 'DELETE', '/_sandbox/faults');
+    for (const ratio of [0, 1.5, -1, 'half']) {
+      const bad = await call(sb, 'POST', '/_sandbox/faults/api', { ratio });
+      assert.equal(bad.status, 400, `ratio ${String(ratio)}`);
+      assert.match((bad.json.error as { message: string }).message, /ratio/);
+    }
+    assert.deepEqual((await call(sb, 'GET', '/_sandbox/faults')).json, { images: [], api: [] });
+  });
+
   it('the SDK retries through a short throttle', async () => {
     await call(sb, 'POST', '/_sandbox/faults/api', { action: 'ListClusters', count: 1 });
     await ecsOf(sb, 3).send(new ListClustersCommand({}));

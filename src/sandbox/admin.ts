@@ -152,6 +152,7 @@ const routes: Record<string, Route> = {
       message: input.message,
       httpStatus: input.httpStatus,
       remaining: input.count,
+      ...(input.ratio === undefined ? {} : { ratio: input.ratio, matched: 0 }),
       untilMs: input.durationSeconds === undefined ? undefined : rt.now() + input.durationSeconds * 1000,
     };
     rt.world.settings.apiFaults.push(fault);

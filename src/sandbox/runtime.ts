@@ -110,6 +110,11 @@ export class SandboxRuntime {
       if (f.service && f.service !== service) continue;
       if (f.action && f.action !== action) continue;
       if (f.accountId && f.accountId !== accountId) continue;
+      if (f.ratio !== undefined) {
+        const n = (f.matched = (f.matched ?? 0) + 1);
+        // A call that this fault lets through: the next fault (or the throttle) decides.
+        if (Math.floor(n * f.ratio) === Math.floor((n - 1) * f.ratio)) continue;
+      }
       if (f.remaining !== undefined) {
         f.remaining--;
         if (f.remaining <= 0) faults.splice(i, 1);

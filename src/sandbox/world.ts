@@ -93,6 +93,13 @@ export interface ApiFault {
   httpStatus: number;
   /** Calls left to fail; undefined = unlimited until `untilMs`. */
   remaining?: number;
+  /**
+   * The share of matching calls that fail (0 < ratio ≤ 1), deterministically: the n-th matching
+   * call fails when ⌊n × ratio⌋ grows (0.5 fails every other call). Undefined = every call.
+   */
+  ratio?: number;
+  /** Matching calls seen so far (with `ratio`). */
+  matched?: number;
   /** Sandbox epoch ms after which the fault is gone; undefined = until removed. */
   untilMs?: number;
 }

@@ -35,6 +35,7 @@ export function toDeployment(row: Selectable<DeploymentsTable>): Deployment {
     ...(row.started_at === null ? {} : { startedAt: row.started_at }),
     ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
     ...(row.error === null ? {} : { error: row.error }),
+    ...(row.stalled_since === null ? {} : { stalledSince: row.stalled_since }),
     version: row.version,
   };
 }

@@ -207,6 +207,8 @@ export interface DeploymentsTable {
   version: Generated<number>;
   /** The last task log seq handed out (bigint: pg reads a string, PGlite a number or bigint). */
   log_seq: ColumnType<BigintValue, never, BigintValue>;
+  /** While the engine finds it stalled: when it last made progress (migration 0007). */
+  stalled_since: OptionalTimestamp;
 }
 
 /** The engine's progress on one step × target. */

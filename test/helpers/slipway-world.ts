@@ -54,6 +54,13 @@ export interface WorldOptions {
   engine?: SlipwayNodeOptions['engine'];
   /** How script steps that name a worker pool wait (e.g. a short wait for a worker). */
   workers?: SlipwayNodeOptions['workers'];
+  /** The node's stall limit (see SlipwayNodeOptions). Default 30 minutes. */
+  stallAfterMs?: number;
+  /**
+   * Where the node reaches AWS, given the sandbox's endpoint (e.g. a proxy in front of it that a
+   * test cuts). Default: the sandbox itself.
+   */
+  awsEndpoint?: (sandboxEndpoint: string) => Promise<string>;
 }
 
 /** An AWS account made in the sandbox. */
@@ -207,10 +214,14 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     const node = await startSlipwayNode({
       store,
       secrets,
-      aws: { endpoint: sandbox.endpoint, credentials: { kind: 'static', accessKeyId, secretAccessKey } },
+      aws: {
+        endpoint: options.awsEndpoint ? await options.awsEndpoint(sandbox.endpoint) : sandbox.endpoint,
+        credentials: { kind: 'static', accessKeyId, secretAccessKey },
+      },
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
       ...(options.engine ? { engine: options.engine } : {}),
       ...(options.workers ? { workers: options.workers } : {}),
+      ...(options.stallAfterMs !== undefined ? { stallAfterMs: options.stallAfterMs } : {}),
       scripts: testScriptIsolation(),
     });
     closers.push(() => node.close(5_000));

@@ -31,6 +31,7 @@ interface ServerOptions {
   scriptUser: string;
   scriptsAsServerUser: boolean;
   workerWait: number;
+  stallAfter: number;
 }
 
 /** Default number of deployments one server runs at once. */
@@ -67,6 +68,19 @@ function workerWait(v: string): number {
   return n;
 }
 
+/** Minutes without progress after which a running deployment is flagged stalled. */
+export const DEFAULT_STALL_AFTER_MINUTES = 30;
+
+function stallAfter(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || n > 10_080) {
+    throw new UserInputError(
+      `--stall-after must be a number of minutes greater than 0, at most 10080 (a week), got "${v}".`,
+    );
+  }
+  return n;
+}
+
 export function registerServer(program: Command): void {
   program
     .command('server')
@@ -93,6 +107,13 @@ export function registerServer(program: Command): void {
       'a node whose heartbeat is older than this is presumed dead; another node resumes its deployments',
       nodeTimeout,
       DEFAULT_NODE_TIMEOUT_SECONDS,
+    )
+    .option(
+      '--stall-after <minutes>',
+      'flag a running deployment that has logged and saved nothing for this long (a warning in its log, ' +
+        'stalledSince in the API)',
+      stallAfter,
+      DEFAULT_STALL_AFTER_MINUTES,
     )
     .option(
       '--script-user <name>',
@@ -171,6 +192,7 @@ async function serve(opts: ServerOptions): Promise<void> {
       concurrency: opts.concurrency,
       engine: { leaseStaleMs: opts.nodeTimeout * 1000 },
       workers: { waitMs: opts.workerWait * 1000 },
+      stallAfterMs: opts.stallAfter * 60_000,
       ...(aws ? { aws } : {}),
     });
     const app = node.app;

@@ -84,6 +84,8 @@ export interface Deployment {
   finishedAt?: Date;
   /** Why it failed, was canceled or timed out. */
   error?: string;
+  /** Set while it runs without progress (nothing logged or saved for the engine's stallAfter): since when. */
+  stalledSince?: Date;
   /** Grows with every state change. */
   version: number;
 }

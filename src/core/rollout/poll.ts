@@ -21,6 +21,10 @@ export const POLL = {
   farMinMs: 2000,
   farMaxMs: 5000,
   backoff: 1.5,
+  /** A poll that needed retries (throttling, a network blip): at least this long before the next... */
+  busyMinMs: 2000,
+  /** ... doubling while polls keep needing retries, up to this. */
+  busyMaxMs: 30_000,
 } as const;
 
 /** Where a rollout stands, for the pace of polling. */
@@ -81,4 +85,15 @@ export function nextPollDelay(
 export function minPollIntervalMs(services: number, perSecond: number, share = 0.25): number {
   const calls = Math.max(1, Math.ceil(services / 10));
   return Math.ceil((calls * 1000) / (perSecond * share));
+}
+
+/**
+ * The least delay before the next poll after one that needed `attempts` attempts: 0 when it went
+ * through at once; else double the last such delay (from POLL.busyMinMs, at most POLL.busyMaxMs).
+ * An API that throttles is asked less often until it answers at once, instead of being polled at
+ * the rollout's pace with every other call refused.
+ */
+export function busyPollDelay(previousMs: number, attempts: number): number {
+  if (attempts <= 1) return 0;
+  return Math.min(POLL.busyMaxMs, Math.max(POLL.busyMinMs, previousMs * 2));
 }

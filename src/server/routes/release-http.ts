@@ -72,6 +72,11 @@ export const deploymentSchema = z.object({
   startedAt: iso.optional(),
   finishedAt: iso.optional(),
   error: z.string().optional(),
+  stalledSince: iso.optional().meta({
+    description:
+      'Present while the deployment runs without progress (nothing logged or saved for the server’s ' +
+      '--stall-after): when it last made progress. Gone once it makes progress again.',
+  }),
   version: z.int(),
 });
 
@@ -165,6 +170,7 @@ export function deploymentJson(d: Deployment): z.output<typeof deploymentSchema>
     ...opt('startedAt', d.startedAt?.toISOString()),
     ...opt('finishedAt', d.finishedAt?.toISOString()),
     ...opt('error', d.error),
+    ...opt('stalledSince', d.stalledSince?.toISOString()),
     version: d.version,
   };
 }

@@ -9,6 +9,7 @@ import * as m0003 from './0003_model.js';
 import * as m0004 from './0004_releases.js';
 import * as m0005 from './0005_engine.js';
 import * as m0006 from './0006_task_log_events.js';
+import * as m0007 from './0007_deployment_stalls.js';
 import * as m0008 from './0008_workers.js';
 
 /** One migration: a name (`NNNN_what`) and the function that applies it inside a transaction. */
@@ -25,5 +26,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '0004_releases', up: m0004.up },
   { name: '0005_engine', up: m0005.up },
   { name: '0006_task_log_events', up: m0006.up },
+  { name: '0007_deployment_stalls', up: m0007.up },
   { name: '0008_workers', up: m0008.up },
 ];
