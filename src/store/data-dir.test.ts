@@ -140,6 +140,17 @@ describe('embedded store data directory', () => {
     assert.ok(!readdirSync(dataDir).includes(LOCK_FILE));
   });
 
+  it('says a cluster without WAL is damaged', async () => {
+    const dataDir = await seeded();
+    for (const f of readdirSync(join(dataDir, 'db', 'pg_wal'))) {
+      if (/^[0-9A-F]{24}$/.test(f)) rmSync(join(dataDir, 'db', 'pg_wal', f));
+    }
+    await assert.rejects(
+      openStore({ dataDir }),
+      unavailable('damaged', /it is damaged: pg_wal\/<WAL segment> is missing/),
+    );
+  });
+
   it('says a cluster whose files are garbage is damaged', async () => {
     const dataDir = await seeded();
     writeFileSync(join(dataDir, 'db', 'global', 'pg_control'), Buffer.alloc(8192, 7));

@@ -36,6 +36,16 @@ export const PGLITE_POSTGRES_MAJOR = '18';
 
 // Files and directories every cluster has; the first ones missing name the damage.
 const CLUSTER_PARTS = ['global/pg_control', 'base', 'pg_wal', 'pg_xact', 'postgresql.conf'];
+const WAL_SEGMENT = /^[0-9A-F]{24}$/;
+
+/** The parts of the cluster in `dir` that are missing (a pg_wal without any segment counts). */
+function missingParts(dir: string): string[] {
+  const missing = CLUSTER_PARTS.filter((p) => !existsSync(join(dir, p)));
+  if (!missing.includes('pg_wal') && !readdirSync(join(dir, 'pg_wal')).some((f) => WAL_SEGMENT.test(f))) {
+    missing.push('pg_wal/<WAL segment>');
+  }
+  return missing;
+}
 
 const RESTORE_HINT =
   'Restore the data directory from a backup, or move it away and start with an empty one (a new installation).';
@@ -73,7 +83,7 @@ export function checkCluster(dataDir: string): ClusterState {
     return 'existing';
   }
   if (entries && entries.length > 0) {
-    const missing = CLUSTER_PARTS.filter((p) => !existsSync(join(dir, p)));
+    const missing = missingParts(dir);
     throw new SlipwayError(
       'STORE_UNAVAILABLE',
       `The embedded database in ${dir} is incomplete: it holds ${entries.length} entries but no PG_VERSION` +
@@ -117,7 +127,7 @@ function checkVersion(dir: string): void {
  */
 export function explainOpenFailure(dataDir: string, cause: unknown, state: ClusterState): SlipwayError {
   const dir = join(dataDir, DB_DIR);
-  const missing = CLUSTER_PARTS.filter((p) => !existsSync(join(dir, p)));
+  const missing = missingParts(dir);
   const data = { dataDir: dir, reason: 'damaged', ...(missing.length ? { missing } : {}) };
   if (state === 'new') {
     return new SlipwayError(
