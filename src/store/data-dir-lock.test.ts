@@ -1,14 +1,20 @@
 /** The data directory's lock: one holder, named when refused; stale locks of dead processes taken over. */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { SlipwayError } from '../core/errors.js';
 import { tempDataDir } from '../../test/helpers/postgres.js';
-import { LOCK_FILE, lockDataDir, processStartTime, type LockHolder } from './data-dir-lock.js';
+import {
+  LOCK_FILE,
+  lockDataDir,
+  processStartTime,
+  REMOTE_STALE_MS,
+  type LockHolder,
+} from './data-dir-lock.js';
 
 function locked(pattern: RegExp) {
   return (e: unknown) => {
@@ -109,13 +115,32 @@ describe('data directory lock', () => {
     lock.release();
   });
 
-  it('refuses a lock from another host, saying when to delete it', async () => {
+  it('refuses a lock from another host while its holder touches it; takes it over once it stops', async () => {
     const dir = tempDataDir();
     writeLock(dir, { pid: 4242, host: 'elsewhere.example' });
     await assert.rejects(
       lockDataDir(dir),
-      locked(/PID 4242 on host elsewhere\.example.*delete .*slipway\.lock/),
+      locked(/PID 4242 on host elsewhere\.example.*touched less than 60 s ago.*delete .*slipway\.lock/),
     );
+    const untouched = new Date(Date.now() - REMOTE_STALE_MS - 1000);
+    utimesSync(join(dir, LOCK_FILE), untouched, untouched);
+    const lock = await lockDataDir(dir);
+    assert.equal(holderOf(dir).host, hostname());
+    lock.release();
+  });
+
+  it('is touched while held, so openers on other hosts see its holder runs', async () => {
+    const dir = tempDataDir();
+    const lock = await lockDataDir(dir, 10);
+    try {
+      const old = new Date(Date.now() - REMOTE_STALE_MS - 1000);
+      utimesSync(join(dir, LOCK_FILE), old, old);
+      while (statSync(join(dir, LOCK_FILE)).mtimeMs <= old.getTime()) {
+        await new Promise((done) => setTimeout(done, 10));
+      }
+    } finally {
+      lock.release();
+    }
   });
 
   it('refuses a lock file it cannot read, rather than guessing', async () => {

@@ -8,8 +8,10 @@
  * half-written lock. A lock whose process is gone (kill -9, power loss) is stale: the next opener
  * takes it over. "Gone" means no process with that PID, or (Linux) one that started at another time
  * than the recorded one, so a PID reused after a reboot or in a fresh container does not hold the
- * directory. Taking over happens under a short-lived guard directory, so two openers that both found
- * the same stale lock cannot both win.
+ * directory. A lock from another host (a data directory on a shared file system, or a container
+ * re-created under a new host name) cannot be checked by PID: its holder touches the file every 10 s,
+ * and one untouched for a minute is stale. Taking over happens under a short-lived guard directory,
+ * so two openers that both found the same stale lock cannot both win.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -22,6 +24,7 @@ import {
   rmdirSync,
   statSync,
   unlinkSync,
+  utimesSync,
   writeSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
@@ -54,12 +57,19 @@ export interface DataDirLock {
 // guard for a few milliseconds).
 const GUARD_STALE_MS = 10_000;
 const ATTEMPTS = 20;
+/** How often a holder touches its lock file. */
+const TOUCH_MS = 10_000;
+/** A lock from another host untouched for this long is stale. */
+export const REMOTE_STALE_MS = 60_000;
 
 /** Locks held by this process: path → token. */
 const held = new Map<string, string>();
 
-/** Takes the lock on `dataDir` (which must exist), or throws STORE_UNAVAILABLE naming the holder. */
-export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
+/**
+ * Takes the lock on `dataDir` (which must exist), or throws STORE_UNAVAILABLE naming the holder.
+ * `touchMs`: how often the lock file is touched while held (default 10 s; tests).
+ */
+export async function lockDataDir(dataDir: string, touchMs: number = TOUCH_MS): Promise<DataDirLock> {
   const path = join(dataDir, LOCK_FILE);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     if (held.has(path)) throw inUse(dataDir, path, ownHolder(held.get(path)!), true);
@@ -67,7 +77,15 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
     if (tryCreate(path, me)) {
       held.set(path, me.token);
       releaseAtExit();
-      return { path, release: () => release(path, me.token) };
+      const touch = setInterval(() => touchLock(path, me.token), touchMs);
+      touch.unref();
+      return {
+        path,
+        release: () => {
+          clearInterval(touch);
+          release(path, me.token);
+        },
+      };
     }
     const text = readText(path);
     if (text === undefined) continue; // released between our attempt and the read: try again
@@ -80,7 +98,7 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
         { data: { dataDir, reason: 'locked' } },
       );
     }
-    if (holderRuns(holder)) throw inUse(dataDir, path, holder, false);
+    if (holderRuns(holder, path)) throw inUse(dataDir, path, holder, false);
     await takeOver(path, text);
   }
   throw new SlipwayError(
@@ -176,9 +194,15 @@ function parseHolder(text: string): LockHolder | undefined {
   }
 }
 
-/** Whether the process a lock names may still run (true when it cannot be checked: another host). */
-function holderRuns(holder: LockHolder): boolean {
-  if (holder.host !== hostname()) return true;
+/** Whether the process a lock names may still run. */
+function holderRuns(holder: LockHolder, path: string): boolean {
+  if (holder.host !== hostname()) {
+    try {
+      return Date.now() - statSync(path).mtimeMs < REMOTE_STALE_MS;
+    } catch {
+      return false; // gone meanwhile
+    }
+  }
   // Our own PID, but not a lock this process holds: an earlier process with our PID (PID 1 in a
   // container that restarted) died without releasing it.
   if (holder.pid === process.pid) return false;
@@ -230,6 +254,17 @@ async function takeOver(path: string, staleText: string): Promise<void> {
   }
 }
 
+/** Shows openers on other hosts that the holder still runs (see REMOTE_STALE_MS). */
+function touchLock(path: string, token: string): void {
+  if (held.get(path) !== token) return;
+  try {
+    const now = new Date();
+    utimesSync(path, now, now);
+  } catch {
+    // Removed by hand: nothing to refresh; the next opener finds no lock.
+  }
+}
+
 function release(path: string, token: string): void {
   if (held.get(path) !== token) return;
   held.delete(path);
@@ -269,7 +304,8 @@ function inUse(dataDir: string, path: string, holder: LockHolder, self: boolean)
   const remote =
     holder.host === hostname()
       ? ''
-      : ` If no Slipway process runs there any more, delete ${path} and start again.`;
+      : ` (Its lock was touched less than ${REMOTE_STALE_MS / 1000} s ago; a lock untouched for longer is taken ` +
+        `over, so if no Slipway process runs there any more, start again in a minute, or delete ${path}.)`;
   return new SlipwayError(
     'STORE_UNAVAILABLE',
     `The data directory ${dataDir} is in use by another Slipway process (PID ${holder.pid}${where}, since ` +

@@ -51,7 +51,7 @@ export interface MasterKeyOptions {
 
 /** The configured master key, checked against the stored secrets (see the module comment). */
 export async function openMasterKey(
-  store: { db: Kysely<Database> },
+  store: { db: Kysely<Database>; kind?: 'pglite' | 'postgres' },
   options: MasterKeyOptions,
 ): Promise<MasterKey> {
   const env = options.env ?? process.env;
@@ -70,7 +70,7 @@ export async function openMasterKey(
   const next = file(NEXT_MASTER_KEY_FILE);
   let previous = file(PREVIOUS_MASTER_KEY_FILE);
   if (!current) {
-    await refuseNewKey(store.db, dir, ids, { next, previous });
+    await refuseNewKey(store.db, dir, ids, { next, previous }, store.kind === 'postgres');
     current = createSecretBox({ dataDir: dir, env: {} });
     notices.push(
       `Created the master key ${current.keyId} in ${join(dir, MASTER_KEY_FILE)} (mode 0600): back it up.`,
@@ -136,6 +136,7 @@ async function refuseNewKey(
   dir: string,
   ids: Set<string>,
   files: { next: SecretBox | undefined; previous: SecretBox | undefined },
+  shared: boolean,
 ): Promise<void> {
   const found: string[] = [];
   if (ids.size > 0)
@@ -159,8 +160,12 @@ async function refuseNewKey(
         : fromNext
           ? `Finish the rotation: mv ${join(dir, NEXT_MASTER_KEY_FILE)} ${path}`
           : `Restore ${path}${needed.length ? ` (key ${needed.join(' or ')})` : ''} from your backup, or set ` +
-            `${MASTER_KEY_ENV} to it. If the key is lost for good, set ${MASTER_KEY_ENV} to a new key ` +
-            `(openssl rand -base64 32) and set every secret again.`),
+            `${MASTER_KEY_ENV} to it` +
+            (shared
+              ? ` (another node on this PostgreSQL has it: give every node the same ${MASTER_KEY_ENV})`
+              : '') +
+            `. If the key is lost for good, set ${MASTER_KEY_ENV} to a new key (openssl rand -base64 32) and ` +
+            `set every secret again.`),
     { data: { reason: 'master-key-missing', path, keyIds: needed } },
   );
 }

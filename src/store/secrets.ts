@@ -65,7 +65,11 @@ export function generateMasterKey(): string {
   return randomBytes(KEY_BYTES).toString('base64');
 }
 
-/** The secret box for the configured master key (env first, else `<dataDir>/master.key`, created if missing). */
+/**
+ * The secret box for the configured master key (env first, else `<dataDir>/master.key`, created if
+ * missing). For tests and the demo's fresh directory; a server starts with openMasterKey
+ * (master-key.ts), which never creates a key over an earlier installation's secrets.
+ */
 export function createSecretBox(options: SecretBoxOptions = {}): SecretBox {
   return secretBoxFromKey(loadMasterKey(options));
 }
