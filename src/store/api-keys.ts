@@ -5,14 +5,16 @@
  * cannot be guessed however fast the hash. Every change writes an audit row without key or hash.
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { z } from 'zod';
 import { SlipwayError } from '../core/errors.js';
 import { nameSchema, parseInput, unknownFields } from '../core/model/parse.js';
 import { auditTrail, inTransaction, type Actor } from './audit.js';
+import { ADMIN_KEY_FILE } from './data-dir.js';
 import { uniqueViolation } from './db-errors.js';
+import { storedKeyIds } from './secrets.js';
 import type { ApiKeysTable, Database, JsonValue, UsersTable } from './types.js';
 
 const KEY_PREFIX = 'slw';
@@ -22,8 +24,7 @@ const KEY_PATTERN = /^slw_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 // Writing last_used_at on every request would turn each read into a write; a minute is precise enough.
 const LAST_USED_RESOLUTION = '1 minute';
 
-/** File in the data directory that receives the first administrator's key. */
-export const ADMIN_KEY_FILE = 'admin-api-key';
+export { ADMIN_KEY_FILE };
 /** Name of the administrator created on first start. */
 export const ADMIN_USER_NAME = 'admin';
 /** The one message for every rejected key, so a caller cannot probe which keys exist or why one failed. */
@@ -331,36 +332,70 @@ export type ApiKeysRepository = ReturnType<typeof apiKeysRepository>;
 /**
  * First start: when there is no user at all, creates the administrator and one key, writes the key
  * to `<dataDir>/admin-api-key` (mode 0600) and returns it, once. Later calls create nothing and
- * return no key. Safe when several nodes start together on one PostgreSQL.
+ * return no key. Safe when several nodes start together on one PostgreSQL. Refuses (CONFIG) a
+ * database with no user but with secrets, or beside an `admin-api-key` file: that is an earlier
+ * installation's database emptied or replaced, and a new administrator would hide it.
  */
 export async function ensureAdministrator(
   store: { db: Kysely<Database> },
   options: { dataDir: string },
 ): Promise<{ key?: string }> {
   const path = join(resolve(options.dataDir), ADMIN_KEY_FILE);
-  return store.db.transaction().execute(async (trx) => {
+  // The key goes to `<file>.new` before the commit and is renamed after it: a crash before the
+  // commit leaves only a `.new` (removed at the next start), one after it a `.new` that the next
+  // start installs. `admin-api-key` itself exists only for a committed administrator.
+  const pending = `${path}.new`;
+  const created = await store.db.transaction().execute(async (trx) => {
     // Serialises nodes starting together: exactly one sees an empty users table.
     await sql`select pg_advisory_xact_lock(hashtext('slipway.first-administrator'))`.execute(trx);
     const any = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst();
-    if (any) return {};
+    if (any) return undefined;
+    await refuseOverEarlierInstallation(trx, path);
     const repo = apiKeysRepository(trx);
     const system: Actor = { actor: 'system' };
     const user = await repo.createUser({ name: ADMIN_USER_NAME, isAdmin: true }, system);
     const { key } = await repo.createApiKey(user.id, { name: 'first start' }, system);
-    // Written before commit: if the file cannot be written, nothing is created and the next start retries.
     try {
       mkdirSync(resolve(options.dataDir), { recursive: true, mode: 0o700 });
-      // A stale file from a start whose commit failed is replaced; 'wx' then creates it with mode 0600.
-      rmSync(path, { force: true });
-      writeFileSync(path, `${key}\n`, { mode: 0o600, flag: 'wx' });
+      rmSync(pending, { force: true });
+      writeFileSync(pending, `${key}\n`, { mode: 0o600, flag: 'wx' });
     } catch (e) {
       throw new SlipwayError(
         'CONFIG',
-        `Cannot write the administrator's API key to ${path}: ${(e as Error).message}. Check that the data ` +
-          `directory is writable by this user.`,
+        `Cannot write the administrator's API key to ${pending}: ${(e as Error).message}. Check that the ` +
+          `data directory is writable by this user.`,
         { cause: e, data: { path } },
       );
     }
-    return { key };
+    return key;
   });
+  if (created) {
+    renameSync(pending, path);
+    return { key: created };
+  }
+  await finishPendingKeyFile(store.db, pending, path);
+  return {};
+}
+
+/** Installs the key file of a first start that died after its commit; drops one whose commit never came. */
+async function finishPendingKeyFile(db: Kysely<Database>, pending: string, path: string): Promise<void> {
+  if (!existsSync(pending)) return;
+  const key = readFileSync(pending, 'utf8').trim();
+  if (!existsSync(path) && (await apiKeysRepository(db).verifyApiKey(key))) renameSync(pending, path);
+  else rmSync(pending, { force: true });
+}
+
+async function refuseOverEarlierInstallation(db: Kysely<Database>, path: string): Promise<void> {
+  const found: string[] = [];
+  if (existsSync(path)) found.push(`${path} exists`);
+  const ids = await storedKeyIds(db);
+  if (ids.size > 0) found.push(`the database holds secrets (master key ${[...ids].join(', ')})`);
+  if (found.length === 0) return;
+  throw new SlipwayError(
+    'CONFIG',
+    `The database has no users, but ${found.join(' and ')}: this is an earlier installation's database ` +
+      `emptied or replaced, so Slipway will not create a new administrator. Restore the database from a ` +
+      `backup; or, to start a new installation, move ${path} away (and use an empty database).`,
+    { data: { reason: 'earlier-installation', path } },
+  );
 }

@@ -1,14 +1,24 @@
 /**
  * Opens the store: PGlite in `<dataDir>/db` by default, PostgreSQL when a URL is given. Both speak
  * the same SQL through Kysely; migrations run before openStore returns. Problems reaching the
- * database become STORE_UNAVAILABLE errors that say what to check (never the password).
+ * database become STORE_UNAVAILABLE errors that say what to check (never the password). A PGlite
+ * store holds its data directory's lock (data-dir-lock.ts) from open to close, and never creates a
+ * database over what looks like an earlier one (data-dir.ts).
  */
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { SlipwayError } from '../core/errors.js';
+import { lockDataDir } from './data-dir-lock.js';
+import {
+  checkCluster,
+  DB_DIR,
+  explainOpenFailure,
+  prepareDataDir,
+  tightenModes,
+  type ClusterState,
+} from './data-dir.js';
 import { migrate } from './migrate.js';
 import type { Migration } from './migrations/index.js';
 import { PGliteDialect } from './pglite-dialect.js';
@@ -70,31 +80,45 @@ function once(fn: () => Promise<void>): () => Promise<void> {
   return () => (closing ??= fn());
 }
 
-async function openPGlite(dataDir: string): Promise<Store> {
-  const dir = join(resolve(dataDir), 'db');
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    throw new SlipwayError(
-      'STORE_UNAVAILABLE',
-      `Cannot create the data directory ${dir}: ${(e as Error).message}. Check that --data-dir ` +
-        `(${dataDir}) is a directory this user may write, or pass another one.`,
-      { cause: e, data: { dataDir: dir } },
-    );
-  }
+async function openPGlite(given: string): Promise<Store> {
+  const dataDir = resolve(given);
+  const dir = join(dataDir, DB_DIR);
+  prepareDataDir(dataDir, given);
+  const lock = await lockDataDir(dataDir);
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create(dir);
+    let state: ClusterState;
+    try {
+      state = checkCluster(dataDir);
+    } catch (e) {
+      if (e instanceof SlipwayError) throw e;
+      throw new SlipwayError(
+        'STORE_UNAVAILABLE',
+        `Cannot read the embedded database's directory ${dir}: ${(e as Error).message}. Check that it is a ` +
+          `directory this user may read and write.`,
+        { cause: e, data: { dataDir: dir } },
+      );
+    }
+    try {
+      pglite = await PGlite.create(dir);
+    } catch (e) {
+      throw explainOpenFailure(dataDir, e, state);
+    }
+    tightenModes(dir);
   } catch (e) {
-    throw new SlipwayError(
-      'STORE_UNAVAILABLE',
-      `Cannot open the embedded database in ${dir}: ${(e as Error).message}. Check that no other ` +
-        `Slipway process uses this data directory and that it holds a Slipway database (or is empty).`,
-      { cause: e, data: { dataDir: dir } },
-    );
+    lock.release();
+    throw e;
   }
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  const store: Store = { db, kind: 'pglite', close: once(() => db.destroy()) };
+  const close = once(async () => {
+    try {
+      await db.destroy();
+      tightenModes(dir);
+    } finally {
+      lock.release();
+    }
+  });
+  const store: Store = { db, kind: 'pglite', close };
   pgliteStores.set(store, pglite);
   return store;
 }

@@ -1,31 +1,44 @@
 /**
- * Rotating the master key of a running installation, crash-safe:
- * - key file (the default): the new key is written to `master.key.next` (0600) first, the rows are
- *   re-encrypted in one transaction, then `master.key.next` replaces `master.key`. A run that died
- *   anywhere is finished by running the command again: it picks up `master.key.next` and skips
- *   rows already under it.
- * - SLIPWAY_MASTER_KEY: the operator supplies the new key in SLIPWAY_NEW_MASTER_KEY (it is never
- *   generated or printed here) and switches the variable over after the command succeeds.
+ * Rotating the master key of an installation, crash-safe. With the key file (the default):
+ * 1. The store is open, so on PGlite this process holds the data directory's lock: no server runs on
+ *    it whose copy of the database could later overwrite the re-encrypted values.
+ * 2. The keys are checked against the database (master-key.ts): leftovers of an earlier rotation are
+ *    confirmed, finished or refused before anything changes.
+ * 3. The new key is written to `master.key.next` (0600, atomically), unless a run that died left one:
+ *    that one is used, never a third key.
+ * 4. Every secret is re-encrypted in one transaction (values already under the new key are skipped).
+ * 5. The current key is saved as `master.key.previous`, then `master.key.next` is renamed over
+ *    `master.key` (each step atomic and synced).
+ * 6. The next start confirms the new key against the secrets and removes `master.key.previous`, or
+ *    refuses to start, naming the previous key, if the secrets are not under the new one.
+ * A run that died at any step is finished by running the command again. With SLIPWAY_MASTER_KEY, the
+ * operator supplies the new key in SLIPWAY_NEW_MASTER_KEY (it is never generated or printed here)
+ * and switches the variable over after the command succeeds.
  */
-import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SlipwayError } from '../core/errors.js';
 import type { Store } from './database.js';
+import { NEXT_MASTER_KEY_FILE, PREVIOUS_MASTER_KEY_FILE } from './data-dir.js';
+import { openMasterKey } from './master-key.js';
 import {
   MASTER_KEY_ENV,
   MASTER_KEY_FILE,
   generateMasterKey,
   loadMasterKey,
+  readMasterKeyFile,
   rotateMasterKey,
   secretBoxFromKey,
+  syncDir,
   writeMasterKeyFile,
   type RotationResult,
+  type SecretBox,
 } from './secrets.js';
+
+export { NEXT_MASTER_KEY_FILE, PREVIOUS_MASTER_KEY_FILE };
 
 /** The variable holding the new key when the current one comes from SLIPWAY_MASTER_KEY. */
 export const NEW_MASTER_KEY_ENV = 'SLIPWAY_NEW_MASTER_KEY';
-/** Where the next key waits while a file-based rotation runs. */
-export const NEXT_MASTER_KEY_FILE = 'master.key.next';
 
 /** What a rotation did, and what the operator must do next. */
 export interface KeyRotationOutcome extends RotationResult {
@@ -33,17 +46,21 @@ export interface KeyRotationOutcome extends RotationResult {
   source: 'file' | 'env';
   oldKeyId: string;
   newKeyId: string;
+  /** What the key check before the rotation found (see openMasterKey). */
+  notices: string[];
 }
 
-/** Re-encrypts every secret under a new master key (see the module comment for the two sources). */
+/** Re-encrypts every secret under a new master key (see the module comment for the protocol). */
 export async function rotateInstallationKey(
   store: Store,
   options: { dataDir: string; env?: Readonly<Record<string, string | undefined>> },
 ): Promise<KeyRotationOutcome> {
   const env = options.env ?? process.env;
-  const oldKey = loadMasterKey({ dataDir: options.dataDir, env });
-  const oldBox = secretBoxFromKey(oldKey);
-  if (env[MASTER_KEY_ENV]?.trim()) {
+  const dir = resolve(options.dataDir);
+  const current = await openMasterKey(store, { dataDir: dir, env, resumingRotation: true });
+  const oldBox = current.box;
+  const notices = current.notices;
+  if (current.source === 'env') {
     const next = env[NEW_MASTER_KEY_ENV]?.trim();
     if (!next) {
       throw new SlipwayError(
@@ -55,19 +72,24 @@ export async function rotateInstallationKey(
     const newBox = secretBoxFromKey(loadMasterKey({ env: { [MASTER_KEY_ENV]: next } }));
     sameKeyGuard(oldBox.keyId, newBox.keyId);
     const result = await rotateMasterKey(store, oldBox, newBox);
-    return { ...result, source: 'env', oldKeyId: oldBox.keyId, newKeyId: newBox.keyId };
+    return { ...result, source: 'env', oldKeyId: oldBox.keyId, newKeyId: newBox.keyId, notices };
   }
-  const dir = resolve(options.dataDir);
-  const nextPath = join(dir, NEXT_MASTER_KEY_FILE);
-  // A previous run that died leaves its next key behind: finish with it, never with a third key.
-  if (!existsSync(nextPath)) writeMasterKeyFile(dir, generateMasterKey(), NEXT_MASTER_KEY_FILE);
-  const newBox = secretBoxFromKey(
-    loadMasterKey({ env: { [MASTER_KEY_ENV]: readFileSync(nextPath, 'utf8') } }),
-  );
+  const path = (name: string) => join(dir, name);
+  let nextKey = readMasterKeyFile(path(NEXT_MASTER_KEY_FILE));
+  if (!nextKey) {
+    writeMasterKeyFile(dir, generateMasterKey(), NEXT_MASTER_KEY_FILE);
+    nextKey = readMasterKeyFile(path(NEXT_MASTER_KEY_FILE))!;
+  }
+  const newBox = secretBoxFromKey(nextKey);
   sameKeyGuard(oldBox.keyId, newBox.keyId);
-  const result = await rotateMasterKey(store, oldBox, newBox);
-  renameSync(nextPath, join(dir, MASTER_KEY_FILE));
-  return { ...result, source: 'file', oldKeyId: oldBox.keyId, newKeyId: newBox.keyId };
+  const readWith: SecretBox[] = current.previous ? [oldBox, current.previous] : [oldBox];
+  const result = await rotateMasterKey(store, readWith, newBox);
+  // Keep the key being replaced until a start confirms the new one (master-key.ts).
+  const oldKey = readMasterKeyFile(path(MASTER_KEY_FILE))!;
+  writeMasterKeyFile(dir, oldKey.toString('base64'), PREVIOUS_MASTER_KEY_FILE);
+  renameSync(path(NEXT_MASTER_KEY_FILE), path(MASTER_KEY_FILE));
+  syncDir(dir);
+  return { ...result, source: 'file', oldKeyId: oldBox.keyId, newKeyId: newBox.keyId, notices };
 }
 
 function sameKeyGuard(oldId: string, newId: string): void {

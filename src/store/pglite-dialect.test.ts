@@ -4,6 +4,7 @@ import { after, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { seedPgliteDataDir, tempDataDir } from '../../test/helpers/postgres.js';
 import { openStore, type Store } from './database.js';
+import { abortedError } from './pglite-dialect.js';
 
 describe('PGlite dialect', () => {
   let store: Store | undefined;
@@ -27,5 +28,15 @@ describe('PGlite dialect', () => {
     await Promise.all(queries);
     assert.equal(done, 200);
     assert.ok(doneWhenTimerRan < 200, `the timer waited for all ${doneWhenTimerRan} queries`);
+  });
+});
+
+describe('PGlite aborts', () => {
+  it('become STORE_UNAVAILABLE saying what to do, instead of "Build with -sASSERTIONS"', () => {
+    const aborted = abortedError(new Error('Aborted(). Build with -sASSERTIONS for more info.'));
+    assert.equal(aborted?.code, 'STORE_UNAVAILABLE');
+    assert.match(aborted.message, /stopped working \(PGlite aborted\): restart Slipway/);
+    assert.doesNotMatch(aborted.message, /ASSERTIONS/);
+    assert.equal(abortedError(new Error('relation "x" does not exist')), undefined);
   });
 });

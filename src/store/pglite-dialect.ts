@@ -21,12 +21,34 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { SlipwayError } from '../core/errors.js';
+
+/**
+ * PGlite that aborted (out of memory, files damaged under it) answers every later query with
+ * WebAssembly's "Aborted(). Build with -sASSERTIONS for more info.", advice for PGlite's own
+ * developers; the operator gets what happened and what to do.
+ */
+export function abortedError(e: unknown): SlipwayError | undefined {
+  if (!(e instanceof Error) || !/^Aborted\(/.test(e.message)) return undefined;
+  return new SlipwayError(
+    'STORE_UNAVAILABLE',
+    'The embedded database stopped working (PGlite aborted): restart Slipway. If it stops again, check the ' +
+      'free memory and disk space; if it then cannot start, its files are damaged: restore the data directory ' +
+      'from a backup.',
+    { cause: e, data: { reason: 'aborted' } },
+  );
+}
 
 class PGliteConnection implements DatabaseConnection {
   constructor(private readonly pg: PGlite) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.pg.query<R>(query.sql, [...query.parameters]);
+    let result;
+    try {
+      result = await this.pg.query<R>(query.sql, [...query.parameters]);
+    } catch (e) {
+      throw abortedError(e) ?? e;
+    }
     return {
       rows: result.rows,
       ...(result.affectedRows === undefined ? {} : { numAffectedRows: BigInt(result.affectedRows) }),

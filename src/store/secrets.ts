@@ -5,18 +5,30 @@
  * `entityType/entityId/field`, so a value copied into another row does not decrypt there.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { SlipwayError } from '../core/errors.js';
 import { inTransaction } from './audit.js';
 import { DEFAULT_DATA_DIR } from './database.js';
+import { MASTER_KEY_FILE } from './data-dir.js';
 import type { Database } from './types.js';
+
+export { MASTER_KEY_FILE };
 
 /** The environment variable that holds the master key (base64 of 32 bytes). */
 export const MASTER_KEY_ENV = 'SLIPWAY_MASTER_KEY';
-/** The key file's name inside the data directory. */
-export const MASTER_KEY_FILE = 'master.key';
 
 const VERSION = 'v1';
 const KEY_BYTES = 32;
@@ -53,7 +65,11 @@ export function generateMasterKey(): string {
   return randomBytes(KEY_BYTES).toString('base64');
 }
 
-/** The secret box for the configured master key (env first, else `<dataDir>/master.key`, created if missing). */
+/**
+ * The secret box for the configured master key (env first, else `<dataDir>/master.key`, created if
+ * missing). For tests and the demo's fresh directory; a server starts with openMasterKey
+ * (master-key.ts), which never creates a key over an earlier installation's secrets.
+ */
 export function createSecretBox(options: SecretBoxOptions = {}): SecretBox {
   return secretBoxFromKey(loadMasterKey(options));
 }
@@ -99,7 +115,24 @@ function keyFromFile(dataDir: string): Buffer {
       );
     }
   }
-  const stat = statSync(path);
+  return readMasterKeyFile(path)!;
+}
+
+/**
+ * The key in a key file (master.key and its rotation companions), or undefined when there is no
+ * such file. CONFIG when the file can be read by others or does not hold a key.
+ */
+export function readMasterKeyFile(path: string): Buffer | undefined {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new SlipwayError('CONFIG', `Cannot read the master key file ${path}: ${(e as Error).message}.`, {
+      cause: e,
+      data: { path },
+    });
+  }
   // POSIX modes only; on Windows the ACLs of the data directory protect the file.
   if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
     throw new SlipwayError(
@@ -112,6 +145,11 @@ function keyFromFile(dataDir: string): Buffer {
   return parseKey(readFileSync(path, 'utf8'), `The master key file ${path}`);
 }
 
+/** The public id of a key (hex of the first 4 bytes of its SHA-256), as written into ciphertexts. */
+export function keyIdOf(key: Buffer): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 8);
+}
+
 function unreadable(message: string, context: string, data: Record<string, unknown> = {}): SlipwayError {
   return new SlipwayError('SECRET_UNREADABLE', message, { data: { context, ...data } });
 }
@@ -120,7 +158,7 @@ function unreadable(message: string, context: string, data: Record<string, unkno
 export function secretBoxFromKey(key: Buffer): SecretBox {
   if (key.length !== KEY_BYTES) throw new RangeError(`a master key is ${KEY_BYTES} bytes`);
   const keyCopy = Buffer.from(key);
-  const keyId = createHash('sha256').update(keyCopy).digest('hex').slice(0, 8);
+  const keyId = keyIdOf(keyCopy);
   // The header is authenticated too, so the version and key id cannot be swapped on a ciphertext.
   const aad = (context: string) => Buffer.from(`${VERSION}:${keyId}:${context}`, 'utf8');
 
@@ -216,16 +254,20 @@ export interface RotationResult {
 }
 
 /**
- * Re-encrypts every stored secret from `oldBox`'s key to `newBox`'s in one transaction: all or
- * nothing. Rows already under the new key are left as they are. Persist the new key only after
- * this returns. `columns` defaults to ENCRYPTED_COLUMNS.
+ * Re-encrypts every stored secret from the old key to `newBox`'s in one transaction: all or
+ * nothing. `old` is one box, or several (the current key and the one a previous rotation replaced):
+ * each value is read with the box its key id names. Rows already under the new key are left as
+ * they are. Persist the new key only after this returns. `columns` defaults to ENCRYPTED_COLUMNS.
  */
 export async function rotateMasterKey(
   store: { db: Kysely<Database> },
-  oldBox: SecretBox,
+  old: SecretBox | readonly SecretBox[],
   newBox: SecretBox,
   columns: readonly EncryptedColumn[] = ENCRYPTED_COLUMNS,
 ): Promise<RotationResult> {
+  const oldBoxes = Array.isArray(old) ? (old as readonly SecretBox[]) : [old as SecretBox];
+  const boxFor = (value: string) =>
+    oldBoxes.find((b) => value.startsWith(`${VERSION}:${b.keyId}:`)) ?? oldBoxes[0]!;
   const result: RotationResult = { reencrypted: 0, alreadyCurrent: 0 };
   await inTransaction(store.db, async (trx) => {
     for (const c of columns) {
@@ -243,7 +285,7 @@ export async function rotateMasterKey(
           continue;
         }
         const context = secretContext(c.entityType, row.id, c.field ?? c.column);
-        const value = newBox.encrypt(oldBox.decrypt(row.value, context), context);
+        const value = newBox.encrypt(boxFor(row.value).decrypt(row.value, context), context);
         await sql`update ${table} set ${col} = ${value} where ${idCol}::text = ${row.id}`.execute(trx);
         result.reencrypted++;
       }
@@ -252,13 +294,61 @@ export async function rotateMasterKey(
   return result;
 }
 
-/** Writes `key` (base64) as `<dataDir>/<file>` (default master.key) with mode 0600, replacing any previous one. */
+// Enough rows per column to see every key in use after a rotation, cheap on a large table.
+const KEY_SAMPLE_ROWS = 1000;
+
+/**
+ * The ids of the master keys the stored secrets were written with, from a sample of each
+ * encrypted column (the first rows found): empty when nothing is encrypted.
+ */
+export async function storedKeyIds(
+  db: Kysely<Database>,
+  columns: readonly EncryptedColumn[] = ENCRYPTED_COLUMNS,
+): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for (const c of columns) {
+    const col = sql.ref(c.column);
+    const rows = await sql<{ id: string }>`
+      select distinct split_part(v, ':', 2) as id
+      from (select ${col} as v from ${sql.table(c.table)} where ${col} is not null limit ${KEY_SAMPLE_ROWS}) s`.execute(
+      db,
+    );
+    for (const r of rows.rows) if (r.id) ids.add(r.id);
+  }
+  return ids;
+}
+
+/**
+ * Writes `key` (base64) as `<dataDir>/<file>` (default master.key) with mode 0600, replacing any
+ * previous one atomically: a crash leaves the old file or the new one, never a partial key.
+ */
 export function writeMasterKeyFile(dataDir: string, key: string, file: string = MASTER_KEY_FILE): string {
   parseKey(key, 'The new master key');
   const path = join(resolve(dataDir), file);
   mkdirSync(resolve(dataDir), { recursive: true, mode: 0o700 });
-  writeFileSync(path, `${key.trim()}\n`, { mode: 0o600 });
-  // The mode option applies only when the file is created; an existing file keeps its mode.
-  chmodSync(path, 0o600);
+  const tmp = `${path}.${process.pid}.tmp`;
+  rmSync(tmp, { force: true });
+  const fd = openSync(tmp, 'wx', 0o600);
+  try {
+    writeSync(fd, `${key.trim()}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+  syncDir(dirname(path));
   return path;
+}
+
+/** Makes a rename or unlink in `dir` durable (a no-op where directories cannot be opened). */
+export function syncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Windows cannot fsync a directory; its renames are durable enough for a key file.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

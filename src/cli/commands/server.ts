@@ -1,5 +1,5 @@
 /** `slipway server`: serves the HTTP API until SIGINT/SIGTERM, creating the first administrator. */
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { AmbientAws } from '../../aws/account-credentials.js';
@@ -135,15 +135,22 @@ export function registerServer(program: Command): void {
     .action(async (opts: ServerOptions) => serve(opts));
 }
 
+/** The sandbox's address (startSandbox's default host). */
+const SANDBOX_HOST = '127.0.0.1';
+
 async function serve(opts: ServerOptions): Promise<void> {
   // Plain lines: the server's progress has no event codes of its own (yet); its log is pino's, on stdout.
   const say = (line: string) => process.stderr.write(`${line}\n`);
+  // A server that cannot listen must change nothing: the ports are checked before the data
+  // directory is touched (and a port taken in between still fails below, with the same message).
+  await checkPortFree(opts.host, opts.port, '--port');
+  if (opts.sandbox) await checkPortFree(SANDBOX_HOST, opts.sandboxPort, '--sandbox-port');
   // Loaded on use, so other commands start without the server's and the database's code.
-  const [{ openStore }, { ensureAdministrator, ADMIN_KEY_FILE }, { createSecretBox }, { startSlipwayNode }] =
+  const [{ openStore }, { ensureAdministrator, ADMIN_KEY_FILE }, { openMasterKey }, { startSlipwayNode }] =
     await Promise.all([
       import('../../store/database.js'),
       import('../../store/api-keys.js'),
-      import('../../store/secrets.js'),
+      import('../../store/master-key.js'),
       import('../slipway-node.js'),
     ]);
   const databaseUrl = opts.databaseUrl ?? (process.env.DATABASE_URL || undefined);
@@ -157,6 +164,10 @@ async function serve(opts: ServerOptions): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
+    // Before the administrator and before listening: a missing, wrong or half-rotated master key
+    // stops the start, not the first write.
+    const masterKey = await openMasterKey(store, { dataDir: opts.dataDir });
+    for (const notice of masterKey.notices) say(notice);
     const { key } = await ensureAdministrator(store, { dataDir: opts.dataDir });
     if (key) {
       // The one time this key is shown; it is on stderr so it stays out of piped output.
@@ -166,12 +177,13 @@ async function serve(opts: ServerOptions): Promise<void> {
           `  ${key}\n`,
       );
     }
-    // Before listening: a missing or unreadable master key must stop the start, not the first write.
-    const secrets = createSecretBox({ dataDir: opts.dataDir });
+    const secrets = masterKey.box;
     let aws: AmbientAws | undefined;
     if (opts.sandbox) {
       const { startSandbox } = await import('../../sandbox/index.js');
-      const sb = await startSandbox({ port: opts.sandboxPort });
+      const sb = await startSandbox({ port: opts.sandboxPort, host: SANDBOX_HOST }).catch((e: unknown) => {
+        throw portInUse(e) ? portTaken(SANDBOX_HOST, opts.sandboxPort, '--sandbox-port', e) : e;
+      });
       sandbox = sb;
       const { accessKeyId, secretAccessKey } = sb.credentials;
       aws = { endpoint: sb.endpoint, credentials: { kind: 'static', accessKeyId, secretAccessKey } };
@@ -199,15 +211,7 @@ async function serve(opts: ServerOptions): Promise<void> {
     try {
       await app.listen({ port: opts.port, host: opts.host });
     } catch (cause) {
-      const code = (cause as NodeJS.ErrnoException).code;
-      throw new SlipwayError(
-        'SERVER_START_FAILED',
-        code === 'EADDRINUSE'
-          ? `Port ${opts.port} on ${opts.host} is in use. Pick another with --port, or stop the program using it.`
-          : `The server could not listen on ${opts.host}:${opts.port}: ${(cause as Error).message}. ` +
-              `Check --host and --port.`,
-        { cause, data: { host: opts.host, port: opts.port } },
-      );
+      throw listenError(opts.host, opts.port, '--port', cause);
     }
     const address = app.server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -225,4 +229,42 @@ async function serve(opts: ServerOptions): Promise<void> {
     await sandbox?.close();
   }
   say('Slipway server stopped.');
+}
+
+/** Binds `host:port` for a moment (port 0 is always free); SERVER_START_FAILED naming `flag` when it cannot. */
+async function checkPortFree(host: string, port: number, flag: string): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  try {
+    await new Promise<void>((done, fail) => {
+      probe.once('error', fail);
+      probe.listen({ port, host, exclusive: true }, done);
+    });
+  } catch (cause) {
+    throw listenError(host, port, flag, cause);
+  }
+  await new Promise<void>((done) => probe.close(() => done()));
+}
+
+function portInUse(e: unknown): boolean {
+  const cause = e instanceof Error ? e.cause : undefined;
+  return (cause as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE';
+}
+
+function portTaken(host: string, port: number, flag: string, cause: unknown): SlipwayError {
+  return new SlipwayError(
+    'SERVER_START_FAILED',
+    `Port ${port} on ${host} is in use. Pick another with ${flag}, or stop the program using it.`,
+    { cause, data: { host, port, option: flag } },
+  );
+}
+
+function listenError(host: string, port: number, flag: string, cause: unknown): SlipwayError {
+  if ((cause as NodeJS.ErrnoException).code === 'EADDRINUSE') return portTaken(host, port, flag, cause);
+  const hostFlag = flag === '--port' ? '--host and --port' : flag;
+  return new SlipwayError(
+    'SERVER_START_FAILED',
+    `The server could not listen on ${host}:${port}: ${(cause as Error).message}. Check ${hostFlag}.`,
+    { cause, data: { host, port, option: flag } },
+  );
 }
