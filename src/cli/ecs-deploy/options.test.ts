@@ -74,6 +74,8 @@ describe('validation follows the script', () => {
     ['wait-for-success without run-task', { taskDefinition: 'f', image: 'a', waitForSuccess: true }, 'USAGE'],
     ['-D with -d', { taskDefinition: 'f', image: 'a', desiredCount: '2' }, 'USAGE'],
     ['-e unset', { ...svc, tagEnvVar: 'NOPE' }, 'USAGE'],
+    // Without -i the unset variable is what is wrong, not a missing image (exit 3, not 8).
+    ['-e unset, no -i', { cluster: 'c', serviceName: ['web'], tagEnvVar: 'NOPE' }, 'USAGE'],
     ['--output yaml', { ...svc, output: 'yaml' }, 'USAGE'],
     ['--env malformed', { ...svc, env: ['KEY=1'] }, 'USAGE'],
     ['--env and --unset-env', { ...svc, env: ['web:K=1'], unsetEnv: ['web:K'] }, 'USAGE'],

@@ -333,6 +333,11 @@ export function targetFromFlags(flags: EcsDeployFlags): EcsDeployTarget {
 export function planFromFlags(flags: EcsDeployFlags, host: PlanEnvironment): EcsDeployPlan {
   const target = targetFromFlags(flags);
   const tagFromEnv = (flags.tagEnvVar !== undefined ? host.env[flags.tagEnvVar] : undefined) || undefined;
+  // An unset variable would silently deploy `latest` (or the -i tag): refuse instead, and say so
+  // before anything else (without -i it is what is wrong, not a missing image: exit 3, not 8).
+  if (flags.tagEnvVar !== undefined && tagFromEnv === undefined) {
+    throw usage(`-e ${flags.tagEnvVar}: the environment variable ${flags.tagEnvVar} is not set or is empty.`);
+  }
   const containers = containerEdits(flags);
   const somethingToDeploy =
     flags.image !== undefined ||
@@ -358,10 +363,6 @@ export function planFromFlags(flags: EcsDeployFlags, host: PlanEnvironment): Ecs
     }
     const n = Number(flags.maxDefinitions);
     maxDefinitions = n === 0 ? undefined : n; // the script's 0 means "keep all"
-  }
-  // An unset variable would silently deploy `latest` (or the -i tag): refuse instead.
-  if (flags.tagEnvVar !== undefined && tagFromEnv === undefined) {
-    throw usage(`-e ${flags.tagEnvVar}: the environment variable ${flags.tagEnvVar} is not set or is empty.`);
   }
   // The script requires -i even with -to and then ignores it (`-i ignore -to 1.2.3`); so do we.
   const image =

@@ -3,7 +3,7 @@
  * (version rules), and which tenants it may deploy to (tenant tags). A release belongs to one channel.
  */
 import { z } from 'zod';
-import { SlipwayError } from '../../errors.js';
+import { messageOf, SlipwayError } from '../../errors.js';
 import { parseVersionRange } from '../../versions/range.js';
 import { nameSchema, unknownFields } from '../parse.js';
 import { defineKind, type ResourceRef } from '../resource.js';
@@ -37,7 +37,7 @@ const preReleaseTagSchema = z
     try {
       new RegExp(pattern);
     } catch (e) {
-      const detail = e instanceof Error ? e.message : String(e);
+      const detail = messageOf(e);
       ctx.addIssue({
         code: 'custom',
         message: `preReleaseTag is not a valid regular expression (${detail}); e.g. ^$ for no pre-release, ^beta for beta ones`,
