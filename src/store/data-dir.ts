@@ -12,7 +12,7 @@
  */
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { SlipwayError } from '../core/errors.js';
+import { messageOf, SlipwayError } from '../core/errors.js';
 
 /** The master key file's name inside the data directory. */
 export const MASTER_KEY_FILE = 'master.key';
@@ -149,7 +149,7 @@ export function explainOpenFailure(dataDir: string, cause: unknown, state: Clust
 }
 
 function describe(cause: unknown): string {
-  const message = cause instanceof Error ? cause.message : String(cause);
+  const message = messageOf(cause);
   // WebAssembly's abort text is advice for PGlite's own developers, not for an operator.
   return /^Aborted\(/.test(message) ? 'it aborted' : message;
 }
