@@ -28,7 +28,10 @@ export const ERROR_CODES = {
     owner: 'user',
     summary: 'The sandbox could not start (port in use, unreadable state file, ...).',
   },
-  SANDBOX_STATE_INVALID: { owner: 'user', summary: 'The sandbox state file is damaged, unreadable, or not one the sandbox wrote.' },
+  SANDBOX_STATE_INVALID: {
+    owner: 'user',
+    summary: 'The sandbox state file is damaged, unreadable, or not one the sandbox wrote.',
+  },
   ECS_DEPLOY_NO_TARGET: {
     owner: 'user',
     summary: 'ecs-deploy was given neither -n (service) nor -d (task definition).',
