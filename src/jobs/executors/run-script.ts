@@ -8,9 +8,8 @@
  * pool instead (worker-pool.ts, docs/workers.md), with the same process code there.
  */
 import { tmpdir } from 'node:os';
-import { describeAwsError } from '../../aws/clients.js';
 import type { StepContext, StepExecutor, StepResult } from '../executor.js';
-import { awsEnvironment } from './script-aws.js';
+import { scriptStart } from './script-aws.js';
 import { removeOrphanScriptDirs, resolveScriptIsolation, type ScriptIsolation } from './script-isolation.js';
 import { runScriptProcess, type ScriptSink } from './script-process.js';
 import { runOnWorkerPool, sweepScriptTasks, type WorkerPoolOptions } from './worker-pool.js';
@@ -82,21 +81,9 @@ function stepSink(ctx: StepContext): ScriptSink {
 async function runScript(ctx: StepContext, isolation: ScriptIsolation, root: string): Promise<StepResult> {
   if (isolation.mode === 'refused') return { outcome: 'failed', error: isolation.reason };
   const action = ctx.action as unknown as ScriptAction;
-  const env: Record<string, string> = {};
-  const sensitive = [...ctx.variables.sensitive];
-  if (ctx.target) {
-    try {
-      const aws = await awsEnvironment(await ctx.aws());
-      Object.assign(env, aws.env);
-      sensitive.push(...aws.secrets);
-      ctx.log.addSensitive(aws.secrets);
-    } catch (e) {
-      return {
-        outcome: 'failed',
-        error: `Could not get AWS credentials for the script: ${describeAwsError(e)}`,
-      };
-    }
-  }
+  const start = await scriptStart(ctx);
+  if ('outcome' in start) return start;
+  const { env, sensitive } = start;
   return runScriptProcess(
     { syntax: action.syntax, script: action.script, variables: ctx.variables.values, sensitive, env },
     stepSink(ctx),

@@ -5,7 +5,6 @@
  * outputs (masked again here), and ends with the worker's result. It saves the task's id, so a
  * deployment resumed on another node re-attaches to the task instead of running the script twice.
  */
-import { describeAwsError } from '../../aws/clients.js';
 import { POOL_NAME, POOL_NAME_RULE, type ScriptEvent } from '../../core/workers/protocol.js';
 import type { Store } from '../../store/database.js';
 import { scriptTasksRepository, type ScriptTaskStatus } from '../../store/script-tasks.js';
@@ -13,7 +12,7 @@ import type { SecretBox } from '../../store/secrets.js';
 import { workersRepository } from '../../store/workers.js';
 import type { StepContext, StepResult } from '../executor.js';
 import { CanceledError, sleep } from '../step-context.js';
-import { awsEnvironment } from './script-aws.js';
+import { scriptStart } from './script-aws.js';
 
 /** Fail when no worker of the pool has been online this long while the script waits. */
 export const DEFAULT_WORKER_WAIT_MS = 10 * 60_000;
@@ -97,21 +96,9 @@ export async function runOnWorkerPool(
     for (const batch of await tasks.eventsAfter(taskId, 0))
       if (batch.seq <= applied) apply(batch.events, false);
   } else {
-    const env: Record<string, string> = {};
-    const sensitive = [...ctx.variables.sensitive];
-    if (ctx.target) {
-      try {
-        const aws = await awsEnvironment(await ctx.aws());
-        Object.assign(env, aws.env);
-        sensitive.push(...aws.secrets);
-        ctx.log.addSensitive(aws.secrets);
-      } catch (e) {
-        return {
-          outcome: 'failed',
-          error: `Could not get AWS credentials for the script: ${describeAwsError(e)}`,
-        };
-      }
-    }
+    const start = await scriptStart(ctx);
+    if ('outcome' in start) return start;
+    const { env, sensitive } = start;
     taskId = await tasks.create({
       deploymentId: ctx.deploymentId,
       step: ctx.step.name,
