@@ -83,7 +83,8 @@ const CASES: [string[], number, RegExp][] = [
     /SLIPWAY_TEST_UNSET_VAR .*not set/,
   ],
   // Without -i, an unset -e variable leaves nothing to deploy, as in the script.
-  [['-c', 'c', '-n', 's', '-e', 'SLIPWAY_TEST_UNSET_VAR'], 8, /ECS_DEPLOY_NO_IMAGE/],
+  // Without -i the unset variable is still what is wrong (issue 17: it was "nothing to deploy", exit 8).
+  [['-c', 'c', '-n', 's', '-e', 'SLIPWAY_TEST_UNSET_VAR'], 3, /SLIPWAY_TEST_UNSET_VAR .*not set/],
   [['-c', 'c', '-n', 's', '-i', 'nginx:1', '--output', 'yaml'], 3, /--output must be text or json/],
   [['-c', 'c', '-n', 's', '--env', 'web=KEY'], 3, /--env takes NAME:KEY=VALUE/],
   [['-c', 'c', '-n', 's', '--cpu', 'web=lots'], 3, /--cpu web must be a whole number/],
