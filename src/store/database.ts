@@ -129,6 +129,10 @@ async function openPostgres(url: string, max: number): Promise<Store> {
   // An idle client whose server went away emits 'error' on the pool; without a listener Node
   // would crash. The pool drops that client and the next query opens a new one.
   pool.on('error', () => {});
+  // A client in use (inside a transaction, between two queries) whose server goes away emits
+  // 'error' on itself, not on the pool: the query in hand fails with it, and the pool discards the
+  // client when it is released, so the event only needs a listener.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await sql`select 1`.execute(db);
