@@ -99,6 +99,8 @@ forEachBackend('script tasks', (backend) => {
       payload: payload(),
       leaseTimeoutMs: 30_000,
     });
+    // Creation times order the queue: two tasks made in the same millisecond would tie.
+    await new Promise((r) => setTimeout(r, 5));
     const second = await tasks.create({
       deploymentId: d,
       step: 'Second',
