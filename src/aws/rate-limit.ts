@@ -4,13 +4,7 @@
  * wall clock. A call waits (asynchronously, first come first served per bucket) for its token
  * before it is sent, so bursts of parallel calls are paced instead of throttled by AWS.
  */
-import {
-  DEFAULT_BUCKET,
-  ECR_GET_AUTHORIZATION_TOKEN,
-  ECS_ACTION_BUCKET,
-  ECS_BUCKETS,
-  type TokenBucketLimit,
-} from '../core/aws-limits.js';
+import { rateBucketOf, type RateBucket } from '../core/aws-limits.js';
 
 /**
  * Fraction of the published sustained rate we allow ourselves, so that our pace stays just under
@@ -24,25 +18,11 @@ export const DEFAULT_HEADROOM = 0.95;
 export const DEFAULT_BURST_HEADROOM = 0.95;
 
 /** A named bucket and its published limit. */
-export interface BucketChoice {
-  name: string;
-  limit: TokenBucketLimit;
-}
+export type BucketChoice = RateBucket;
 
-/**
- * Which bucket an action draws from. ECS actions use ECS_ACTION_BUCKET (unlisted ones `other`);
- * ECR GetAuthorizationToken has its own limit; every other action of every other service gets
- * DEFAULT_BUCKET for itself (AWS publishes those limits per action).
- */
+/** Which bucket an action draws from (core/aws-limits.ts rateBucketOf). */
 export function bucketFor(service: string, action: string): BucketChoice {
-  if (service === 'ecs') {
-    const bucket = ECS_ACTION_BUCKET[action] ?? 'other';
-    return { name: `ecs:${bucket}`, limit: ECS_BUCKETS[bucket] };
-  }
-  if (service === 'ecr' && action === 'GetAuthorizationToken') {
-    return { name: 'ecr:GetAuthorizationToken', limit: ECR_GET_AUTHORIZATION_TOKEN };
-  }
-  return { name: `${service}:${action}`, limit: DEFAULT_BUCKET };
+  return rateBucketOf(service, action);
 }
 
 /** What a call is paced by. `identity` is the account (or, unknown, the credential) it is made as. */

@@ -71,3 +71,53 @@ export const STS_CHAINED_SESSION_MAX_SECONDS = 3600;
  */
 export const CIRCUIT_BREAKER_MIN = 3;
 export const CIRCUIT_BREAKER_MAX = 200;
+
+/**
+ * CloudFormation API rate quotas per account and region (the Service Quotas console lists them per
+ * action; AWS does not document a burst, so the burst is a few seconds' worth). Actions not listed
+ * draw from `CLOUDFORMATION_DEFAULT`.
+ */
+export const CLOUDFORMATION_BUCKETS: Readonly<Record<string, TokenBucketLimit>> = {
+  CreateStack: { burst: 10, perSecond: 5 },
+  UpdateStack: { burst: 10, perSecond: 5 },
+  DeleteStack: { burst: 10, perSecond: 5 },
+  CreateChangeSet: { burst: 10, perSecond: 5 },
+  ExecuteChangeSet: { burst: 10, perSecond: 5 },
+  DeleteChangeSet: { burst: 10, perSecond: 5 },
+  DescribeStacks: { burst: 20, perSecond: 10 },
+  DescribeStackEvents: { burst: 20, perSecond: 10 },
+  DescribeStackResources: { burst: 20, perSecond: 10 },
+  DescribeChangeSet: { burst: 20, perSecond: 10 },
+  GetTemplate: { burst: 10, perSecond: 5 },
+  GetTemplateSummary: { burst: 10, perSecond: 5 },
+  ValidateTemplate: { burst: 10, perSecond: 5 },
+};
+export const CLOUDFORMATION_DEFAULT: TokenBucketLimit = { burst: 10, perSecond: 5 };
+
+/** The rate bucket a call draws from: its name (per account and region) and its limit. */
+export interface RateBucket {
+  name: string;
+  limit: TokenBucketLimit;
+}
+
+/**
+ * Which bucket an action draws from. ECS actions share ECS_ACTION_BUCKET's buckets (unlisted ones
+ * `other`); CloudFormation and ECR GetAuthorizationToken have their published limits; every other
+ * action of every other service gets DEFAULT_BUCKET for itself (AWS publishes those per action).
+ */
+export function rateBucketOf(service: string, action: string): RateBucket {
+  if (service === 'ecs') {
+    const bucket = ECS_ACTION_BUCKET[action] ?? 'other';
+    return { name: `ecs:${bucket}`, limit: ECS_BUCKETS[bucket] };
+  }
+  if (service === 'ecr' && action === 'GetAuthorizationToken') {
+    return { name: 'ecr:GetAuthorizationToken', limit: ECR_GET_AUTHORIZATION_TOKEN };
+  }
+  if (service === 'cloudformation') {
+    return {
+      name: `cloudformation:${action}`,
+      limit: CLOUDFORMATION_BUCKETS[action] ?? CLOUDFORMATION_DEFAULT,
+    };
+  }
+  return { name: `${service}:${action}`, limit: DEFAULT_BUCKET };
+}

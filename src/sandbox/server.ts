@@ -3,13 +3,7 @@
  * signing name), the Docker registry under /v2/, and the admin API under /_sandbox/.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import {
-  DEFAULT_BUCKET,
-  ECR_GET_AUTHORIZATION_TOKEN,
-  ECS_ACTION_BUCKET,
-  ECS_BUCKETS,
-} from '../core/aws-limits.js';
-import type { TokenBucketLimit } from '../core/aws-limits.js';
+import { rateBucketOf } from '../core/aws-limits.js';
 import { handleAdmin } from './admin.js';
 import { authenticate, type Caller, type Protocol } from './auth.js';
 import { AwsError } from './errors.js';
@@ -55,16 +49,6 @@ function readBody(req: IncomingMessage, limit: number, protocol: Protocol): Prom
 }
 
 /** The rate limit an action draws from, and the bucket's key within the account and region. */
-function bucketFor(service: string, action: string): { key: string; limit: TokenBucketLimit } {
-  if (service === 'ecs') {
-    const bucket = ECS_ACTION_BUCKET[action] ?? 'other';
-    return { key: `ecs:${bucket}`, limit: ECS_BUCKETS[bucket] };
-  }
-  if (service === 'ecr' && action === 'GetAuthorizationToken') {
-    return { key: 'ecr:GetAuthorizationToken', limit: ECR_GET_AUTHORIZATION_TOKEN };
-  }
-  return { key: `${service}:${action}`, limit: DEFAULT_BUCKET };
-}
 
 /** Throttling and injected faults, checked before the handler runs. */
 function admit(
@@ -79,7 +63,7 @@ function admit(
     throw new AwsError(fault.errorCode, fault.message, fault.httpStatus);
   }
   if (!runtime.world.settings.throttling) return;
-  const { key, limit } = bucketFor(service, action);
+  const { name: key, limit } = rateBucketOf(service, action);
   if (!runtime.limiter.take(`${caller.account.id}:${caller.scope.region}:${key}`, limit)) {
     throw protocol === 'json'
       ? new AwsError('ThrottlingException', 'Rate exceeded')
