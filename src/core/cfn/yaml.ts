@@ -68,7 +68,7 @@ export class CfnYamlError extends Error {
 
 /** Reads a CloudFormation YAML document into plain JSON values (short forms expanded). */
 export function parseCfnYaml(body: string): unknown {
-  const doc = parseDocument(body, { customTags: CUSTOM_TAGS, uniqueKeys: true, maxAliasCount: 100 });
+  const doc = parseDocument(body, { customTags: CUSTOM_TAGS, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) {
     const pos = first.linePos?.[0];
