@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type PgBoss from 'pg-boss';
 import { CHAIN_AMBIENT, type AmbientAws } from '../aws/account-credentials.js';
 import * as planning from '../core/deployments/index.js';
+import { evaluationThreads } from './evaluation-thread.js';
 import { messageOf, SlipwayError } from '../core/errors.js';
 import { isFinalState } from '../core/model/release.js';
 import type { Store } from '../store/database.js';
@@ -136,7 +137,11 @@ export async function createEngine(
   });
   const deps: RunnerDeps = {
     store: stalls.track(deployments),
-    planner: internals.deps?.planner ?? planning,
+    // Step actions are evaluated in worker threads: an expensive template stalls only its own step.
+    planner: internals.deps?.planner ?? {
+      ...planning,
+      evaluateAction: (a, v) => evaluationThreads.evaluateAction(a, v),
+    },
     executors: new Map((options.executors ?? builtInExecutors(options.scripts)).map((e) => [e.type, e])),
     load: internals.deps?.load ?? ((d) => loadDeploymentInputs(db, options.secrets, ambient, d)),
     aws:

@@ -41,7 +41,11 @@ export interface RunnerStore {
 export interface Planner {
   planDeployment(facts: DeploymentFacts): PlannedStep[];
   stepVariables(input: EvaluationInput): StepVariables;
-  evaluateAction(action: ProcessStep['action'], variables: StepVariables): ProcessStep['action'];
+  /** May answer later: the engine evaluates in a worker thread (evaluation-thread.ts). */
+  evaluateAction(
+    action: ProcessStep['action'],
+    variables: StepVariables,
+  ): ProcessStep['action'] | Promise<ProcessStep['action']>;
   conditionAllows(step: PlannedStep, deploymentFailed: boolean, variables: StepVariables): boolean;
 }
 

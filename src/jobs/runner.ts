@@ -363,7 +363,7 @@ class Run {
     try {
       variables = this.#variables(step, target);
       log.addSensitive(variables.sensitive);
-      action = this.deps.planner.evaluateAction(processStep.action, variables);
+      action = await this.deps.planner.evaluateAction(processStep.action, variables);
       // Values computed from secrets (`#{Secret | ToLower}`) are masked in every log of the deployment.
       this.#addSensitive(variables.sensitive);
     } catch (e) {

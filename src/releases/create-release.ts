@@ -11,12 +11,12 @@ import {
   chooseChannel,
   imageKey,
   lifecycleDecision,
-  nextReleaseVersion,
   selectPackageVersions,
   type PackageReference,
   type PackageRequest,
 } from '../core/releases/index.js';
 import { openFeed } from '../feeds/index.js';
+import { evaluationThreads } from '../jobs/evaluation-thread.js';
 import type { Actor } from '../store/audit.js';
 import { deployAutomatically } from './automatic.js';
 import type { ReleaseContext } from './context.js';
@@ -55,11 +55,16 @@ async function readTags(
   image: string,
 ): Promise<string[]> {
   const { deps } = ctx;
+  const { tags } = deps;
   // Reading the feed's settings is the store's business: its errors are not the feed's.
-  const feed = deps.tags ? undefined : openFeed(await feedConfig(deps, spaceId, feedId));
+  const read = tags
+    ? () => tags(feedId, image)
+    : await feedConfig(deps, spaceId, feedId).then((config) => {
+        const feed = openFeed(config);
+        return async () => (await feed.listTags(image)).map((t) => t.tag);
+      });
   try {
-    if (deps.tags) return await deps.tags(feedId, image);
-    return (await feed!.listTags(image)).map((t) => t.tag);
+    return await read();
   } catch (e) {
     const feedName = (await ctx.look.feeds.find(spaceId, feedId))?.name ?? feedId;
     const detail = messageOf(e);
@@ -129,13 +134,14 @@ export async function createRelease(
   );
   const version =
     req.version ??
-    nextReleaseVersion(project.data.versionTemplate as string, {
+    // In a worker thread: a release version template is user input and may be slow to evaluate.
+    (await evaluationThreads.nextReleaseVersion(project.data.versionTemplate as string, {
       previousVersions: await ctx.releases.versions(spaceId, project.id),
       now: ctx.now(),
       variables: Object.fromEntries(
         packages.map((p) => [`Octopus.Action.Package[${p.package}].PackageVersion`, p.version]),
       ),
-    });
+    }));
   const created = await ctx.releases.create(
     spaceId,
     { projectId: project.id, channelId: channel.id, version, notes: req.notes, packages },
