@@ -1,10 +1,11 @@
 /**
  * Channel version rules (octopus-model.md): a version matches when it is in the range (if any) AND the
  * pre-release regex (if any) finds a match in its pre-release label, taken as '' when it has none, so `^$`
- * means "releases only" and `^beta` "beta pre-releases". The regex uses JavaScript syntax, no flags
- * (case-sensitive, as Octopus's .NET regex is by default).
+ * means "releases only" and `^beta` "beta pre-releases". The regex uses .NET syntax as Octopus's does
+ * (case-sensitive by default) and runs in linear time (RE2), so no rule can hang the server.
  */
-import { messageOf, SlipwayError } from '../errors.js';
+import { SlipwayError } from '../errors.js';
+import { compileLinearPattern, type LinearPattern } from '../template/filters/regex.js';
 import { compareVersions } from './compare.js';
 import { parseVersion, type Version } from './parse.js';
 import { parseVersionRange, satisfiesRange, type VersionRange } from './range.js';
@@ -20,7 +21,7 @@ export interface ChannelRule {
 /** A rule parsed once, for matching many versions. */
 export interface CompiledChannelRule {
   range?: VersionRange;
-  preRelease?: RegExp;
+  preRelease?: LinearPattern;
 }
 
 /**
@@ -33,17 +34,16 @@ export function compileChannelRule(rule: ChannelRule): CompiledChannelRule {
   if (range !== undefined && range.trim() !== '') compiled.range = parseVersionRange(range);
   const tag = rule.preReleaseTag;
   if (tag !== undefined && tag !== '') {
-    try {
-      compiled.preRelease = new RegExp(tag);
-    } catch (e) {
-      const detail = messageOf(e);
+    const pattern = compileLinearPattern(tag);
+    if ('error' in pattern) {
       throw new SlipwayError(
         'INVALID_INPUT',
-        `Pre-release tag rule "${tag}" is not a valid regular expression (${detail}). ` +
+        `Pre-release tag rule "${tag}" is not a usable regular expression (${pattern.error}). ` +
           'It is matched against the pre-release part of a version, e.g. ^$ for no pre-release, ^beta for beta ones.',
-        { cause: e, data: { preReleaseTag: tag } },
+        { data: { preReleaseTag: tag } },
       );
     }
+    compiled.preRelease = pattern;
   }
   return compiled;
 }

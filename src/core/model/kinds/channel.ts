@@ -3,7 +3,8 @@
  * (version rules), and which tenants it may deploy to (tenant tags). A release belongs to one channel.
  */
 import { z } from 'zod';
-import { messageOf, SlipwayError } from '../../errors.js';
+import { SlipwayError } from '../../errors.js';
+import { compileLinearPattern } from '../../template/filters/regex.js';
 import { parseVersionRange } from '../../versions/range.js';
 import { nameSchema, unknownFields } from '../parse.js';
 import { defineKind, type ResourceRef } from '../resource.js';
@@ -34,13 +35,11 @@ const versionRangeSchema = z.string({ error: 'versionRange must be a string' }).
 const preReleaseTagSchema = z
   .string({ error: 'preReleaseTag must be a string (a regular expression)' })
   .superRefine((pattern, ctx) => {
-    try {
-      new RegExp(pattern);
-    } catch (e) {
-      const detail = messageOf(e);
+    const compiled = compileLinearPattern(pattern);
+    if ('error' in compiled) {
       ctx.addIssue({
         code: 'custom',
-        message: `preReleaseTag is not a valid regular expression (${detail}); e.g. ^$ for no pre-release, ^beta for beta ones`,
+        message: `preReleaseTag is not a usable regular expression (${compiled.error}); e.g. ^$ for no pre-release, ^beta for beta ones`,
       });
     }
   });

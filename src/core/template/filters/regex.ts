@@ -153,6 +153,24 @@ function usable(filter: string, pattern: string): { re: RE2JS; size: number } | 
   return 're' in c ? c : undefined;
 }
 
+/** A pattern matcher that runs in linear time, for patterns outside templates (channel rules). */
+export interface LinearPattern {
+  /** Whether the pattern matches anywhere in `text`. */
+  test(text: string): boolean;
+}
+
+/** A .NET pattern compiled for RE2 outside templates, or why it cannot be used (for an error message). */
+export function compileLinearPattern(pattern: string): LinearPattern | { error: string } {
+  const c = compile(pattern);
+  if ('unsupported' in c) {
+    return {
+      error: `it uses ${c.unsupported}; Slipway's regular expressions run in linear time (RE2), without backreferences, lookahead, atomic groups or conditionals`,
+    };
+  }
+  if ('invalid' in c) return { error: 'it does not parse' };
+  return { test: (text) => c.re.matcher(text).find() };
+}
+
 /** Regex.IsMatch: whether the pattern matches anywhere; undefined when the pattern is invalid. */
 export function dotNetMatch(input: string, pattern: string, budget?: FilterBudget): boolean | undefined {
   const c = usable('Match', pattern);
