@@ -56,19 +56,19 @@ function table(checks: readonly ServiceCheck[]): string {
 /** Runs the demo; answers when done (with `exit`) or after Ctrl-C. Throws DEMO_FAILED when a check fails. */
 export async function runDemo(options: DemoOptions, io: CommandIo): Promise<void> {
   const say = (line: string) => io.stderr(`${line}\n`);
-  const dataDir = freshDemoDataDir(options.dataDir);
+  const dataDir = await freshDemoDataDir(options.dataDir);
   // Loaded on use, so other commands start without the sandbox's, server's and database's code.
   const [
     { startSandbox },
     { openStore },
     { ensureAdministrator, ADMIN_KEY_FILE },
-    { createSecretBox },
+    { openMasterKey },
     { startSlipwayNode },
   ] = await Promise.all([
     import('../../sandbox/index.js'),
     import('../../store/database.js'),
     import('../../store/api-keys.js'),
-    import('../../store/secrets.js'),
+    import('../../store/master-key.js'),
     import('../slipway-node.js'),
   ]);
 
@@ -92,7 +92,7 @@ export async function runDemo(options: DemoOptions, io: CommandIo): Promise<void
     const { key } = await ensureAdministrator(store, { dataDir });
     if (key === undefined)
       throw new SlipwayError('INTERNAL', `The fresh data directory ${dataDir} already had users.`);
-    const secrets = createSecretBox({ dataDir, env: {} });
+    const { box: secrets } = await openMasterKey(store, { dataDir, env: {} });
     const { accessKeyId, secretAccessKey } = sb.credentials;
     const aws = {
       endpoint: sb.endpoint,
