@@ -67,6 +67,8 @@ export interface Engine {
   enqueue(deploymentIds: readonly string[]): Promise<void>;
   /** Asks a deployment to stop: state `cancelling`, AWS calls stop within seconds, then `canceled`. */
   cancel(deploymentId: string): Promise<void>;
+  /** The action types this engine has an executor for (default: not told, nothing is refused on save). */
+  readonly stepTypes?: readonly string[];
   /** Resolves when the deployment reaches a final state (tests, the CLI's in-process demo). */
   waitFor(deploymentId: string, timeoutMs?: number): Promise<void>;
   /** Stops taking work, waits for running steps to reach a safe point (or abandons them at `timeoutMs`). */
@@ -145,7 +147,8 @@ export async function createEngine(
     executors: new Map((options.executors ?? builtInExecutors(options.scripts)).map((e) => [e.type, e])),
     load: internals.deps?.load ?? ((d) => loadDeploymentInputs(db, options.secrets, ambient, d)),
     aws:
-      internals.deps?.aws ?? ((d, target) => targetClients(db, options.secrets, ambient, d.spaceId, target)),
+      internals.deps?.aws ??
+      ((d, target, emit) => targetClients(db, options.secrets, ambient, d.spaceId, target, emit)),
     now,
     pollMs,
     teamNames: async (spaceId, ids) => {
@@ -331,6 +334,7 @@ export async function createEngine(
 
   return {
     nodeId,
+    stepTypes: [...deps.executors.keys()],
     enqueue: send,
     async cancel(deploymentId) {
       const canceled = await deployments.transition(deploymentId, ['queued'], 'canceled', {

@@ -3,6 +3,7 @@
  * the inputs it loads, the AWS clients per target, and the signals that stop it. The engine
  * provides the real ones; tests replace parts.
  */
+import type { EventSink } from '../core/events.js';
 import type { AwsClients } from '../aws/clients.js';
 import type {
   DeploymentFacts,
@@ -66,8 +67,8 @@ export interface RunnerDeps {
   planner: Planner;
   executors: ReadonlyMap<string, StepExecutor>;
   load(deployment: Deployment): Promise<DeploymentInputs>;
-  /** The clients of a target of this deployment. */
-  aws(deployment: Deployment, target: TargetInfo): Promise<AwsClients>;
+  /** The clients of a target of this deployment; `emit` receives their retry events (default none). */
+  aws(deployment: Deployment, target: TargetInfo, emit?: EventSink): Promise<AwsClients>;
   now: () => number;
   /** How often waits (interruptions) poll the store. */
   pollMs: number;

@@ -3,6 +3,7 @@
  * steps together, per-target steps on every target at once), persist each step × target so a run
  * picked up again on another node resumes, and end in success, failed or canceled.
  */
+import { retryNotices } from './aws-retry-notices.js';
 import type { PlannedStep, ProcessStep, StepVariables, TargetInfo } from '../core/deployments/index.js';
 import type { Deployment } from '../core/model/release.js';
 import type { StepProgress } from '../store/deployment-steps.js';
@@ -399,7 +400,12 @@ class Run {
             new Error(`Step "${step.name}" runs without a target, so it has no AWS account to call.`),
           );
         }
-        return this.deps.aws(this.deployment, target);
+        // Retries get a line now and then, so a step that waits on AWS says why.
+        return this.deps.aws(
+          this.deployment,
+          target,
+          retryNotices((event) => log.event(event)),
+        );
       },
       onOutput: (name, value, sensitive) => {
         outputs[name] = value;

@@ -77,16 +77,23 @@ async function outage({ mode, fleet, proxy }: Cut) {
   const during = calls.calls.filter((c) => c.at > cutAt + 1000 && c.at < backAt).length;
   const update = calls.calls.find((c) => c.action === 'ecs:UpdateService' && c.outcome === 'ok');
   figure(`unreachable.${mode}.both-succeeded-after-s`, finished.toFixed(1));
-  return { doneA: doneA!, doneB: doneB!, during, update, backAt };
+  const notices = (await fleet.world.log(second!.id)).filter((l) => l.code === 'aws.retry');
+  return { doneA: doneA!, doneB: doneB!, during, update, backAt, notices };
 }
 
 it('AWS unreachable for 60 s: the deployment watching and the one starting both wait and succeed', async () => {
   const results = await Promise.all(cuts.map(outage));
   cuts.forEach((cut, i) => {
-    const { doneA, doneB, during, update, backAt } = results[i]!;
+    const { doneA, doneB, during, update, backAt, notices } = results[i]!;
     assert.equal(doneA.state, 'success', `${cut.mode}, A (watching): ${doneA.error ?? ''}`);
     assert.equal(doneB.state, 'success', `${cut.mode}, B (starting): ${doneB.error ?? ''}`);
     assert.equal(during, 0, `${cut.mode}: the sandbox got ${during} calls during the outage`);
     assert.ok(update && update.at >= backAt, `${cut.mode}: B's UpdateService went out after the outage`);
+    if (cut.mode === 'refuse') {
+      // Refused connections are retried at once: B's log says why it waits, a line every 15 s at most.
+      assert.ok(notices.length >= 1, 'refuse: B logged that AWS did not answer');
+      assert.ok(notices.length <= 6, `refuse: ${notices.length} retry lines for a 60 s outage`);
+      assert.match(notices[0]!.message, /AWS did not answer .*; retrying/);
+    }
   });
 });
