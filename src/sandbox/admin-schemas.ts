@@ -95,6 +95,9 @@ export const adminSchemas = {
           stopSeconds: SECONDS,
           relaunchDelaySeconds: SECONDS,
           unablePlaceEventSeconds: SECONDS,
+          cfnStackSeconds: SECONDS,
+          cfnChangeSetSeconds: SECONDS,
+          cfnStabilizationSeconds: SECONDS,
         })
         .partial()
         .strict()

@@ -58,12 +58,14 @@ const routes: Record<string, Route> = {
     now: new Date(rt.now()).toISOString(),
   }),
   'POST /_sandbox/reset': (rt) => {
+    rt.cloudformation.stop();
     rt.ecs.stop();
     rt.world = emptyWorld();
     seedDefaultAccount(rt.world);
     rt.limiter.clear();
     rt.stats.clear();
     rt.ecs.resume();
+    rt.cloudformation.resume();
     rt.changed();
     return { ok: true };
   },

@@ -7,6 +7,7 @@ import type { SandboxClock } from './clock.js';
 import { RateLimiter } from './throttle.js';
 import type { AccountState, ApiFault, StsSession, WorldState } from './world.js';
 import type { EcsScheduler } from './ecs/scheduler.js';
+import type { CfnScheduler } from './cloudformation/scheduler.js';
 import { DEFAULT_MAX_BLOB_MIB } from './defaults.js';
 
 /** Per-action call statistics, for benchmarks and tests. */
@@ -36,6 +37,8 @@ export class SandboxRuntime {
   readonly limiter = new RateLimiter();
   /** Set by the composition root (sandbox.ts) right after construction. */
   ecs!: EcsScheduler;
+  /** The CloudFormation stack engine; set by the composition root like `ecs`. */
+  cloudformation!: CfnScheduler;
   /** Called whenever the world changed; the state file saver listens. */
   onChange: () => void = () => {};
 

@@ -9,6 +9,8 @@ import { SandboxClock } from './clock.js';
 import { ecrService } from './ecr/api.js';
 import { EcsEngine } from './ecs/engine.js';
 import { ecsService } from './ecs/api.js';
+import { cloudformationService } from './cloudformation/api.js';
+import { CfnEngine } from './cloudformation/engine.js';
 import { iamService } from './iam/api.js';
 import { logsService } from './logs/api.js';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION, SandboxRuntime } from './runtime.js';
@@ -71,6 +73,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     maxBlobBytes: options.maxBlobBytes ?? DEFAULT_MAX_BLOB_MIB * 1024 * 1024,
   });
   runtime.ecs = new EcsEngine(runtime);
+  runtime.cloudformation = new CfnEngine(runtime);
   const saver = options.stateFile
     ? new StateSaver(
         options.stateFile,
@@ -82,7 +85,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const server = createSandboxServer(runtime, {
     json: [ecsService, ecrService, logsService],
-    query: [stsService, iamService],
+    query: [stsService, iamService, cloudformationService],
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (cause: NodeJS.ErrnoException) =>
@@ -102,7 +105,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   runtime.endpoint = `http://${host}:${port}`;
   try {
     runtime.ecs.resume();
+    // After ECS: stack operations in flight call the ECS engine when they resume.
+    runtime.cloudformation.resume();
   } catch (cause) {
+    runtime.cloudformation.stop();
     runtime.ecs.stop();
     clock.stop();
     server.closeAllConnections();
@@ -135,6 +141,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     close: async () => {
       if (closed) return;
       closed = true;
+      runtime.cloudformation.stop();
       runtime.ecs.stop();
       clock.stop();
       saver?.flush();

@@ -5,6 +5,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateRepositoryCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
@@ -12,7 +13,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { SlipwayError } from '../core/errors.js';
 import { startSandbox } from './index.js';
 import { stateProblem } from './state-schema.js';
-import { emptyWorld } from './world.js';
+import { emptyRegion, emptyWorld } from './world.js';
 
 function tempFile(name: string, content?: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'slipway-state-')), name);
@@ -93,6 +94,13 @@ describe('state files the sandbox wrote', () => {
           ExternalId: 'ext-1',
         }),
       );
+      // A stack with its operation in flight (saved with its resources' progress).
+      await new CloudFormationClient(config).send(
+        new CreateStackCommand({
+          StackName: 'logs',
+          TemplateBody: JSON.stringify({ Resources: { G: { Type: 'AWS::Logs::LogGroup' } } }),
+        }),
+      );
       await fetch(`${sb.endpoint}/_sandbox/time`, { method: 'POST', body: '{"advanceSeconds":120}' });
     } finally {
       await sb.close();
@@ -137,6 +145,22 @@ describe('damaged state files', () => {
             },
           }),
         /accounts\.111111111111\.id/,
+      ],
+      [
+        'CloudFormation stacks of the wrong type',
+        (w) =>
+          (w.accounts = {
+            '000000000000': {
+              id: '000000000000',
+              name: 'default',
+              accessKeys: [],
+              iam: { roles: {} },
+              regions: {
+                'us-east-1': { ...emptyRegion(), cloudformation: { stacks: 'none', changeSets: {} } },
+              },
+            },
+          }),
+        /accounts\.000000000000\.regions\.us-east-1\.cloudformation\.stacks/,
       ],
       ['a string for a number', (w) => (w.nextId = 'seven'), /nextId/],
       ['a time past 9999', (w) => (w.savedAt = Date.UTC(10000, 0, 2)), /savedAt/],

@@ -138,6 +138,71 @@ const logs = z.looseObject({
   ),
 });
 
+const cfnConfig = z.looseObject({
+  templateBody: str,
+  parameters: record(z.union([str, z.array(str)])),
+  parameterOrder: z.array(z.looseObject({ key: str, noEcho: z.boolean() })),
+  capabilities: z.array(str),
+  tags: z.array(z.looseObject({ Key: str, Value: str })),
+  dependencies: record(z.array(str)),
+  declared: record(z.looseObject({ type: str })),
+});
+
+const cfnTask = z.looseObject({
+  logicalId: str,
+  type: str,
+  action: z.enum(['create', 'update', 'delete']),
+  mode: z.enum(['create', 'update', 'replace', 'restore', 'delete', 'skip']),
+  state: z.enum(['pending', 'in_progress', 'done', 'failed', 'cancelled']),
+  after: z.array(str),
+  nextCallAt: num.optional(),
+  context: record(z.unknown()).optional(),
+});
+
+const cfnLeftover = z.looseObject({ logicalId: str, type: str, physicalId: str, removed: z.boolean() });
+
+const cloudformation = z.looseObject({
+  stacks: record(
+    z.looseObject({
+      stackId: str,
+      stackName: str,
+      status: str,
+      creationTime: num,
+      config: cfnConfig,
+      resources: record(
+        z.looseObject({ logicalId: str, type: str, physicalId: str, status: str, timestamp: num }),
+      ),
+      outputs: z.array(z.looseObject({ key: str, value: str })),
+      imports: z.array(str),
+      events: z.array(z.looseObject({ eventId: str, logicalId: str, status: str, timestamp: num })),
+      tokens: record(str),
+      operation: z
+        .looseObject({
+          kind: z.enum(['CREATE', 'UPDATE', 'DELETE']),
+          phase: z.enum([
+            'create',
+            'rollback',
+            'update',
+            'cleanup',
+            'update-rollback',
+            'rollback-cleanup',
+            'delete',
+          ]),
+          nextAt: num.optional(),
+          tasks: record(cfnTask),
+          failed: z.array(str),
+          leftovers: z.array(cfnLeftover),
+          createdByUpdate: z.array(cfnLeftover),
+          retainResources: z.array(str),
+        })
+        .optional(),
+    }),
+  ),
+  changeSets: record(
+    z.looseObject({ id: str, name: str, stackId: str, status: str, executionStatus: str, config: cfnConfig }),
+  ),
+});
+
 const account = z.looseObject({
   id: str,
   name: str,
@@ -156,7 +221,8 @@ const account = z.looseObject({
       }),
     ),
   }),
-  regions: record(z.looseObject({ ecs, ecr, logs })),
+  // CloudFormation is optional: state files written before it have none (cfnOf creates it).
+  regions: record(z.looseObject({ ecs, ecr, logs, cloudformation: cloudformation.optional() })),
 });
 
 const settings = z.looseObject({

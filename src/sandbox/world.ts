@@ -7,6 +7,7 @@ import { emptyEcsRegion, type EcsRegion } from './ecs/model.js';
 import { emptyEcrRegion, type EcrRegion } from './ecr/model.js';
 import { emptyLogsRegion, type LogsRegion } from './logs/model.js';
 import type { IamAccount } from './iam/model.js';
+import { emptyCfnRegion, type CfnRegion } from './cloudformation/model.js';
 
 export const STATE_KIND = 'slipway-sandbox-state';
 export const STATE_VERSION = 1;
@@ -33,6 +34,8 @@ export interface RegionState {
   ecs: EcsRegion;
   ecr: EcrRegion;
   logs: LogsRegion;
+  /** Absent in state files written before CloudFormation (cfnOf creates it). */
+  cloudformation?: CfnRegion;
 }
 
 export interface AccountState {
@@ -61,6 +64,12 @@ export interface Timings {
   relaunchDelaySeconds: number;
   /** Minimum gap between two identical "unable to place" service events. */
   unablePlaceEventSeconds: number;
+  /** CloudFormation: a stack operation's start and finish (each). */
+  cfnStackSeconds: number;
+  /** CloudFormation: computing a change set. */
+  cfnChangeSetSeconds: number;
+  /** CloudFormation: how long a resource may stay in progress (AWS's stabilization limit, ~3 h). */
+  cfnStabilizationSeconds: number;
 }
 
 /** Makes an image misbehave when a task runs it. */
@@ -141,6 +150,9 @@ export const DEFAULT_TIMINGS: Timings = {
   stopSeconds: 2,
   relaunchDelaySeconds: 10,
   unablePlaceEventSeconds: 60,
+  cfnStackSeconds: 1,
+  cfnChangeSetSeconds: 1,
+  cfnStabilizationSeconds: 3 * 3600,
 };
 
 export function defaultSettings(): SandboxSettings {
@@ -155,7 +167,12 @@ export function defaultSettings(): SandboxSettings {
 }
 
 export function emptyRegion(): RegionState {
-  return { ecs: emptyEcsRegion(), ecr: emptyEcrRegion(), logs: emptyLogsRegion() };
+  return {
+    ecs: emptyEcsRegion(),
+    ecr: emptyEcrRegion(),
+    logs: emptyLogsRegion(),
+    cloudformation: emptyCfnRegion(),
+  };
 }
 
 export function emptyWorld(): WorldState {

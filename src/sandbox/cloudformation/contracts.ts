@@ -93,6 +93,8 @@ export interface EvaluationScope {
   attributeOf(logicalId: string, attribute: string): unknown;
   /** Fn::ImportValue; throws AwsError when no stack exports the name. */
   importValue(name: string): string;
+  /** The template's Mappings (Fn::FindInMap) and Transform (Fn::Length / Fn::ToJsonString). */
+  template: Pick<ParsedTemplate, 'mappings' | 'transforms'>;
 }
 
 /** What ValidateTemplate and GetTemplateSummary report, and CreateStack checks. */
@@ -120,7 +122,7 @@ export interface TemplateEngine {
   ): ParameterValues;
   evaluateConditions(
     template: ParsedTemplate,
-    scope: Omit<EvaluationScope, 'conditions'>,
+    scope: Omit<EvaluationScope, 'conditions' | 'template'>,
   ): Record<string, boolean>;
   /**
    * Resource logical id → the logical ids it depends on (DependsOn, Ref, GetAtt, Sub), only for

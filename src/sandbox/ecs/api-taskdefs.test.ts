@@ -119,6 +119,31 @@ describe('RegisterTaskDefinition / DescribeTaskDefinition', () => {
     assert.ok(names.includes('ecs.capability.task-eni'));
   });
 
+  it('accepts role names for taskRoleArn and executionRoleArn and stores them as ARNs', async () => {
+    const r = await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        ...web('role-names'),
+        taskRoleArn: 'app-task-role',
+        executionRoleArn: 'stack-TaskExecutionRole-1ABCDEF',
+      }),
+    );
+    assert.equal(r.taskDefinition?.taskRoleArn, `arn:aws:iam::${sb.accountId}:role/app-task-role`);
+    assert.equal(
+      r.taskDefinition?.executionRoleArn,
+      `arn:aws:iam::${sb.accountId}:role/stack-TaskExecutionRole-1ABCDEF`,
+    );
+    const arn = `arn:aws:iam::${sb.accountId}:role/service-role/with-path`;
+    const kept = await ecs.send(
+      new RegisterTaskDefinitionCommand({ ...web('role-names'), taskRoleArn: arn }),
+    );
+    assert.equal(kept.taskDefinition?.taskRoleArn, arn, 'an ARN is kept as given');
+    const bad = await failure(
+      ecs.send(new RegisterTaskDefinitionCommand({ ...web('role-names'), taskRoleArn: 'no spaces' })),
+    );
+    assert.equal(bad.name, 'ClientException');
+    assert.equal(bad.message, 'Role is not valid');
+  });
+
   it('rejects invalid bodies with ECS messages', async () => {
     const cases: [RegisterTaskDefinitionCommandInput, string, RegExp][] = [
       [

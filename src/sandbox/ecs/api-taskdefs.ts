@@ -95,8 +95,26 @@ export function renderTaskDefinition(td: EcsTaskDefinition): Record<string, unkn
   return out;
 }
 
+/** IAM role names: what `role/<name>` may hold (IAM's RoleName pattern). */
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+/**
+ * ECS accepts a role's short name where taskRoleArn and executionRoleArn expect an ARN and stores
+ * the ARN (`arn:aws:iam::<account>:role/<name>`, no path, as ECS expands it). CloudFormation
+ * templates rely on this: `Ref` of an in-stack AWS::IAM::Role is the role's name.
+ */
+export function expandRoleNames(body: Record<string, unknown>, accountId: string): void {
+  for (const field of ['taskRoleArn', 'executionRoleArn']) {
+    const v = body[field];
+    if (typeof v !== 'string' || v === '' || v.startsWith('arn:')) continue;
+    if (!ROLE_NAME.test(v)) throw clientException('Role is not valid');
+    body[field] = `arn:aws:iam::${accountId}:role/${v}`;
+  }
+}
+
 const registerTaskDefinition: JsonHandler = (input, ctx) => {
   const { tags: _tags, ...body } = input;
+  expandRoleNames(body, ctx.account.id);
   validateTaskDefinition(body);
   const tags = parseTags(input);
   const family = body.family as string;

@@ -21,6 +21,13 @@ export function memberList(input: Record<string, string>, name: string): string[
   }
 }
 
+/**
+ * What a handler returns for an action whose output shape has no members (ExecuteChangeSet,
+ * DeleteChangeSet): the `<ActionResult/>` element is written, empty (botocore expects it). Any
+ * other empty result writes no result element, as for actions without an output shape.
+ */
+export const EMPTY_RESULT: XmlNode = Object.freeze({});
+
 export function sendQuery(
   res: ServerResponse,
   xmlns: string,
@@ -31,7 +38,7 @@ export function sendQuery(
   const inner = nodeToXml(result);
   const text =
     `<${action}Response xmlns="${xmlns}">` +
-    (inner ? `<${action}Result>${inner}</${action}Result>` : '') +
+    (inner || result === EMPTY_RESULT ? `<${action}Result>${inner}</${action}Result>` : '') +
     `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
   res.writeHead(200, {
     'content-type': 'text/xml',
