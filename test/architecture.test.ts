@@ -29,8 +29,8 @@ const RANK: Record<string, number> = {
   sandbox: 1,
 };
 
-/** Packages core/ may use: pure libraries only (schemas, Markdown, hashes: no I/O). */
-const CORE_PACKAGES = new Set(['zod', 'marked', '@noble/hashes', 're2js']);
+/** Packages core/ may use: pure libraries only (schemas, Markdown, hashes, RE2, YAML, lodash: no I/O). */
+const CORE_PACKAGES = new Set(['zod', 'marked', '@noble/hashes', 're2js', 'yaml', 'lodash-es']);
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 function layerOf(fileFromSrc: string): string {

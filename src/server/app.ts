@@ -12,6 +12,7 @@ import { BODY_LIMIT_BYTES, MAX_PARAM_LENGTH, toErrorResponse } from './errors.js
 import { openApiDocument } from './openapi.js';
 import { fastifyPath, type RouteSpec } from './route.js';
 import { auditRoutes } from './routes/audit.js';
+import { cloudFormationExportRoutes } from './routes/cloudformation-export.js';
 import { environmentRoutes } from './routes/environments.js';
 import { feedTagRoutes } from './routes/feed-tags.js';
 import { healthRoutes } from './routes/health.js';
@@ -37,6 +38,7 @@ export function apiRoutes(deps: ServerDeps): RouteSpec[] {
     ...environmentRoutes(deps),
     ...auditRoutes(deps),
     ...resourceRoutes(deps),
+    ...cloudFormationExportRoutes(deps),
     ...feedTagRoutes(deps),
     ...userRoutes(deps),
     ...releaseRoutes(http),

@@ -27,6 +27,7 @@ import {
 } from '../config/space-state.js';
 import { EXIT, type RunState } from '../exit-codes.js';
 import { processIo, type CommandIo } from './apply.js';
+import { registerExportCloudFormation } from './export-cloudformation.js';
 
 /** The flags of `slipway export`. */
 export interface ExportFlags extends ConnectionFlags {
@@ -146,4 +147,5 @@ export function registerExport(program: Command, state: RunState): void {
   addConnectionOptions(command).action(async (flags: ExportFlags) => {
     state.exitCode = await runExport(flags, processIo());
   });
+  registerExportCloudFormation(command, state);
 }

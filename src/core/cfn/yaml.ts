@@ -83,6 +83,8 @@ export function formatCfnYaml(value: unknown): string {
   return stringify(value, {
     version: '1.1',
     lineWidth: 0,
+    // CloudFormation has no YAML aliases: a value used twice is written twice.
+    aliasDuplicateObjects: false,
     defaultStringType: 'PLAIN',
     defaultKeyType: 'PLAIN',
   });

@@ -95,11 +95,15 @@ const healthCheckSchema = z.strictObject(
   { error: unknownFields('a health check') },
 );
 
-/** "auto": CloudWatch Logs through a log group created for the service; "manual": this driver and options. */
+/**
+ * "auto": CloudWatch Logs through a log group created for the service; "manual": this driver and
+ * options; "none": no log configuration (the container's output is not kept).
+ */
 const loggingSchema = z.discriminatedUnion(
   'type',
   [
     z.strictObject({ type: z.literal('auto') }, { error: unknownFields('logging "auto"') }),
+    z.strictObject({ type: z.literal('none') }, { error: unknownFields('logging "none"') }),
     z.strictObject(
       {
         type: z.literal('manual'),
@@ -113,7 +117,7 @@ const loggingSchema = z.discriminatedUnion(
       { error: unknownFields('logging "manual"') },
     ),
   ],
-  { error: 'logging type must be "auto" or "manual"' },
+  { error: 'logging type must be "auto", "manual" or "none"' },
 );
 
 const dependencySchema = z.strictObject(

@@ -287,7 +287,7 @@ describe('ecs-deploy-service: invalid containers', () => {
         'an unknown logging type',
         [...web, 'logging', 'type'],
         'cloudwatch',
-        'logging type must be "auto" or "manual"',
+        'logging type must be "auto", "manual" or "none"',
       ],
       ['an unknown log driver', [...web, 'logging', 'driver'], 'loki', 'driver must be one of "awslogs"'],
       [

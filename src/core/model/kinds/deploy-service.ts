@@ -151,6 +151,14 @@ export const ecsDeployServiceActionSchema = z
         .max(100, { error: 'a task holds at most 100 volumes' })
         .default([]),
       wait: waitSchema,
+      /** Fail the rollout after repeated task failures and roll back to the last good revision (default on). */
+      circuitBreaker: flagSchema('circuitBreaker').default(true),
+      /** The CloudFormation stack's name; default: generated from the cluster, task, environment and tenant. */
+      stackName: patternOrTemplateSchema(
+        'stackName',
+        /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/,
+        'a letter, then letters, digits or "-" (at most 128)',
+      ).optional(),
       packages: packagesSchema,
     },
     { error: unknownFields('an "ecs-deploy-service" action') },

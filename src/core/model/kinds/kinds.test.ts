@@ -284,6 +284,7 @@ describe('resource kinds: defaults', () => {
       loadBalancers: [],
       volumes: [],
       wait: { mode: 'wait', timeoutMinutes: 30 },
+      circuitBreaker: true,
       packages: [{ name: 'web', feed: 'Hub', image: 'web' }],
     });
   });

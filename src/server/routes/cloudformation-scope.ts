@@ -1,0 +1,165 @@
+/**
+ * The step's values for one environment (and tenant), for the CloudFormation export: the project's
+ * current variables (project + library sets, as a release would freeze them) and the tenant's
+ * values ranked and layered by core's stepVariables, each property evaluated by core's
+ * evaluateAction. There is no release, deployment or target here: their system variables, and
+ * channel- or target-scoped values, do not apply, and a property using them stays an expression.
+ *
+ * Sensitive values never leave in clear: a property whose value holds a sensitive value (or one
+ * derived from it, `#{Secret | ToBase64}`) is exported as its `#{...}` expression.
+ */
+import { isSlipwayError } from '../../core/errors.js';
+import {
+  evaluateAction,
+  stepVariables,
+  type DeploymentFacts,
+  type ProcessStep,
+  type StepVariables,
+} from '../../core/deployments/index.js';
+import type { Environment } from '../../core/model/environment.js';
+import type { Resource } from '../../core/model/resource.js';
+import { inTransaction } from '../../store/audit.js';
+import { currentVariables } from '../../store/release-snapshot.js';
+import { variablesRepository } from '../../store/variables.js';
+import type { ServerDeps } from '../deps.js';
+
+/** System variables of a release or deployment: no such thing exists for an export, so they stay expressions. */
+const UNKNOWN_HERE = /^Octopus\.(Release|Deployment)\.(?!Tenant\.)/i;
+
+interface TemplateDoc {
+  name: string;
+  type?: string;
+  defaultValue?: string;
+}
+
+const templatesOf = (r: Resource | undefined): TemplateDoc[] =>
+  Array.isArray(r?.data.templates) ? (r.data.templates as TemplateDoc[]) : [];
+
+/** The tenant's values for this project and environment (template defaults where it set none), and which are sensitive. */
+async function tenantValues(
+  deps: ServerDeps,
+  spaceId: string,
+  project: Resource,
+  librarySets: (Resource | undefined)[],
+  tenant: Resource,
+  environmentId: string,
+): Promise<{ values: Record<string, string>; sensitive: string[] }> {
+  const values: Record<string, string> = {};
+  const sensitive: string[] = [];
+  for (const t of [project, ...librarySets].flatMap(templatesOf)) {
+    if (typeof t.defaultValue === 'string') values[t.name] = t.defaultValue;
+    if (t.type === 'sensitive') sensitive.push(t.name);
+  }
+  for (const v of await variablesRepository(deps.store.db, deps.secrets).revealTenantValues(
+    spaceId,
+    tenant.id,
+  )) {
+    if ('project' in v && (v.project !== project.id || v.environment !== environmentId)) continue;
+    values[v.template] = v.value;
+  }
+  return { values, sensitive };
+}
+
+/** What the export is evaluated for. */
+export interface ExportScope {
+  spaceId: string;
+  project: Resource;
+  librarySets: (Resource | undefined)[];
+  step: ProcessStep;
+  environment: Environment;
+  tenant?: Resource;
+}
+
+/** The step's variables in `scope` (see the file's comment). */
+export async function exportVariables(deps: ServerDeps, scope: ExportScope): Promise<StepVariables> {
+  const { spaceId, project, step, environment, tenant } = scope;
+  const snapshot = await inTransaction(deps.store.db, (trx) =>
+    currentVariables(trx, deps.secrets, spaceId, project.id, undefined),
+  );
+  const tenantLayer = tenant
+    ? await tenantValues(deps, spaceId, project, scope.librarySets, tenant, environment.id)
+    : { values: {}, sensitive: [] };
+  const facts: DeploymentFacts = {
+    deploymentId: '',
+    deploymentName: '',
+    createdBy: '',
+    project: {
+      id: project.id,
+      name: project.name,
+      ...(typeof project.data.slug === 'string' ? { slug: project.data.slug } : {}),
+    },
+    environment: { id: environment.id, name: environment.name },
+    release: { id: '', version: '', notes: '', channel: { id: '', name: '' } },
+    ...(tenant
+      ? {
+          tenant: {
+            id: tenant.id,
+            name: tenant.name,
+            tags: Array.isArray(tenant.data.tags) ? (tenant.data.tags as string[]) : [],
+          },
+        }
+      : {}),
+    process: { steps: [step] },
+    packages: [],
+    registries: {},
+    skippedSteps: [],
+    targets: [],
+  };
+  const variables = stepVariables({
+    facts,
+    snapshot,
+    tenantValues: tenantLayer.values,
+    sensitiveTenantValues: tenantLayer.sensitive,
+    prompted: {},
+    outputs: {},
+    step: { index: 0, name: step.name, group: 0, targetIds: [], condition: 'success', required: false },
+  });
+  for (const name of Object.keys(variables.values)) {
+    if (UNKNOWN_HERE.test(name)) delete variables.values[name];
+  }
+  return variables;
+}
+
+/**
+ * Evaluates each string property of `action` on its own with evaluateAction: one that refers to a
+ * value this scope lacks stays as written (the export keeps the expression), one whose value holds
+ * a sensitive value is kept as written too. Cycles and over-budget templates still throw.
+ */
+export function evaluateForExport(
+  action: ProcessStep['action'],
+  variables: StepVariables,
+): ProcessStep['action'] {
+  const one = (value: string): string => {
+    if (!value.includes('#{')) return value;
+    let out: unknown;
+    try {
+      out = evaluateAction({ type: action.type, packages: [], value }, variables).value;
+    } catch (e) {
+      if (isSlipwayError(e) && e.code === 'INVALID_INPUT') return value;
+      throw e;
+    }
+    const text = typeof out === 'string' ? out : value;
+    // variables.sensitive grew with what evaluateAction derived from secrets.
+    return variables.sensitive.some((s) => s !== '' && text.includes(s)) ? value : text;
+  };
+  const walk = (value: unknown, path: (string | number)[]): unknown => {
+    if (typeof value === 'string') return one(value);
+    if (Array.isArray(value)) return value.map((v, i) => walk(v, [...path, i]));
+    if (value !== null && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) {
+        // The type and the package references are identifiers, never templates (as evaluateAction).
+        const literal = path.length === 0 && (k === 'type' || k === 'packages');
+        Object.defineProperty(out, k, {
+          value: literal ? v : walk(v, [...path, k]),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      return out;
+    }
+    return value;
+  };
+  return walk(action, []) as ProcessStep['action'];
+}
