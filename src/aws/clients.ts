@@ -2,6 +2,7 @@
  * AWS clients per (credentials, region): the official SDK v3 clients with Slipway's credential
  * sources, endpoint overrides, the process-wide rate limiter and retries.
  */
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
@@ -39,6 +40,8 @@ export interface AwsClients {
   ecr: ECRClient;
   logs: CloudWatchLogsClient;
   sts: STSClient;
+  /** Stack calls draw from the published per-action CloudFormation quotas (core/aws-limits.ts). */
+  cloudformation: CloudFormationClient;
   /** The account id (GetCallerIdentity, cached). */
   accountId(): Promise<string>;
   /** Closes sockets. */
@@ -86,6 +89,8 @@ export function createAwsClients(target: AwsTarget, options: AwsClientOptions = 
   installSlipwayMiddleware(logs.middlewareStack, middleware('logs'));
   const sts = new STSClient(config);
   installSlipwayMiddleware(sts.middlewareStack, middleware('sts'));
+  const cloudformation = new CloudFormationClient(config);
+  installSlipwayMiddleware(cloudformation.middlewareStack, middleware('cloudformation'));
 
   let account: Promise<string> | undefined;
   return {
@@ -94,6 +99,7 @@ export function createAwsClients(target: AwsTarget, options: AwsClientOptions = 
     ecr,
     logs,
     sts,
+    cloudformation,
     accountId() {
       if (!account) {
         const asked = sts.send(new GetCallerIdentityCommand({})).then((r) => {
@@ -109,7 +115,7 @@ export function createAwsClients(target: AwsTarget, options: AwsClientOptions = 
       return account;
     },
     destroy() {
-      for (const c of [ecs, ecr, logs, sts]) c.destroy();
+      for (const c of [ecs, ecr, logs, sts, cloudformation]) c.destroy();
       requestHandler.destroy();
     },
   };

@@ -111,6 +111,19 @@ export const ERROR_CODES = {
     owner: 'user',
     summary: 'The server could not start listening (port in use, address not available, ...).',
   },
+  CLOUDFORMATION_REFUSED: {
+    owner: 'user',
+    summary:
+      'CloudFormation refused a stack request: template, parameters, capabilities, stack name or state.',
+  },
+  CLOUDFORMATION_STACK_FAILED: {
+    owner: 'user',
+    summary: 'A CloudFormation stack operation ended in a failed or rolled-back state.',
+  },
+  CLOUDFORMATION_TIMEOUT: {
+    owner: 'user',
+    summary: 'A CloudFormation stack did not reach a final state within the wait timeout.',
+  },
   NOT_IMPLEMENTED: { owner: 'internal', summary: 'The command or feature is planned but not built yet.' },
   DEMO_FAILED: { owner: 'internal', summary: 'The scripted demo rollout did not end as expected.' },
   INTERNAL: { owner: 'internal', summary: 'A bug in Slipway. Please report it with the log.' },

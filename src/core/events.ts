@@ -36,6 +36,19 @@ export const EVENT_CODES = {
   'deploy.rollback-succeeded': 'warn',
   'deploy.rollback-failed': 'error',
   'deploy.definitions-deregistered': 'info',
+  // The CloudFormation stack deployer (src/deploy/cloudformation); every cfn.* event's data names the stackName.
+  /** Another operation is running on the stack: we wait for it to end. */
+  'cfn.waiting': 'info',
+  /** A CreateStack/UpdateStack/DeleteStack was accepted, or an earlier attempt's is re-attached to. */
+  'cfn.operation-started': 'info',
+  /** UpdateStack said "No updates are to be performed." (or there is no stack to delete). */
+  'cfn.no-change': 'info',
+  /** One new event of our operation (warn for failure statuses). */
+  'cfn.stack-event': 'info',
+  /** Our operation's final status (error when it failed). */
+  'cfn.stack-finished': 'info',
+  /** One event of a failed operation that carries a reason, oldest first, after cfn.stack-finished. */
+  'cfn.failure-event': 'warn',
   // The deployment engine (src/jobs).
   'deployment.stalled': 'warn',
   'task.started': 'info',

@@ -1,6 +1,7 @@
 /**
  * The action a step runs, by `type`: update an existing ECS service, deploy one through
- * CloudFormation (deploy-service.ts), run a script, or wait for a person. Every action has package
+ * CloudFormation (deploy-service.ts), deploy or delete any CloudFormation stack (cloudformation.ts),
+ * run a script, or wait for a person. Every action has package
  * references (`packages`), possibly none. String properties may contain `#{...}`.
  */
 import { z } from 'zod';
@@ -24,6 +25,7 @@ import {
   refListSchema,
   wholeNumberSchema,
 } from './common.js';
+import { cloudformationDeleteActionSchema, cloudformationDeployActionSchema } from './cloudformation.js';
 import { ecsDeployServiceActionSchema } from './deploy-service.js';
 import { POOL_NAME, POOL_NAME_RULE } from '../../workers/protocol.js';
 
@@ -33,6 +35,8 @@ export const ACTION_TYPES = [
   'ecs-deploy-service',
   'run-script',
   'manual-intervention',
+  'cloudformation-deploy',
+  'cloudformation-delete',
 ] as const;
 
 /** Largest script accepted, in UTF-8 bytes. */
@@ -138,7 +142,14 @@ const manualInterventionSchema = z.strictObject(
 /** A step's action, by `type`. */
 export const actionSchema = z.discriminatedUnion(
   'type',
-  [ecsUpdateServiceSchema, ecsDeployServiceActionSchema, runScriptSchema, manualInterventionSchema],
+  [
+    ecsUpdateServiceSchema,
+    ecsDeployServiceActionSchema,
+    runScriptSchema,
+    manualInterventionSchema,
+    cloudformationDeployActionSchema,
+    cloudformationDeleteActionSchema,
+  ],
   { error: `type must be one of ${ACTION_TYPES.map((t) => `"${t}"`).join(', ')}` },
 );
 
@@ -158,7 +169,12 @@ export function actionRefs(path: readonly (string | number)[], action: Action): 
   ];
 }
 
-/** True for actions that run against deployment targets (and so need target roles). */
+/** True for actions that run against deployment targets (and so need target roles): the ECS and CloudFormation steps, in the target's account and region. */
 export function targetsEcs(action: Action): boolean {
-  return action.type === 'ecs-update-service' || action.type === 'ecs-deploy-service';
+  return (
+    action.type === 'ecs-update-service' ||
+    action.type === 'ecs-deploy-service' ||
+    action.type === 'cloudformation-deploy' ||
+    action.type === 'cloudformation-delete'
+  );
 }
