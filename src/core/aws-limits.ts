@@ -94,6 +94,34 @@ export const CLOUDFORMATION_BUCKETS: Readonly<Record<string, TokenBucketLimit>> 
 };
 export const CLOUDFORMATION_DEFAULT: TokenBucketLimit = { burst: 10, perSecond: 5 };
 
+/**
+ * Systems Manager Parameter Store API rates per account and region (standard throughput: the
+ * Service Quotas defaults; PutParameter is the tight one). Actions not listed: `SSM_DEFAULT`.
+ */
+export const SSM_BUCKETS: Readonly<Record<string, TokenBucketLimit>> = {
+  GetParameter: { burst: 40, perSecond: 40 },
+  GetParameters: { burst: 40, perSecond: 40 },
+  GetParametersByPath: { burst: 40, perSecond: 40 },
+  DescribeParameters: { burst: 40, perSecond: 40 },
+  GetParameterHistory: { burst: 40, perSecond: 40 },
+  PutParameter: { burst: 3, perSecond: 3 },
+  DeleteParameter: { burst: 3, perSecond: 3 },
+};
+export const SSM_DEFAULT: TokenBucketLimit = { burst: 40, perSecond: 40 };
+
+/** Secrets Manager API rates per account and region (Service Quotas defaults). */
+export const SECRETS_MANAGER_BUCKETS: Readonly<Record<string, TokenBucketLimit>> = {
+  GetSecretValue: { burst: 10_000, perSecond: 10_000 },
+  DescribeSecret: { burst: 10_000, perSecond: 10_000 },
+  BatchGetSecretValue: { burst: 100, perSecond: 100 },
+  ListSecrets: { burst: 100, perSecond: 100 },
+  CreateSecret: { burst: 50, perSecond: 50 },
+  PutSecretValue: { burst: 50, perSecond: 50 },
+  UpdateSecret: { burst: 50, perSecond: 50 },
+  DeleteSecret: { burst: 50, perSecond: 50 },
+};
+export const SECRETS_MANAGER_DEFAULT: TokenBucketLimit = { burst: 50, perSecond: 50 };
+
 /** The rate bucket a call draws from: its name (per account and region) and its limit. */
 export interface RateBucket {
   name: string;
@@ -112,6 +140,15 @@ export function rateBucketOf(service: string, action: string): RateBucket {
   }
   if (service === 'ecr' && action === 'GetAuthorizationToken') {
     return { name: 'ecr:GetAuthorizationToken', limit: ECR_GET_AUTHORIZATION_TOKEN };
+  }
+  if (service === 'ssm') {
+    return { name: `ssm:${action}`, limit: SSM_BUCKETS[action] ?? SSM_DEFAULT };
+  }
+  if (service === 'secretsmanager') {
+    return {
+      name: `secretsmanager:${action}`,
+      limit: SECRETS_MANAGER_BUCKETS[action] ?? SECRETS_MANAGER_DEFAULT,
+    };
   }
   if (service === 'cloudformation') {
     return {
