@@ -5,6 +5,8 @@
  * budget is terminated and replaced, and the caller gets TEMPLATE_TOO_EXPENSIVE.
  */
 import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { SlipwayError, type ErrorCode } from '../core/errors.js';
 import type { ProcessStep, StepVariables } from '../core/deployments/index.js';
@@ -42,9 +44,7 @@ class EvaluationThread {
   private dead = false;
 
   constructor(private readonly onDeath: (thread: EvaluationThread) => void) {
-    // From source (tests, tsx) the worker is a .ts file and needs the parent's loader flags.
-    const file = import.meta.url.endsWith('.ts') ? './evaluation-worker.ts' : './evaluation-worker.js';
-    this.worker = new Worker(new URL(file, import.meta.url), { execArgv: loaderFlags(process.execArgv) });
+    this.worker = startWorker();
     this.worker.on('message', (reply: EvaluationReply) => {
       const p = this.pending.get(reply.id);
       if (!p) return;
@@ -130,17 +130,19 @@ export class EvaluationThreads {
   }
 }
 
-/** The module loader flags of the parent (`--import tsx`); a worker refuses most other flags. */
-export function loaderFlags(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (/^--(import|require|loader|experimental-loader)=/.test(arg)) out.push(arg);
-    else if (/^--(import|require|loader|experimental-loader)$/.test(arg) && i + 1 < argv.length) {
-      out.push(arg, argv[++i]!);
-    }
-  }
-  return out;
+/**
+ * The worker thread. Built, it is evaluation-worker.js; from source (tests through tsx) it is the
+ * .ts file, which the thread loads after registering tsx itself (workers do not inherit loaders on
+ * every Node version).
+ */
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./evaluation-worker.js', import.meta.url));
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
+  const worker = new URL('./evaluation-worker.ts', import.meta.url).href;
+  return new Worker(
+    `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(worker)}); });`,
+    { eval: true },
+  );
 }
 
 function settle(reply: EvaluationReply): unknown {
