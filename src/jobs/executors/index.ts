@@ -1,11 +1,17 @@
 /** The built-in step types, registered with the engine. */
 import type { StepExecutor } from '../executor.js';
+import { cloudformationDeleteExecutor } from './cloudformation-delete.js';
+import { cloudformationDeployExecutor } from './cloudformation-deploy.js';
+import { ecsDeployServiceExecutor } from './ecs-deploy-service.js';
 import { ecsUpdateServiceExecutor } from './ecs-update-service.js';
 import { manualInterventionExecutor } from './manual-intervention.js';
 import { createRunScriptExecutor } from './run-script.js';
 import type { ScriptIsolation } from './script-isolation.js';
 import type { WorkerPoolOptions } from './worker-pool.js';
 
+export { cloudformationDeleteExecutor, createCloudformationDeleteExecutor } from './cloudformation-delete.js';
+export { cloudformationDeployExecutor, createCloudformationDeployExecutor } from './cloudformation-deploy.js';
+export { createEcsDeployServiceExecutor, ecsDeployServiceExecutor } from './ecs-deploy-service.js';
 export { createEcsUpdateServiceExecutor, ecsUpdateServiceExecutor } from './ecs-update-service.js';
 export { manualInterventionExecutor } from './manual-intervention.js';
 export { createRunScriptExecutor, runScriptExecutor } from './run-script.js';
@@ -25,5 +31,8 @@ export function builtInExecutors(
       ...(workerPools === undefined ? {} : { workerPools }),
     }),
     manualInterventionExecutor,
+    cloudformationDeployExecutor,
+    cloudformationDeleteExecutor,
+    ecsDeployServiceExecutor,
   ];
 }

@@ -41,10 +41,17 @@ describe('manual-intervention', () => {
 
   it('the built-in executors cover each type once', () => {
     const types = builtInExecutors().map((e) => e.type);
-    assert.deepEqual(types, ['ecs-update-service', 'run-script', 'manual-intervention']);
+    assert.deepEqual(types, [
+      'ecs-update-service',
+      'run-script',
+      'manual-intervention',
+      'cloudformation-deploy',
+      'cloudformation-delete',
+      'ecs-deploy-service',
+    ]);
     assert.deepEqual(
       builtInExecutors().map((e) => e.perTarget),
-      [true, 'with-roles', false],
+      [true, 'with-roles', false, true, true, true],
     );
   });
 });

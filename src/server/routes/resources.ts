@@ -7,6 +7,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { RESOURCE_KINDS } from '../../core/model/kinds/index.js';
+import { ACTION_TYPES } from '../../core/model/kinds/process-actions.js';
 import { listQuerySchema } from '../../core/model/page.js';
 import type { AccessScope } from '../../core/model/permissions.js';
 import type { Resource, ResourceKind } from '../../core/model/resource.js';
@@ -16,6 +17,7 @@ import { visible } from '../access.js';
 import { resolveActor } from '../actor.js';
 import type { ServerDeps } from '../deps.js';
 import { etagOf, ifMatchVersion, noneMatch } from '../etag.js';
+import { refuseUnrunnableSteps } from '../process-step-types.js';
 import { header, type RouteAuth, type RouteSpec } from '../route.js';
 import { docsRoutes } from './docs.js';
 import {
@@ -65,6 +67,8 @@ interface KindContext {
   auth: { list: RouteAuth; create: RouteAuth; viewOne: RouteAuth; editOne: RouteAuth };
   /** What 404 means on the collection's routes and on one resource's. */
   notFound: { collection: string; one: string };
+  /** The action types the server's engine runs (a process with another is refused); undefined: not checked. */
+  stepTypes: () => readonly string[] | undefined;
 }
 
 function kindRoutes(deps: ServerDeps, resolve: PathResolver, kind: ResourceKind): RouteSpec[] {
@@ -105,6 +109,7 @@ function kindRoutes(deps: ServerDeps, resolve: PathResolver, kind: ResourceKind)
       editOne: authOf(edit, 'one'),
     },
     notFound: { collection, one: `${collection.slice(0, -1)}, or no such ${kind.label}.` },
+    stepTypes: () => deps.engine?.stepTypes,
   };
   if (kind.singleton) {
     // One per project, at the collection's own path: read with getSingleton, replace by its id.
@@ -267,7 +272,10 @@ function replaceRoute(ctx: KindContext, path: string, params: Record<string, str
         body: ctx.schemas.replaced,
         headers: { ...ETAG_HEADER, ...CHANGED_HEADER },
       },
-      400: { description: 'Invalid input (each bad field named) or a malformed If-Match.' },
+      400: {
+        description:
+          'Invalid input (each bad field named), a malformed If-Match, or (a process) a step whose type this server cannot run.',
+      },
       404: { description: ctx.notFound.one },
       409: { description: 'The new name is taken (ALREADY_EXISTS).' },
       ...PRECONDITION_RESPONSES,
@@ -277,6 +285,7 @@ function replaceRoute(ctx: KindContext, path: string, params: Record<string, str
       const expected = requireVersion(request, `a ${kind.label}`);
       const { space, resource } = await load(request);
       const body = replaceBody(request.body, resource, kind);
+      if (kind.name === 'process') refuseUnrunnableSteps(body, ctx.stepTypes(), ACTION_TYPES);
       const result = await guarded(() =>
         repo.replace(space.id, resource.id, body, expected, resolveActor(request), { dryRun }),
       );
