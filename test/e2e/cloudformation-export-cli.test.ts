@@ -172,12 +172,11 @@ describe('an exported ECS service stack deployed with `aws cloudformation deploy
       proxy = await startSettlingProxy(w.sandbox);
       await w.apply(CONFIG);
       dir = mkdtempSync(join(tmpdir(), 'slipway-cfn-export-'));
-      // The connection options stand before `cloudformation`: the binary's parser takes a parent's
-      // options only there (docs/cli.md says anywhere; after the subcommand they are refused).
+      // The connection options after `cloudformation`, --format before it: both places work.
       const cli = spawnSlipway(
         'slipway export cloudformation',
         [
-          ...['export', '--server', w.url, '--api-key', w.apiKey, 'cloudformation'],
+          ...['export', '--format', 'yaml', 'cloudformation', '--server', w.url, '--api-key', w.apiKey],
           ...['--project', 'web', '--step', 'Deploy', '--environment', 'Staging'],
         ],
         cleanEnv({}),

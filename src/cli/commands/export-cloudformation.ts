@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { formatServiceStack, type CfnTemplate } from '../../core/cfn/index.js';
 import { UserInputError } from '../../core/errors.js';
-import { clientFromFlags, type ConnectionFlags } from '../api-client.js';
+import { addConnectionOptions, clientFromFlags, type ConnectionFlags } from '../api-client.js';
 import { EXIT, type RunState } from '../exit-codes.js';
 import { processIo, type CommandIo } from './apply.js';
 
@@ -54,11 +54,12 @@ export async function runExportCloudFormation(
 }
 
 /**
- * Adds `cloudformation` under `slipway export`. Its --format and connection options are export's
- * own (commander gives a parent's options to the parent wherever they stand), read with optsWithGlobals.
+ * Adds `cloudformation` under `slipway export`. It takes --format and the connection options
+ * itself (the program's options are positional, so those after `cloudformation` are its own) and
+ * falls back to export's when given before it (optsWithGlobals).
  */
 export function registerExportCloudFormation(exportCommand: Command, state: RunState): void {
-  exportCommand
+  const command = exportCommand
     .command('cloudformation')
     .description(
       "Write a Deploy Amazon ECS Service step's stack as a CloudFormation template on stdout " +
@@ -68,9 +69,14 @@ export function registerExportCloudFormation(exportCommand: Command, state: RunS
     .requiredOption('--step <step>', "the step's name")
     .option('--environment <environment>', "evaluate the step's #{...} values for this environment")
     .option('--tenant <tenant>', 'and for this tenant (needs --environment)')
+    .option('--format <format>', 'yaml or json (default yaml)');
+  addConnectionOptions(command)
     .configureHelp({ showGlobalOptions: true })
-    .action(async (_opts: unknown, command: Command) => {
-      const flags = command.optsWithGlobals<ExportCloudFormationFlags>();
-      state.exitCode = await runExportCloudFormation({ ...flags, format: format(flags.format) }, processIo());
+    .action(async (_opts: unknown, self: Command) => {
+      const flags = self.optsWithGlobals<ExportCloudFormationFlags>();
+      state.exitCode = await runExportCloudFormation(
+        { ...flags, format: format(flags.format ?? 'yaml') },
+        processIo(),
+      );
     });
 }
