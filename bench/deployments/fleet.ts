@@ -16,6 +16,15 @@ import {
 import { releaseSchema } from '../../src/cli/ci/schemas.js';
 import { prng } from '../../test/helpers/prng.js';
 import { startWorld, type World, type WorldAccount } from '../../test/helpers/slipway-world.js';
+import {
+  FLEET_CLUSTER as CLUSTER,
+  FLEET_ENVIRONMENT as ENVIRONMENT,
+  FLEET_IMAGE as IMAGE,
+  FLEET_REGISTRY as REGISTRY,
+  fleetConfig,
+  sandboxAdmin,
+  type FleetTenant,
+} from '../../test/kits/fault-fleet.js';
 
 /** Sandbox seconds for each task state change: short, so rollouts cost little next to the API limits. */
 const FAST_TIMINGS = {
@@ -28,13 +37,9 @@ const FAST_TIMINGS = {
   relaunchDelaySeconds: 2,
 };
 
-/** The registry host of the feed; the sandbox assumes images of registries other than its own exist. */
-const REGISTRY = 'registry.example.com';
-const IMAGE = 'acme/web';
-const CLUSTER = 'fleet';
 /** The release the benchmarks deploy (services start on 1.0.0). */
 export const RELEASE_VERSION = '2.0.0';
-export const ENVIRONMENT = 'Production';
+export { ENVIRONMENT, sandboxAdmin, type FleetTenant };
 
 /** How big a fleet to build. */
 export interface FleetOptions {
@@ -60,13 +65,6 @@ export interface FleetOptions {
 export type FleetLayout = 'random' | 'grouped' | 'interleaved';
 export const FLEET_LAYOUTS: readonly FleetLayout[] = ['random', 'grouped', 'interleaved'];
 
-/** One tenant and where its service is. */
-export interface FleetTenant {
-  name: string;
-  service: string;
-  account: WorldAccount;
-}
-
 /** A seeded world with a release ready to deploy. */
 export interface Fleet {
   world: World;
@@ -75,22 +73,6 @@ export interface Fleet {
   releaseId: string;
   /** Seconds seeding took (AWS and configuration). */
   seedSeconds: number;
-}
-
-/** A sandbox admin call with any method (the world's `admin` only POSTs). */
-export async function sandboxAdmin(
-  world: World,
-  method: 'GET' | 'PUT' | 'DELETE' | 'POST',
-  path: string,
-  body?: unknown,
-): Promise<unknown> {
-  const res = await fetch(`${world.sandbox.endpoint}/_sandbox/${path}`, {
-    method,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`sandbox admin ${method} ${path}: ${res.status} ${text}`);
-  return JSON.parse(text) as unknown;
 }
 
 /** The account index of each tenant, in tenant name order. */
@@ -106,91 +88,6 @@ function accountOfTenants(layout: FleetLayout, accounts: number, perAccount: num
     }
   }
   return out;
-}
-
-/** The configuration file (YAML) of the fleet. */
-export function fleetConfig(accounts: WorldAccount[], tenants: FleetTenant[]): string {
-  const index = (a: WorldAccount) => accounts.indexOf(a) + 1;
-  const awsAccounts = accounts
-    .map(
-      (a, i) => `
-  - name: Account ${i + 1}
-    mode: keys
-    accessKeyId: ${a.accessKeyId}
-    secretAccessKey: { env: ACCOUNT_${i + 1}_SECRET }
-    region: us-east-1`,
-    )
-    .join('');
-  const targets = accounts
-    .map(
-      (_, i) => `
-  - name: fleet-${i + 1}
-    awsAccount: Account ${i + 1}
-    region: us-east-1
-    cluster: ${CLUSTER}
-    roles: [web]
-    environments: [${ENVIRONMENT}]
-    tenantedParticipation: tenanted
-    tenantTags: [Account/A${i + 1}]`,
-    )
-    .join('');
-  const tenantDocs = tenants
-    .map(
-      (t) => `
-  - name: ${t.name}
-    tags: [Account/A${index(t.account)}]
-    projects:
-      - project: web
-        environments: [${ENVIRONMENT}]`,
-    )
-    .join('');
-  return `apiVersion: slipway/v1
-space: Default
-
-environments:
-  - name: ${ENVIRONMENT}
-
-tagSets:
-  - name: Account
-    tags:${accounts.map((_, i) => `\n      - name: A${i + 1}`).join('')}
-
-awsAccounts:${awsAccounts}
-
-feeds:
-  - name: Registry
-    type: docker
-    url: https://${REGISTRY}
-
-lifecycles:
-  - name: Straight to production
-    phases:
-      - name: Production
-        manualEnvironments: [${ENVIRONMENT}]
-
-projects:
-  - name: web
-    lifecycle: Straight to production
-    tenantedMode: tenanted
-    process:
-      steps:
-        - name: Deploy
-          roles: [web]
-          action:
-            type: ecs-update-service
-            service: 'web-#{Octopus.Deployment.Tenant.Name | ToLower}'
-            timeoutMinutes: 10
-            packages:
-              - { name: web, feed: Registry, image: ${IMAGE} }
-            containers:
-              - name: web
-                image: web
-                environment:
-                  - { name: TENANT, value: '#{Octopus.Deployment.Tenant.Name}' }
-
-tenants:${tenantDocs}
-
-ecsTargets:${targets}
-`;
 }
 
 async function seedAccount(ecs: ECSClient, tenants: FleetTenant[]): Promise<void> {
@@ -293,7 +190,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       }
     }
     const env = Object.fromEntries(accounts.map((a, i) => [`ACCOUNT_${i + 1}_SECRET`, a.secretAccessKey]));
-    await world.apply(fleetConfig(accounts, tenants), env);
+    await world.apply(fleetConfig(accounts, tenants, 10, true), env);
     const release = await world.client.post(
       world.client.spacePath('releases'),
       { project: 'web', version: RELEASE_VERSION, packageVersion: RELEASE_VERSION, packages: [] },

@@ -152,7 +152,17 @@ export function countExpiredCredentials(world: World): { count(): number; stop()
 }
 
 /** The fleet's configuration file (YAML). */
-function fleetConfig(accounts: WorldAccount[], tenants: FleetTenant[], timeoutMinutes: number): string {
+/**
+ * The fleet's configuration file (YAML): a tenanted project whose Update step names each tenant's
+ * service; `tenantVariable` gives each tenant's container a TENANT variable (so every tenant gets
+ * a task definition revision of its own, as real fleets do).
+ */
+export function fleetConfig(
+  accounts: WorldAccount[],
+  tenants: FleetTenant[],
+  timeoutMinutes: number,
+  tenantVariable = false,
+): string {
   const index = (a: WorldAccount) => accounts.indexOf(a) + 1;
   const awsAccounts = accounts
     .map(
@@ -215,7 +225,13 @@ projects:
               - { name: web, feed: Registry, image: ${FLEET_IMAGE} }
             containers:
               - name: web
-                image: web
+                image: web${
+                  tenantVariable
+                    ? `
+                environment:
+                  - { name: TENANT, value: '#{Octopus.Deployment.Tenant.Name}' }`
+                    : ''
+                }
 tenants:${tenantDocs}
 ecsTargets:${targets}
 `;

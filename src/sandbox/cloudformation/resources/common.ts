@@ -3,13 +3,50 @@
  * region, generated physical names, CloudFormation's system tags, and the progress answers.
  */
 import { randomInt } from 'node:crypto';
-import type { CallContext, JsonHandler, JsonInput, QueryHandler, QueryInput } from '../../service.js';
+import type {
+  CallContext,
+  JsonHandler,
+  JsonInput,
+  JsonService,
+  QueryHandler,
+  QueryInput,
+  QueryService,
+} from '../../service.js';
 import type { ProgressEvent, ResourceRequest } from '../contracts.js';
 
 /** The stack's call context at this moment, with a request id of its own (as each SDK call has). */
 export function callContext(request: ResourceRequest): CallContext {
   const ctx = request.ctx;
   return { ...ctx, now: ctx.sandbox.now(), requestId: ctx.sandbox.uuid() };
+}
+
+/**
+ * The action `name` of a service, counted in the sandbox's call statistics like a client's call
+ * (CloudFormation's handlers call the services as the stack's account does). Throws if the
+ * service has no such action: every action the providers use exists.
+ */
+export function jsonAction(service: JsonService, name: string): JsonHandler {
+  const handler = service.actions[name];
+  if (!handler) throw new Error(`${service.name} has no action ${name}`);
+  return (input, ctx) => counted(ctx, service.name, name, () => handler(input, ctx));
+}
+
+/** A Query service's action, counted as jsonAction's are. */
+export function queryAction(service: QueryService, name: string): QueryHandler {
+  const handler = service.actions[name];
+  if (!handler) throw new Error(`${service.name} has no action ${name}`);
+  return (input, ctx) => counted(ctx, service.name, name, () => handler(input, ctx));
+}
+
+function counted<T>(ctx: CallContext, service: string, action: string, call: () => T): T {
+  try {
+    const out = call();
+    ctx.sandbox.count(service, action, 'ok');
+    return out;
+  } catch (e) {
+    ctx.sandbox.count(service, action, 'error');
+    throw e;
+  }
 }
 
 /** Calls a JSON API action (ECS, Logs) as the stack; throws its AwsError. */

@@ -1,14 +1,13 @@
 /** Brings an ECS resource's user tags to the wanted set (aws:* tags are CloudFormation's and stay). */
 import { ecsService } from '../../ecs/api.js';
 import type { ProgressEvent, ResourceRequest } from '../contracts.js';
-import { callJson } from './common.js';
+import type { JsonHandler } from '../../service.js';
+import { callJson, jsonAction } from './common.js';
 import { isAwsError, serviceFailure } from './messages.js';
 
-/** The ECS action `name` (every one the providers use exists). */
-export function ecsAction(name: string) {
-  const handler = ecsService.actions[name];
-  if (!handler) throw new Error(`ECS has no action ${name}`);
-  return handler;
+/** The ECS action `name`, counted in the call statistics. */
+export function ecsAction(name: string): JsonHandler {
+  return jsonAction(ecsService, name);
 }
 
 /** Tags and untags `arn` so its non-aws: tags equal `wanted`; a FAILED event on an ECS error. */

@@ -1,13 +1,14 @@
 /**
- * AWS::IAM::Role: the sandbox's own IAM (createRole, AttachRolePolicy, DeleteRole) in the stack's
- * account. Ref = RoleName (generated, ≤ 64 characters, when absent); Arn and RoleId attributes.
- * Inline Policies are kept in the stack only: the sandbox's IAM does not evaluate policies.
+ * AWS::IAM::Role: the sandbox's own IAM (createRole, AttachRolePolicy, PutRolePolicy, DeleteRole)
+ * in the stack's account. Ref = RoleName (generated, ≤ 64 characters, when absent); Arn and RoleId
+ * attributes. Inline `Policies` become the role's inline policies, which the sandbox evaluates
+ * (SimulatePrincipalPolicy, ECS task secrets).
  */
 import { createRole, iamService } from '../../iam/api.js';
 import type { IamRole } from '../../iam/model.js';
 import type { QueryHandler } from '../../service.js';
 import type { ProgressEvent, ResourceProvider, ResourceRequest } from '../contracts.js';
-import { callQuery, generatedName, mergedTags, settle, settled, success } from './common.js';
+import { callQuery, generatedName, queryAction, mergedTags, settle, settled, success } from './common.js';
 import { handlerFailure, isAwsError, serviceFailure } from './messages.js';
 import { cfnTags, stringProp } from './props.js';
 import { CFN_TIMINGS } from './timings.js';
@@ -17,9 +18,7 @@ const TYPE = 'AWS::IAM::Role';
 const MAX_ROLE_NAME = 64;
 
 function action(name: string): QueryHandler {
-  const handler = iamService.actions[name];
-  if (!handler) throw new Error(`IAM has no action ${name}`);
-  return handler;
+  return queryAction(iamService, name);
 }
 
 /** The trust policy as IAM stores it: a JSON document (templates give an object). */
@@ -38,12 +37,34 @@ function managedPolicies(properties: Record<string, unknown>): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
+/** The inline `Policies` property: policy name → document (JSON text). */
+function inlinePolicies(properties: Record<string, unknown>): Record<string, string> {
+  const v = properties.Policies;
+  const out: Record<string, string> = {};
+  if (!Array.isArray(v)) return out;
+  for (const item of v) {
+    if (typeof item !== 'object' || item === null) continue;
+    const o = item as Record<string, unknown>;
+    const document = policyDocument(o.PolicyDocument);
+    if (typeof o.PolicyName === 'string' && document !== undefined) out[o.PolicyName] = document;
+  }
+  return out;
+}
+
 function attributesOf(role: IamRole): Record<string, unknown> {
   return { Arn: role.arn, RoleId: role.roleId };
 }
 
-/** Attaches and detaches managed policies so the role has exactly `wanted`; a FAILED event on error. */
-function syncPolicies(request: ResourceRequest, role: IamRole, wanted: string[]): ProgressEvent | undefined {
+/**
+ * Attaches and detaches managed policies, and puts and deletes inline ones, so the role has exactly
+ * `wanted`; a FAILED event on error.
+ */
+function syncPolicies(
+  request: ResourceRequest,
+  role: IamRole,
+  wanted: string[],
+  inline: Record<string, string>,
+): ProgressEvent | undefined {
   let op = 'DetachRolePolicy';
   try {
     for (const arn of role.attachedPolicyArns.filter((a) => !wanted.includes(a))) {
@@ -51,6 +72,15 @@ function syncPolicies(request: ResourceRequest, role: IamRole, wanted: string[])
     }
     op = 'AttachRolePolicy';
     for (const arn of wanted) callQuery(request, action(op), { RoleName: role.roleName, PolicyArn: arn });
+    op = 'DeleteRolePolicy';
+    for (const name of Object.keys(role.inlinePolicies ?? {}).filter((n) => !(n in inline))) {
+      callQuery(request, action(op), { RoleName: role.roleName, PolicyName: name });
+    }
+    op = 'PutRolePolicy';
+    for (const [name, document] of Object.entries(inline)) {
+      if (role.inlinePolicies?.[name] === document) continue;
+      callQuery(request, action(op), { RoleName: role.roleName, PolicyName: name, PolicyDocument: document });
+    }
     return undefined;
   } catch (e) {
     if (isAwsError(e)) return serviceFailure('Iam', op, e, role.roleName);
@@ -90,10 +120,11 @@ function create(request: ResourceRequest): ProgressEvent {
     throw e;
   }
   request.ctx.sandbox.changed();
-  const failure = syncPolicies(request, role, managedPolicies(p));
+  const failure = syncPolicies(request, role, managedPolicies(p), inlinePolicies(p));
   if (failure) {
     // Leave nothing behind: the resource failed as a whole.
     role.attachedPolicyArns = [];
+    role.inlinePolicies = {};
     delete roles[name];
     request.ctx.sandbox.changed();
     return { ...failure, physicalId: undefined };
@@ -115,7 +146,7 @@ function update(request: ResourceRequest): ProgressEvent {
   role.maxSessionDuration = integer(p.MaxSessionDuration) ?? 3600;
   role.tags = mergedTags(request.stackTags, cfnTags(p.Tags));
   request.ctx.sandbox.changed();
-  const failure = syncPolicies(request, role, managedPolicies(p));
+  const failure = syncPolicies(request, role, managedPolicies(p), inlinePolicies(p));
   if (failure) return failure;
   return settle(CFN_TIMINGS.updateSeconds, name, attributesOf(role));
 }
@@ -126,7 +157,7 @@ function remove(request: ResourceRequest): ProgressEvent {
   const name = request.physicalId;
   const role = name === undefined ? undefined : request.ctx.account.iam.roles[name];
   if (!name || !role) return success(name);
-  const failure = syncPolicies(request, role, []);
+  const failure = syncPolicies(request, role, [], {});
   if (failure) return failure;
   try {
     callQuery(request, action('DeleteRole'), { RoleName: name });

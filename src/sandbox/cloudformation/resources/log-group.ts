@@ -6,7 +6,16 @@
 import { logsService } from '../../logs/api.js';
 import type { JsonHandler } from '../../service.js';
 import type { ProgressEvent, ResourceProvider, ResourceRequest } from '../contracts.js';
-import { callJson, generatedName, mergedTags, settle, settled, success, systemTags } from './common.js';
+import {
+  callJson,
+  generatedName,
+  jsonAction,
+  mergedTags,
+  settle,
+  settled,
+  success,
+  systemTags,
+} from './common.js';
 import { alreadyExists, isAwsError, serviceFailure } from './messages.js';
 import { cfnTags, sameValue, stringProp, toApiInput } from './props.js';
 import { CFN_TIMINGS } from './timings.js';
@@ -14,9 +23,7 @@ import { CFN_TIMINGS } from './timings.js';
 const TYPE = 'AWS::Logs::LogGroup';
 
 function action(name: string): JsonHandler {
-  const handler = logsService.actions[name];
-  if (!handler) throw new Error(`Logs has no action ${name}`);
-  return handler;
+  return jsonAction(logsService, name);
 }
 
 function arnOf(request: ResourceRequest, name: string): string {
