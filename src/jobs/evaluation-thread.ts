@@ -5,8 +5,6 @@
  * budget is terminated and replaced, and the caller gets TEMPLATE_TOO_EXPENSIVE.
  */
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { SlipwayError, type ErrorCode } from '../core/errors.js';
 import type { ProcessStep, StepVariables } from '../core/deployments/index.js';
@@ -137,7 +135,7 @@ export class EvaluationThreads {
  */
 function startWorker(): Worker {
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./evaluation-worker.js', import.meta.url));
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
   const worker = new URL('./evaluation-worker.ts', import.meta.url).href;
   return new Worker(
     `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(worker)}); });`,
