@@ -52,6 +52,16 @@ describe('template budgets', () => {
     },
   );
 
+  it('stops a JSON value whose properties each repeat the next twice (own references are not cached)', () => {
+    // {p0: "#{J.p1}#{J.p1}", p1: "#{J.p2}#{J.p2}", ...}: 2^40 property reads if nothing stopped it
+    const props = Array.from({ length: 40 }, (_, i) => `p${i}: "#{J.p${i + 1}}#{J.p${i + 1}}"`);
+    const vars = { J: `{${props.join(', ')}, p40: "x"}` };
+    assert.throws(
+      () => renderTemplate('#{J.p0}', vars, { budget: { ...STILL, maxSteps: 50_000 } }),
+      tooExpensive('maxSteps'),
+    );
+  });
+
   it('stops a "billion laughs" chain of variables with maxTextLength', { timeout: 60_000 }, () => {
     // 10 × 2^30 characters if nothing stopped it.
     assert.throws(

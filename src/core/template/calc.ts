@@ -94,7 +94,18 @@ export function parseCalc(c: Cursor): CalcExpr {
   return sum(c);
 }
 
-const NUMBER = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+/**
+ * A value read as .NET's double.TryParse reads it in Octopus (NumberStyles.Float and AllowThousands,
+ * invariant culture): surrounding whitespace, a sign, `,` group separators in the integer part (so a
+ * value formatted `N0`, `1,234`, still counts), a decimal point and an exponent.
+ */
+const NUMBER = /^[\t\n\v\f\r ]*[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?[\t\n\v\f\r ]*$/;
+
+/** The number in a variable's value, or undefined when it is not one (see NUMBER). */
+export function parseCalcOperand(text: string): number | undefined {
+  if (!NUMBER.test(text)) return undefined;
+  return Number(text.includes(',') ? text.replace(/,/g, '') : text);
+}
 
 /** Evaluates; undefined when an operand is missing or not a number, or the result is not finite. */
 export function evaluateCalc(e: CalcExpr, value: (path: Path) => string | undefined): number | undefined {
@@ -103,8 +114,7 @@ export function evaluateCalc(e: CalcExpr, value: (path: Path) => string | undefi
       return Number(e.text);
     case 'name': {
       const v = value(e.path);
-      if (v === undefined || !NUMBER.test(v)) return undefined;
-      return Number(v);
+      return v === undefined ? undefined : parseCalcOperand(v);
     }
     case 'neg': {
       const v = evaluateCalc(e.operand, value);

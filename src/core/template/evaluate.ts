@@ -64,6 +64,8 @@ export class Evaluator {
   private readonly stackKeys: string[] = [];
   private readonly onStack = new Set<string>();
   private readonly parsedValues = new Map<string, Node[] | null>();
+  /** Stack keys of JSON properties being evaluated (ownProperty) → their names, for cycle messages. */
+  private readonly propertyNames = new Map<string, string>();
   private readonly lookup: Lookup;
   private readonly taint: Taint;
 
@@ -75,11 +77,12 @@ export class Evaluator {
     /** Whether a variable (its name as written, its raw value) is sensitive; undefined: none is. */
     isSensitive?: (name: string, value: string) => boolean,
   ) {
-    this.lookup = new Lookup(
-      vars,
-      (e, key) => this.value(e, key),
-      (count) => meter.wouldStep(count),
-    );
+    this.lookup = new Lookup(vars, {
+      value: (e, key) => this.value(e, key),
+      evaluating: (key) => this.onStack.has(key),
+      ownProperty: (e, key, text, path, display) => this.ownProperty(e, key, text, path, display),
+      tooMany: (count) => meter.wouldStep(count),
+    });
     this.taint = new Taint(isSensitive);
   }
 
@@ -287,6 +290,32 @@ export class Evaluator {
     return result;
   }
 
+  /**
+   * A property read from the raw JSON value of variable `e` while that value is being evaluated (it
+   * refers to its own properties): the property's text is evaluated as a template in the root scope.
+   * A property that comes back to itself is a cycle, like any other.
+   */
+  private ownProperty(e: VarEntry, key: string, text: string, path: string, display: string): string {
+    this.taint.readVariable(key, e);
+    if (!text.includes('#{')) return text;
+    const nodes = this.parsedValue(text);
+    if (!nodes) return text;
+    const stackKey = `\u0000json:${path}`;
+    if (this.onStack.has(stackKey)) throw new CycleFound(this.cycleTo(stackKey, []));
+    this.propertyNames.set(stackKey, display);
+    this.meter.step();
+    this.stackKeys.push(stackKey);
+    this.onStack.add(stackKey);
+    const frame = this.taint.begin();
+    try {
+      return this.render(nodes);
+    } finally {
+      this.stackKeys.pop();
+      this.onStack.delete(stackKey);
+      this.taint.end(frame);
+    }
+  }
+
   private parsedValue(raw: string): Node[] | null {
     let nodes = this.parsedValues.get(raw);
     if (nodes === undefined) {
@@ -301,7 +330,9 @@ export class Evaluator {
   private cycleTo(key: string, more: string[]): string[] {
     const chain = [...this.stackKeys, ...more];
     const from = chain.indexOf(key);
-    return [...chain.slice(from), key].map((k) => this.vars.entries.get(k)?.name ?? k);
+    return [...chain.slice(from), key].map(
+      (k) => this.vars.entries.get(k)?.name ?? this.propertyNames.get(k) ?? k,
+    );
   }
 
   /** Plain (unconditional, static) references in a value that would be evaluated next. */

@@ -1,21 +1,36 @@
 /**
  * Looking paths up in the variable set: exact variables, `[*]`, JSON under a variable prefix, loop
- * items, and the items of a collection. Variable values come evaluated from `value`.
+ * items, and the items of a collection. Variable values come evaluated from the host.
  */
 import type { Segment } from './ast.js';
-import { itemsOfJson, jsonItemValue, splitItems, type Item, type Scope } from './each.js';
-import { jsonText, parseJsonContainer, walkJson, type JsonValue } from './json.js';
-import { pathKey } from './names.js';
+import { entryPart, itemsOfJson, jsonItemValue, splitItems, type Item, type Scope } from './each.js';
+import { jsonText, parseJsonContainer, walkJson, type JsonReader, type JsonValue } from './json.js';
+import { pathDisplay, pathKey } from './names.js';
 import type { VarEntry, VariableIndex } from './vars.js';
+
+/** What the lookup needs from the evaluator. */
+export interface LookupHost {
+  /** A variable's value, evaluated. */
+  value(e: VarEntry, key: string): string;
+  /** Whether the variable's value is being evaluated now (so a path under it is a self-reference). */
+  evaluating(key: string): boolean;
+  /**
+   * The text of a JSON property read from the raw value of variable `e` (one that refers to its own
+   * properties), evaluated as a template; `path` is the property's lookup key, `display` its name.
+   */
+  ownProperty(e: VarEntry, key: string, text: string, path: string, display: string): string;
+  /** Called with the size of a collection before its items are made; throws when it is too large. */
+  tooMany(count: number): void;
+}
 
 export class Lookup {
   private readonly jsonValues = new Map<string, JsonValue | null>();
+  private readonly read: JsonReader = (text) => this.json(text);
+  private readonly tooMany = (count: number): void => this.host.tooMany(count);
 
   constructor(
     private readonly vars: VariableIndex,
-    private readonly value: (e: VarEntry, key: string) => string,
-    /** Called with the size of a collection before its items are made; throws when it is too large. */
-    private readonly tooMany: (count: number) => void = () => {},
+    private readonly host: LookupHost,
   ) {}
 
   itemValue(item: Item, rest: Segment[]): string | undefined {
@@ -23,11 +38,15 @@ export class Lookup {
       case 'prefix':
         return rest.length === 0 ? item.own : this.root([...item.segs, ...rest]);
       case 'json':
-        return jsonItemValue(item.value, rest);
+        return jsonItemValue(item.value, rest, this.read);
+      case 'entry': {
+        const v = entryPart(item, rest, this.read);
+        return v === undefined ? undefined : jsonText(v);
+      }
       case 'text': {
         if (rest.length === 0) return item.text;
         const j = this.json(item.text);
-        return j === undefined ? undefined : jsonItemValue(j, rest);
+        return j === undefined ? undefined : jsonItemValue(j, rest, this.read);
       }
     }
   }
@@ -52,14 +71,23 @@ export class Lookup {
     const segs = this.stars(segsIn);
     const key = pathKey(segs);
     const e = this.vars.entries.get(key);
-    if (e) return this.value(e, key);
+    if (e) return this.host.value(e, key);
     for (let i = segs.length - 1; i >= 1; i--) {
       const pk = pathKey(segs.slice(0, i));
       const pe = this.vars.entries.get(pk);
       if (!pe) continue;
-      const j = this.json(this.value(pe, pk));
+      if (this.host.evaluating(pk)) {
+        // A JSON value that refers to its own properties ({Name: "#{Test.Value}", Value: 12}): read the
+        // property from the raw JSON and evaluate it, as Octopus does, instead of a cycle.
+        const raw = this.json(pe.value);
+        if (raw !== undefined) {
+          const v = walkJson(raw, segs.slice(i), this.read);
+          return this.host.ownProperty(pe, pk, v === undefined ? '' : jsonText(v), key, pathDisplay(segs));
+        }
+      }
+      const j = this.json(this.host.value(pe, pk));
       if (j === undefined) continue;
-      const v = walkJson(j, segs.slice(i));
+      const v = walkJson(j, segs.slice(i), this.read);
       return v === undefined ? '' : jsonText(v);
     }
     return undefined;
@@ -89,12 +117,21 @@ export class Lookup {
         }
         return this.rootItems([...item.segs, ...rest]);
       }
-      if (item.kind === 'json')
-        return itemsOfJson(rest.length ? walkJson(item.value, rest) : item.value, this.tooMany);
+      if (item.kind === 'json') {
+        const v = rest.length ? walkJson(item.value, rest, this.read) : item.value;
+        return itemsOfJson(v, this.tooMany, this.read);
+      }
+      if (item.kind === 'entry') {
+        const v = entryPart(item, rest, this.read);
+        if (v !== undefined) return itemsOfJson(v, this.tooMany, this.read);
+        continue;
+      }
       const j = this.json(item.text);
       if (rest.length === 0)
-        return j === undefined ? splitItems(item.text, this.tooMany) : itemsOfJson(j, this.tooMany);
-      if (j !== undefined) return itemsOfJson(walkJson(j, rest), this.tooMany);
+        return j === undefined
+          ? splitItems(item.text, this.tooMany)
+          : itemsOfJson(j, this.tooMany, this.read);
+      if (j !== undefined) return itemsOfJson(walkJson(j, rest, this.read), this.tooMany, this.read);
     }
     return this.rootItems(segs);
   }
@@ -114,6 +151,6 @@ export class Lookup {
     const v = this.root(segs);
     if (v === undefined) return [];
     const j = this.json(v);
-    return j === undefined ? splitItems(v, this.tooMany) : itemsOfJson(j, this.tooMany);
+    return j === undefined ? splitItems(v, this.tooMany) : itemsOfJson(j, this.tooMany, this.read);
   }
 }

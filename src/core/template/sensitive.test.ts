@@ -13,8 +13,15 @@ const VARS: Record<string, string> = {
   List: 'alpha-one,beta-two',
   'Map[Hunter2-Secret]': 'mapped-value',
   Indirect: '#{Conn}',
+  Creds: "{user: 'admin-user', password: 'pa55-word-x', inner: '{k: \\'deep-value\\'}'}",
+  SelfSecret: '{a: "#{SelfSecret.b}-x", b: "inner-secret"}',
+  Wrapper: '{pw: "#{Secret}"}',
+  Mixed: '{a: "#{Mixed.b}", b: "#{Secret}"}',
+  Big: '1,234',
+  SecretVersion: '1.2.3-hidden.7',
+  Url: 'https://example.com/x',
 };
-const SENSITIVE = new Set(['secret', 'pin', 'config', 'list']);
+const SENSITIVE = new Set(['secret', 'pin', 'config', 'list', 'creds', 'selfsecret', 'big', 'secretversion']);
 const sensitive = (name: string) => SENSITIVE.has(name.toLowerCase());
 
 function derived(template: string, vars = VARS): string[] {
@@ -40,6 +47,19 @@ describe('values derived from sensitive variables', () => {
     ['#{Map[#{Secret}] | ToUpper}', ['MAPPED-VALUE']],
     ['#{Plain | Append #{Secret | Substring 7}}', [`plain${SECRET.slice(0, 7)}`]],
     ['#{Secret | Substring 2 5 | Md5}', []],
+    // the Octostache-parity paths (issue 16)
+    ['#{Creds.password | ToUpper}', ['PA55-WORD-X']],
+    ['#{Creds[password]}', ['pa55-word-x']],
+    ['#{Creds.inner.k}', ['deep-value']],
+    ['#{each c in Creds}#{c}=#{c.Value};#{/each}', ['password', 'pa55-word-x', 'admin-user']],
+    ['#{each c in Creds}#{c.Key | ToUpper}#{/each}', ['PASSWORD']],
+    ['#{SelfSecret.a}', ['inner-secret-x']],
+    ['#{Wrapper.pw | ToLower}', [SECRET.toLowerCase()]],
+    ['#{Mixed.a}', [SECRET]],
+    ['#{calc Big + 1}', ['1235']],
+    ['#{SecretVersion | VersionPreRelease}', ['hidden.7']],
+    ['#{Secret | Substring 3 99}', [SECRET.slice(3)]],
+    ['#{Url | UriPart #{Secret}}', [`[UriPart ${SECRET} error: argument '${SECRET}' not supported]`]],
   ];
   for (const [template, mustInclude] of cases) {
     it(template, () => {

@@ -36,8 +36,8 @@ describe('filters through renderTemplate', () => {
     });
   }
   it('a failing filter leaves the reference echoed and reported missing', () => {
-    const result = renderTemplate('#{Name | Substring 99}', VARS, { now });
+    const result = renderTemplate('#{Name | Substring 99 1}', VARS, { now });
     assert.equal(result.missing.length, 1);
-    assert.match(result.output ?? '', /^#\{Name \| Substring "?99"?\}$/);
+    assert.match(result.output ?? '', /^#\{Name \| Substring "?99"? "?1"?\}$/);
   });
 });

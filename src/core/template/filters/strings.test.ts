@@ -68,8 +68,11 @@ const CASES: Case[] = [
   ['Substring', 'Octopus', ['3'], 'Oct'],
   ['Substring', 'Octopus', ['2', '3'], 'top'],
   ['Substring', 'Octopus', ['7'], 'Octopus'],
-  ['Substring', 'Octopus', ['8'], undefined],
-  ['Substring', 'Octopus', ['5', '3'], undefined],
+  // Octostache clamps a length past the end, and fails only when the start is past the end
+  ['Substring', 'Octopus', ['8'], 'Octopus'],
+  ['Substring', 'Octopus', ['5', '3'], 'us'],
+  ['Substring', 'Octopus', ['7', '1'], ''],
+  ['Substring', 'Octopus', ['8', '1'], undefined],
   ['Substring', 'Octopus', ['-1'], undefined],
   ['Substring', 'Octopus', ['x'], undefined],
   ['Substring', 'Octopus', [], undefined],
@@ -150,9 +153,12 @@ const URI_CASES: [string, string, string | undefined][] = [
   ['http://127.0.0.1/', 'HostNameType', 'IPv4'],
   ['http://[::1]:81/', 'Host', '[::1]'],
   ['http://[::1]:81/', 'DnsSafeHost', '::1'],
-  ['http://example.com', 'Nope', undefined],
-  ['/relative/path', 'Path', undefined],
-  ['not a uri', 'Host', undefined],
+  // used wrongly, UriPart renders Octostache's inline error text
+  ['http://example.com', 'Nope', "[UriPart Nope error: argument 'Nope' not supported]"],
+  ['/relative/path', 'Path', '[UriPart Path error: This operation is not supported for a relative URI.]'],
+  ['not a uri', 'Host', '[UriPart Host error: This operation is not supported for a relative URI.]'],
+  ['/relative/path', 'IsAbsoluteUri', 'false'],
+  ['http://', 'Host', 'http://'],
 ];
 
 describe('UriPart', () => {
@@ -160,7 +166,7 @@ describe('UriPart', () => {
     it(`${uri} ${part} → ${String(expected)}`, () => assert.equal(run('UriPart', uri, [part]), expected));
   }
   it('needs exactly one part name', () => {
-    assert.equal(run('UriPart', URI, []), undefined);
+    assert.equal(run('UriPart', URI, []), '[UriPart error: no argument given]');
     assert.equal(run('UriPart', URI, ['Host', 'Port']), undefined);
   });
 });

@@ -16,7 +16,9 @@ function substring(value: string, options: string[]): string | undefined {
   const numbers = options.map(parseCount);
   if (numbers.some((n) => n === undefined)) return undefined;
   const [start, length] = numbers.length === 1 ? [0, numbers[0]!] : [numbers[0]!, numbers[1]!];
-  return start + length > value.length ? undefined : value.substring(start, start + length);
+  // As Octostache: a start past the end fails; a length past the end takes what remains.
+  if (start > value.length) return undefined;
+  return value.substring(start, Math.min(value.length, start + length));
 }
 
 function truncate(value: string, options: string[]): string | undefined {

@@ -1,4 +1,9 @@
-/** UriPart: a named part of an absolute URI, as .NET's System.Uri exposes it. */
+/**
+ * UriPart: a named part of an absolute URI, as .NET's System.Uri exposes it. Used wrongly, it renders
+ * Octopus's inline error text instead of failing: `[UriPart error: no argument given]`,
+ * `[UriPart bar error: argument 'bar' not supported]`, and for a relative URI
+ * `[UriPart Host error: This operation is not supported for a relative URI.]`.
+ */
 import type { FilterDefinition } from './types.js';
 import { withValue } from './util.js';
 
@@ -74,8 +79,26 @@ export function uriParts(text: string): Record<string, string> | undefined {
   };
 }
 
+const PART_NAMES = new Set(Object.keys(uriParts('http://x/') ?? {}));
+
+/** .NET's message for any part of a relative URI but IsAbsoluteUri. */
+const RELATIVE = 'This operation is not supported for a relative URI.';
+
+/** A scheme followed by `//`: an absolute URI that .NET, like URL, cannot read (it is then left as it is). */
+const ABSOLUTE_SHAPE = /^\s*[a-z][a-z0-9+.-]*:\/\//i;
+
+function uriPart(value: string, options: string[]): string | undefined {
+  if (options.length === 0) return '[UriPart error: no argument given]';
+  if (options.length > 1) return undefined;
+  const option = options[0]!;
+  const parts = uriParts(value);
+  if (parts === undefined && ABSOLUTE_SHAPE.test(value)) return value;
+  const name = option.toLowerCase();
+  if (!PART_NAMES.has(name)) return `[UriPart ${option} error: argument '${option}' not supported]`;
+  if (parts) return parts[name];
+  return name === 'isabsoluteuri' ? 'false' : `[UriPart ${option} error: ${RELATIVE}]`;
+}
+
 export const URI_FILTERS: Record<string, FilterDefinition> = {
-  uripart: withValue((value, options) =>
-    options.length === 1 ? uriParts(value)?.[options[0]!.toLowerCase()] : undefined,
-  ),
+  uripart: withValue(uriPart),
 };

@@ -1,46 +1,16 @@
 /**
- * VersionMajor ... VersionMetadata: parts of `[v]major[.minor[.patch[.revision]]][-prerelease][+metadata]`,
- * read with the same parser feeds use for tags (core/versions).
+ * VersionMajor ... VersionMetadata: parts of a version as Octopus's version parser reads them
+ * (octopus-version.ts), so versions that are not SemVer (`19.0.0.Final`, `1.2.3.4-branch.1`,
+ * `latest`) have parts too.
  */
-import { parseVersion as parseTagVersion } from '../../versions/index.js';
+import { parseOctopusVersion, type VersionParts } from './octopus-version.js';
 import type { FilterDefinition } from './types.js';
 import { noOptions } from './util.js';
 
-/** The parts of a version, as text; absent numeric parts are "0", absent labels "". */
-export interface VersionParts {
-  major: string;
-  minor: string;
-  patch: string;
-  revision: string;
-  preRelease: string;
-  preReleasePrefix: string;
-  preReleaseCounter: string;
-  metadata: string;
-}
-
-// "beta.4" → beta / 4; "rc-2" → rc / 2; "beta" → beta / ""; "alpha.1.2" → alpha.1 / 2.
-const PRE_RELEASE = /^(.*?)(?:[.-]?(\d+))?$/;
-
-/** Parses a version, or undefined when it is not one. */
-export function parseVersion(text: string): VersionParts | undefined {
-  const v = parseTagVersion(text.trim());
-  if (!v) return undefined;
-  const preRelease = v.prerelease ?? '';
-  const pre = PRE_RELEASE.exec(preRelease);
-  return {
-    major: String(v.major),
-    minor: String(v.minor),
-    patch: String(v.patch),
-    revision: String(v.revision),
-    preRelease,
-    preReleasePrefix: pre?.[1] ?? '',
-    preReleaseCounter: pre?.[2] ?? '',
-    metadata: v.metadata ?? '',
-  };
-}
+export type { VersionParts } from './octopus-version.js';
 
 function part(key: keyof VersionParts): FilterDefinition {
-  return noOptions((value) => parseVersion(value)?.[key]);
+  return noOptions((value) => parseOctopusVersion(value)?.[key]);
 }
 
 export const VERSION_FILTERS: Record<string, FilterDefinition> = {
