@@ -13,6 +13,8 @@ import { cloudformationService } from './cloudformation/api.js';
 import { CfnEngine } from './cloudformation/engine.js';
 import { iamService } from './iam/api.js';
 import { logsService } from './logs/api.js';
+import { secretsManagerService } from './secretsmanager/api.js';
+import { ssmService } from './ssm/api.js';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION, SandboxRuntime } from './runtime.js';
 import { createSandboxServer } from './server.js';
 import { damagedState, loadState, StateSaver } from './state-file.js';
@@ -84,7 +86,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (saver) runtime.onChange = () => saver.changed();
 
   const server = createSandboxServer(runtime, {
-    json: [ecsService, ecrService, logsService],
+    json: [ecsService, ecrService, logsService, ssmService, secretsManagerService],
     query: [stsService, iamService, cloudformationService],
   });
   await new Promise<void>((resolve, reject) => {

@@ -203,6 +203,40 @@ const cloudformation = z.looseObject({
   ),
 });
 
+const ssmVersion = z.looseObject({
+  version: num,
+  value: str,
+  type: z.enum(['String', 'StringList', 'SecureString']),
+  tier: z.enum(['Standard', 'Advanced']),
+  dataType: str,
+  lastModifiedDate: num,
+  lastModifiedUser: str,
+});
+
+const ssm = z.looseObject({
+  parameters: record(
+    z.looseObject({
+      name: str,
+      versions: z.array(ssmVersion).min(1),
+      tags: z.array(z.looseObject({ Key: str, Value: str })),
+    }),
+  ),
+});
+
+const secretsmanager = z.looseObject({
+  secrets: record(
+    z.looseObject({
+      arn: str,
+      name: str,
+      tags: z.array(z.looseObject({ Key: str, Value: str })),
+      createdDate: num,
+      lastChangedDate: num,
+      deleteAt: num.optional(),
+      versions: z.array(z.looseObject({ versionId: str, stages: z.array(str), createdDate: num })),
+    }),
+  ),
+});
+
 const account = z.looseObject({
   id: str,
   name: str,
@@ -218,11 +252,22 @@ const account = z.looseObject({
         assumeRolePolicyDocument: str,
         createDate: num,
         attachedPolicyArns: z.array(str),
+        inlinePolicies: record(str).optional(),
       }),
     ),
   }),
-  // CloudFormation is optional: state files written before it have none (cfnOf creates it).
-  regions: record(z.looseObject({ ecs, ecr, logs, cloudformation: cloudformation.optional() })),
+  // CloudFormation, SSM and Secrets Manager are optional: older state files have none (cfnOf, ssmOf,
+  // secretsOf create them).
+  regions: record(
+    z.looseObject({
+      ecs,
+      ecr,
+      logs,
+      cloudformation: cloudformation.optional(),
+      ssm: ssm.optional(),
+      secretsmanager: secretsmanager.optional(),
+    }),
+  ),
 });
 
 const settings = z.looseObject({

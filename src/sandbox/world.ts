@@ -8,6 +8,8 @@ import { emptyEcrRegion, type EcrRegion } from './ecr/model.js';
 import { emptyLogsRegion, type LogsRegion } from './logs/model.js';
 import type { IamAccount } from './iam/model.js';
 import { emptyCfnRegion, type CfnRegion } from './cloudformation/model.js';
+import type { SsmRegion } from './ssm/model.js';
+import type { SecretsRegion } from './secretsmanager/model.js';
 
 export const STATE_KIND = 'slipway-sandbox-state';
 export const STATE_VERSION = 1;
@@ -36,6 +38,10 @@ export interface RegionState {
   logs: LogsRegion;
   /** Absent in state files written before CloudFormation (cfnOf creates it). */
   cloudformation?: CfnRegion;
+  /** SSM Parameter Store; absent in state files written before it (ssmOf creates it). */
+  ssm?: SsmRegion;
+  /** Secrets Manager; absent in older state files (secretsOf creates it). */
+  secretsmanager?: SecretsRegion;
 }
 
 export interface AccountState {

@@ -18,6 +18,7 @@ import {
 } from './engine-context.js';
 import { addEvent, containerLog, msg, type UnablePlaceReason } from './engine-events.js';
 import { clusterInstances, placeOnInstances, trackUsage } from './engine-placement.js';
+import { secretsError } from './engine-secrets.js';
 import type { EcsContainerInstance, EcsService, EcsTask, EcsTaskDefinition } from './model.js';
 
 /** ECS keeps stopped tasks describable for about an hour. */
@@ -177,6 +178,13 @@ export function runTransition(
     case 'pulled': {
       task.pullStoppedAt = now;
       const defs = defsOf(scope, task);
+      // The agent reads the task's secrets with the execution role before it starts anything.
+      const secretsErr = secretsError(ctx, scope, task);
+      if (secretsErr) {
+        for (const x of task.containers) x.lastStatus = 'STOPPED';
+        failTask(ctx, scope, task, 'TaskFailedToStart', secretsErr, now);
+        return;
+      }
       for (const d of defs) {
         const err = pullError(ctx, scope, d.image);
         if (!err) continue;

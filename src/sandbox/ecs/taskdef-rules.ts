@@ -133,6 +133,19 @@ export function validateTaskDefinition(body: Record<string, unknown>): void {
   if (!Array.isArray(containers) || containers.length === 0) {
     throw clientException('Container list cannot be empty.');
   }
+  const usesSecrets = containers.some(
+    (c) =>
+      isObject(c) &&
+      ((Array.isArray(c.secrets) && c.secrets.length > 0) ||
+        (isObject(c.logConfiguration) &&
+          Array.isArray(c.logConfiguration.secretOptions) &&
+          c.logConfiguration.secretOptions.length > 0)),
+  );
+  if (usesSecrets && (typeof body.executionRoleArn !== 'string' || body.executionRoleArn === '')) {
+    throw clientException(
+      "When you are specifying container secrets, you must also specify a value for 'executionRoleArn'.",
+    );
+  }
   const networkMode = body.networkMode;
   if (
     networkMode !== undefined &&

@@ -4,14 +4,13 @@ import { AwsError } from '../errors.js';
 import type { XmlNode } from '../protocol/xml.js';
 import type { CallContext, QueryInput, QueryService } from '../service.js';
 import type { IamRole } from './model.js';
+import { iamPolicyActions } from './api-policies.js';
+import { MANAGED_POLICY_DOCUMENTS } from './managed-policies.js';
 
-/** AWS managed policies the sandbox knows (attachable to any role). */
-export const MANAGED_POLICIES: Record<string, string> = {
-  'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy': 'AmazonECSTaskExecutionRolePolicy',
-  'arn:aws:iam::aws:policy/AmazonECS_FullAccess': 'AmazonECS_FullAccess',
-  'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly': 'AmazonEC2ContainerRegistryReadOnly',
-  'arn:aws:iam::aws:policy/CloudWatchLogsFullAccess': 'CloudWatchLogsFullAccess',
-};
+/** AWS managed policies the sandbox knows (attachable to any role): ARN → name. */
+export const MANAGED_POLICIES: Record<string, string> = Object.fromEntries(
+  Object.entries(MANAGED_POLICY_DOCUMENTS).map(([arn, p]) => [arn, p.name]),
+);
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
@@ -143,6 +142,9 @@ export const iamService: QueryService = {
       if (role.attachedPolicyArns.length > 0) {
         throw new AwsError('DeleteConflict', 'Cannot delete entity, must detach all policies first.', 409);
       }
+      if (Object.keys(role.inlinePolicies ?? {}).length > 0) {
+        throw new AwsError('DeleteConflict', 'Cannot delete entity, must delete policies first.', 409);
+      }
       delete ctx.account.iam.roles[role.roleName];
       ctx.sandbox.changed();
       return {};
@@ -176,5 +178,6 @@ export const iamService: QueryService = {
         IsTruncated: false,
       };
     },
+    ...iamPolicyActions,
   },
 };

@@ -9,6 +9,8 @@ export interface IamRole {
   assumeRolePolicyDocument: string;
   createDate: number;
   attachedPolicyArns: string[];
+  /** Inline policies by name, as given to PutRolePolicy (absent in older state files). */
+  inlinePolicies?: Record<string, string>;
   tags: { Key: string; Value: string }[];
 }
 

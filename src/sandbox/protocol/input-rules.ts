@@ -172,7 +172,11 @@ export function checkQueryInput(service: string, action: string, input: Record<s
   const keys = Object.keys(input);
   const problems: string[] = [];
   for (const rule of rules) {
-    if (rule.required && !rule.path.includes('.') && input[rule.path] === undefined) {
+    // A list is flattened (`ActionNames.member.1`): it is present when any of its members is.
+    const present =
+      input[rule.path] !== undefined ||
+      (rule.type === 'list' && keys.some((k) => k.startsWith(`${rule.path}.member.`)));
+    if (rule.required && !rule.path.includes('.') && !present) {
       problems.push(
         `Value null at '${lowerFirst(rule.path)}' failed to satisfy constraint: Member must not be null`,
       );
