@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a Debian machine: Debian's docker-registry (a real Docker Registry
 # v2 server) and apache2-utils (htpasswd, for the Basic-auth registry) for the feed tests, and
-# postgresql (server binaries under /usr/lib/postgresql/<ver>/bin) for the store tests, and the
-# slipway-script user (scripts/install-script-user.sh) for the script-isolation tests. Idempotent:
-# installs only what is missing and runs `apt-get update` at most once. Run as root (CI) or with sudo.
+# postgresql (server binaries under /usr/lib/postgresql/<ver>/bin) for the store tests, python3 and
+# Debian's AWS CLI v2 (awscli) for the script-step tests (an AWS CLI and Python script against the
+# sandbox), and the slipway-script user (scripts/install-script-user.sh) for the script-isolation
+# tests. Idempotent: installs only what is missing and runs `apt-get update` at most once. Run as root
+# (CI) or with sudo.
 set -euo pipefail
 
 # The unprivileged user script steps run as (the script-isolation tests need it).
@@ -15,9 +17,13 @@ command -v docker-registry >/dev/null 2>&1 || [ -x /usr/bin/docker-registry ] ||
 command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
 # The store tests run initdb/pg_ctl from Debian's versioned directory, which is not on PATH.
 compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null || missing+=(postgresql)
+# Looked for where the script user finds them (/usr/bin), not on this shell's PATH: an AWS CLI or a
+# Python under /root (pyenv) is out of that user's reach.
+[ -x /usr/bin/python3 ] || missing+=(python3)
+[ -x /usr/bin/aws ] || missing+=(awscli)
 
 if [ "${#missing[@]}" -eq 0 ]; then
-  echo "install-test-deps: docker-registry, htpasswd and postgresql are present"
+  echo "install-test-deps: docker-registry, htpasswd, postgresql, python3 and awscli are present"
   exit 0
 fi
 

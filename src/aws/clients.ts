@@ -6,6 +6,9 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { EventSink } from '../core/events.js';
@@ -42,6 +45,12 @@ export interface AwsClients {
   sts: STSClient;
   /** Stack calls draw from the published per-action CloudFormation quotas (core/aws-limits.ts). */
   cloudformation: CloudFormationClient;
+  /** Parameter Store (secrets delivered to tasks); draws from SSM's published per-action rates. */
+  ssm: SSMClient;
+  /** Secrets Manager; draws from its published per-action rates. */
+  secretsmanager: SecretsManagerClient;
+  /** IAM (SimulatePrincipalPolicy: may a task's execution role read its secrets). */
+  iam: IAMClient;
   /** The account id (GetCallerIdentity, cached). */
   accountId(): Promise<string>;
   /** Closes sockets. */
@@ -91,6 +100,12 @@ export function createAwsClients(target: AwsTarget, options: AwsClientOptions = 
   installSlipwayMiddleware(sts.middlewareStack, middleware('sts'));
   const cloudformation = new CloudFormationClient(config);
   installSlipwayMiddleware(cloudformation.middlewareStack, middleware('cloudformation'));
+  const ssm = new SSMClient(config);
+  installSlipwayMiddleware(ssm.middlewareStack, middleware('ssm'));
+  const secretsmanager = new SecretsManagerClient(config);
+  installSlipwayMiddleware(secretsmanager.middlewareStack, middleware('secretsmanager'));
+  const iam = new IAMClient(config);
+  installSlipwayMiddleware(iam.middlewareStack, middleware('iam'));
 
   let account: Promise<string> | undefined;
   return {
@@ -100,6 +115,9 @@ export function createAwsClients(target: AwsTarget, options: AwsClientOptions = 
     logs,
     sts,
     cloudformation,
+    ssm,
+    secretsmanager,
+    iam,
     accountId() {
       if (!account) {
         const asked = sts.send(new GetCallerIdentityCommand({})).then((r) => {
@@ -115,7 +133,7 @@ export function createAwsClients(target: AwsTarget, options: AwsClientOptions = 
       return account;
     },
     destroy() {
-      for (const c of [ecs, ecr, logs, sts, cloudformation]) c.destroy();
+      for (const c of [ecs, ecr, logs, sts, cloudformation, ssm, secretsmanager, iam]) c.destroy();
       requestHandler.destroy();
     },
   };

@@ -90,6 +90,8 @@ export async function startSlipwayNode(options: SlipwayNodeOptions): Promise<Sli
     releases,
     engine,
     ...aws,
+    // What script steps can use here, for /healthz.
+    ...(options.scripts !== undefined ? { scripts: await options.scripts } : {}),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     ...(options.logStream ? { logStream: options.logStream } : {}),
   };

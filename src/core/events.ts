@@ -49,6 +49,13 @@ export const EVENT_CODES = {
   'cfn.stack-finished': 'info',
   /** One event of a failed operation that carries a reason, oldest first, after cfn.stack-finished. */
   'cfn.failure-event': 'warn',
+  // Sensitive values delivered to ECS tasks as secrets (src/deploy/secrets); data never holds a value.
+  /** A parameter written (created or changed) or found unchanged: its name, version and the variable. */
+  'secrets.delivered': 'info',
+  /** The task's execution role may not read some of its secrets: the policy statement to add. */
+  'secrets.access-denied': 'warn',
+  /** Whether the execution role may read the secrets could not be checked (why). */
+  'secrets.access-unchecked': 'warn',
   // The deployment engine (src/jobs).
   'deployment.stalled': 'warn',
   'task.started': 'info',

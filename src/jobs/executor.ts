@@ -52,6 +52,18 @@ export interface StepContext {
   interrupt(request: InterruptRequest): Promise<InterruptOutcome>;
   /** The names of teams by id, for log lines a person reads (unknown ids stay ids). Default: the ids. */
   teamNames?(ids: readonly string[]): Promise<string[]>;
+  /**
+   * Another step of this deployment's process (by name, ignoring case) with its action evaluated
+   * with that step's variables on this target; undefined when there is no such step (the run-task
+   * step builds what an Update step will register). Default: not offered.
+   */
+  stepOf?(name: string): Promise<OtherStep | undefined>;
+}
+
+/** Another step's evaluated action and variable values (StepContext.stepOf). */
+export interface OtherStep {
+  action: ProcessStep['action'];
+  values: Record<string, string>;
 }
 
 /** A question for a person. */

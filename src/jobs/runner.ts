@@ -7,7 +7,7 @@ import { retryNotices } from './aws-retry-notices.js';
 import type { PlannedStep, ProcessStep, StepVariables, TargetInfo } from '../core/deployments/index.js';
 import type { Deployment } from '../core/model/release.js';
 import type { StepProgress } from '../store/deployment-steps.js';
-import type { StepExecutor, StepResult } from './executor.js';
+import type { OtherStep, StepExecutor, StepResult } from './executor.js';
 import type { DeploymentInputs, RunControl, RunnerDeps, RunnerStore, RunOutcome } from './runner-deps.js';
 import {
   awaitInterruption,
@@ -105,6 +105,7 @@ class Run {
   #prompted: Record<string, string> = {};
   #saved = new Map<string, StepProgress>();
   #outputs: Record<string, Record<string, string>> = {};
+  #plan: PlannedStep[] = [];
   #sensitiveOutputs: Record<string, string[]> = {};
 
   constructor(
@@ -138,7 +139,7 @@ class Run {
       this.#saved.set(key(saved.step, saved.targetId), saved);
       if (saved.state === 'success') this.#recordOutputs(saved);
     }
-    const plan = planner.planDeployment(this.#inputs.facts);
+    const plan = (this.#plan = planner.planDeployment(this.#inputs.facts));
     this.root.info(
       this.#saved.size > 0
         ? `Resuming ${this.#inputs.facts.deploymentName}.`
@@ -176,6 +177,22 @@ class Run {
   #fail(message: string): void {
     this.#failed = true;
     this.firstError ??= message;
+  }
+
+  /** Another step of the process, its action evaluated with its own variables on `target`. */
+  async #otherStep(name: string, target: TargetInfo | undefined): Promise<OtherStep | undefined> {
+    const wanted = name.toLowerCase();
+    const plan = this.#plan.find((s) => s.name.toLowerCase() === wanted);
+    const processStep = plan && this.#inputs.facts.process.steps[plan.index];
+    if (!plan || !processStep) return undefined;
+    const variables = this.#variables(plan, target);
+    try {
+      const action = await this.deps.planner.evaluateAction(processStep.action, variables);
+      return { action, values: variables.values };
+    } finally {
+      // What it derived from secrets is masked like the step's own.
+      this.#addSensitive(variables.sensitive);
+    }
   }
 
   #variables(step: PlannedStep, target?: TargetInfo): StepVariables {
@@ -394,6 +411,7 @@ class Run {
         ? { teamNames: (ids: readonly string[]) => this.deps.teamNames!(this.deployment.spaceId, ids) }
         : {}),
       saveProgress: (progress) => this.#save(step, targetId, { progress }),
+      stepOf: (name) => this.#otherStep(name, target),
       clients: () => {
         if (!target) {
           return Promise.reject(

@@ -13,7 +13,7 @@ import { createMasker, type Masker } from '../core/variables/mask.js';
 import { awsAccountCredentials } from '../store/aws-credentials.js';
 import type { Store } from '../store/database.js';
 import type { SecretBox } from '../store/secrets.js';
-import type { StepContext, StepLog } from './executor.js';
+import type { OtherStep, StepContext, StepLog } from './executor.js';
 
 /** The store calls a task log needs. */
 export interface LogSink {
@@ -251,6 +251,8 @@ export interface StepContextParts {
   onOutput(name: string, value: string, sensitive: boolean): void;
   /** Names teams by id (default: none; the ids are shown). */
   teamNames?(ids: readonly string[]): Promise<string[]>;
+  /** Another step of the process, evaluated for this target (default: not offered). */
+  stepOf?(name: string): Promise<OtherStep | undefined>;
 }
 
 /** A StepContext plus what the runner needs back from it. */
@@ -279,6 +281,7 @@ export function buildStepContext(parts: StepContextParts): BuiltContext {
       parts.onOutput(name, value, sensitive);
     },
     ...(parts.teamNames ? { teamNames: parts.teamNames } : {}),
+    ...(parts.stepOf ? { stepOf: parts.stepOf } : {}),
     interrupt: async (request) => {
       const answered = await awaitInterruption(
         parts.interruptions,

@@ -1,6 +1,7 @@
 /** What the HTTP API is built over: the store, the secrets, AWS, the engine and the release service. */
 import type { AmbientAws } from '../aws/account-credentials.js';
 import type { Engine } from '../jobs/engine.js';
+import type { ScriptIsolation } from '../jobs/executors/script-isolation.js';
 import type { ReleaseService } from '../releases/service.js';
 import type { Store } from '../store/database.js';
 import type { SecretBox } from '../store/secrets.js';
@@ -22,4 +23,6 @@ export interface ServerDeps {
   engine?: Engine;
   /** The release service. Default: one over these deps (tests pass one with fake feed tags). */
   releases?: ReleaseService;
+  /** How this node runs script steps and what they can use, for /healthz. Default: not said. */
+  scripts?: ScriptIsolation;
 }

@@ -13,7 +13,8 @@ export function testScriptIsolation(): Promise<ScriptIsolation> {
   return (resolved ??= resolveScriptIsolation().then((isolation) => {
     if (isolation.mode !== 'refused') return isolation;
     process.stderr.write(`tests: scripts run as this user (${isolation.reason})\n`);
-    return { mode: 'server-user' };
+    // With the tools this user's scripts can use, as `--scripts-as-server-user` finds them.
+    return resolveScriptIsolation({ asServerUser: true });
   }));
 }
 

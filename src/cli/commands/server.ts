@@ -189,13 +189,16 @@ async function serve(opts: ServerOptions): Promise<void> {
       aws = { endpoint: sb.endpoint, credentials: { kind: 'static', accessKeyId, secretAccessKey } };
       say(`AWS sandbox listening on ${sb.endpoint}: "ambient" AWS accounts and targets use it.`);
     }
-    const { resolveScriptIsolation, describeScriptIsolation } =
-      await import('../../jobs/executors/script-isolation.js');
+    const [{ resolveScriptIsolation, describeScriptIsolation }, { describeScriptTools }] = await Promise.all([
+      import('../../jobs/executors/script-isolation.js'),
+      import('../../jobs/executors/script-tools.js'),
+    ]);
     const scripts = await resolveScriptIsolation({
       user: opts.scriptUser,
       asServerUser: opts.scriptsAsServerUser,
     });
     say(describeScriptIsolation(scripts));
+    if (scripts.mode !== 'refused' && scripts.tools) say(describeScriptTools(scripts.tools));
     node = await startSlipwayNode({
       store,
       secrets,

@@ -61,11 +61,13 @@ async function work(opts: WorkerOptions): Promise<void> {
   const say = (line: string) => process.stderr.write(`${line}\n`);
   const [
     isolationModule,
+    { describeScriptTools },
     { readIdentity, writeIdentity },
     { registerWorker: register, WorkerClient },
     { runWorker },
   ] = await Promise.all([
     import('../../jobs/executors/script-isolation.js'),
+    import('../../jobs/executors/script-tools.js'),
     import('../worker/worker-identity.js'),
     import('../worker/worker-client.js'),
     import('../worker/run-worker.js'),
@@ -79,6 +81,8 @@ async function work(opts: WorkerOptions): Promise<void> {
   });
   if (isolation.mode === 'refused') throw new SlipwayError('SCRIPT_REFUSED', isolation.reason);
   say(describeScriptIsolation(isolation, WORKER_HOST));
+  // A step whose script needs a tool missing here fails on this worker before it starts.
+  if (isolation.tools) say(describeScriptTools(isolation.tools));
   const root = tmpdir();
   // A worker killed mid-script left the script's directory (its variables file) behind.
   await removeOrphanScriptDirs(root);

@@ -19,6 +19,11 @@ export function poolNameSchema(what = 'pool') {
     .regex(POOL_NAME, { error: `${what} must be ${POOL_NAME_RULE}` });
 }
 
+/** The languages a script step is written in (`syntax`): run with bash, Node.js or python3. */
+export const SCRIPT_SYNTAXES = ['bash', 'node', 'python'] as const;
+/** One of SCRIPT_SYNTAXES. */
+export type ScriptSyntax = (typeof SCRIPT_SYNTAXES)[number];
+
 /** Longest log line (or failure message) a worker sends; longer ones are cut. */
 export const MAX_LINE_CHARS = 16 * 1024;
 /** Largest value (output, mask) in one event: a batch must fit the server's 1 MiB body limit. */
@@ -103,7 +108,7 @@ export const leaseRequestSchema = z.strictObject(
 
 /** What a script task carries (encrypted at rest): only what its one step needs. */
 export const scriptTaskPayloadSchema = z.object({
-  syntax: z.enum(['bash', 'node']),
+  syntax: z.enum(SCRIPT_SYNTAXES),
   script: z.string(),
   /** The step's variables, name → value. */
   variables: z.record(z.string(), z.string()),

@@ -4,6 +4,8 @@ import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   ListTagsForResourceCommand,
+  ListTaskDefinitionsCommand,
+  RunTaskCommand,
   type ContainerDefinition,
 } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../../aws/clients.js';
@@ -346,5 +348,45 @@ describe('ecs-update-service executor', () => {
     const app = (await definitionOf(arn)).containerDefinitions![0]!;
     assert.deepEqual(app.environment, [{ name: 'T', value: 't' }]);
     assert.equal(collected.outputs['TaskDefinitionFamily']?.value, 'template-fam');
+  });
+
+  it('keepRevisions prunes after success, never a revision in use or the rollback target', async () => {
+    const { cluster, family, v1 } = await setup();
+    const v2 = await register(clients, family, [container(`${NGINX}:task`)]);
+    await clients.ecs.send(new RunTaskCommand({ cluster, taskDefinition: v2, launchType: 'EC2' }));
+    const v3 = await register(clients, family, [container(`${NGINX}:unused-3`)]);
+    const v4 = await register(clients, family, [container(`${NGINX}:unused-4`)]);
+    const { ctx, collected } = context(
+      cluster,
+      action({ containers: [appContainer({ image: 'web' })], keepRevisions: 1 }),
+    );
+    assert.deepEqual(await executor.run(ctx), { outcome: 'success' }, collected.text());
+    const deployed = collected.outputs['TaskDefinitionArn']!.value;
+    const active =
+      (await clients.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE' })))
+        .taskDefinitionArns ?? [];
+    // v1: the rollback target; v2: a running task uses it; v3 and v4: unused, deregistered.
+    assert.deepEqual(new Set(active), new Set([v1, v2, deployed]));
+    const line = collected.lines.find((l) => l.code === 'deploy.definitions-deregistered');
+    assert.deepEqual(new Set(line?.data?.['deregistered'] as string[]), new Set([v3, v4]));
+  });
+
+  it('keepRevisions prunes nothing when the rollout failed', async () => {
+    const { cluster, family } = await setup({}, true);
+    const old = await register(clients, family, [container(`${NGINX}:unused-old`)]);
+    const { ctx, collected } = context(
+      cluster,
+      action({ containers: [appContainer({ image: 'web' })], keepRevisions: 1 }),
+      `${NGINX}:broken`,
+    );
+    assert.equal((await executor.run(ctx)).outcome, 'failed', collected.text());
+    const active =
+      (await clients.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE' })))
+        .taskDefinitionArns ?? [];
+    assert.ok(active.includes(old), 'nothing is pruned after a failure');
+    assert.equal(
+      collected.lines.find((l) => l.code === 'deploy.definitions-deregistered'),
+      undefined,
+    );
   });
 });

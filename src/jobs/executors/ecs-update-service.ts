@@ -13,6 +13,16 @@ import { parseTaskDefinitionRef } from '../../core/rollout/types.js';
 import { DEPLOY_DEFAULTS } from '../../deploy/request.js';
 import type { DeployControl, UpdatedService } from '../../deploy/service-input.js';
 import { deployServices } from '../../deploy/services.js';
+import {
+  applySecrets,
+  deliverSecrets,
+  refusePlaintext,
+  requireExecutionRole,
+  secretScopeOf,
+  verifySecretAccess,
+  withoutPlanned,
+  type SecretDelivery,
+} from '../../deploy/secrets/index.js';
 import type { StepContext, StepExecutor, StepLog, StepResult } from '../executor.js';
 import { editContainers, type ContainerSettings } from './ecs-task-definition.js';
 
@@ -24,8 +34,15 @@ export interface EcsUpdateServiceAction {
   waitForDeployment: boolean;
   timeoutMinutes: number;
   forceNewDeployment: boolean;
+  /** After success keep the newest N revisions of the family (deploy/hygiene.ts); absent = keep all. */
+  keepRevisions?: number;
   tags: { key: string; value: string }[];
+  /** KMS key of the parameters sensitive values are delivered in (default alias/aws/ssm). */
+  secretsKmsKey?: string;
 }
+
+/** A container of the action with its explicit secrets (absent in releases made before they existed). */
+type ActionContainer = ContainerSettings & { secrets?: { name: string; valueFrom: string }[] };
 
 /** Clock hooks (for tests); defaults are the wall clock and node:timers/promises. */
 export type EcsUpdateServiceOptions = Pick<DeployControl, 'now' | 'sleep'>;
@@ -103,18 +120,39 @@ async function run(ctx: StepContext, options: EcsUpdateServiceOptions): Promise<
     const clients = await ctx.aws();
     const template = action.templateTaskDefinition;
     if (template) ctx.log.verbose(`Template task definition: ${template}`);
+    // Sensitive values go to Parameter Store before anything else changes, never into the revision.
+    const containers = action.containers as ActionContainer[];
+    const secrets = await deliverSecrets(
+      {
+        scope: secretScopeOf(ctx.variables.values, cluster, service),
+        containers,
+        sensitive: ctx.variables.sensitive,
+        ...(action.secretsKmsKey ? { kmsKeyId: action.secretsKmsKey } : {}),
+      },
+      clients,
+      (e) => logEvent(ctx.log, e),
+    );
+    logSsmCalls(ctx.log, secrets);
+    let executionRole: string | undefined;
     const [result] = await deployServices(
       {
         cluster,
         services: [service],
         base: template ? { kind: 'described', taskDefinition: template } : { kind: 'current' },
-        edit: (td) =>
-          editContainers(
-            td,
-            action.containers,
-            (ref) => ctx.variables.values[`Octopus.Action.Package[${ref}].Image`],
-          ),
+        edit: (td) => {
+          const plain = withoutPlanned(containers, secrets.delivered);
+          const edited = applySecrets(
+            editContainers(td, plain, (ref) => ctx.variables.values[`Octopus.Action.Package[${ref}].Image`]),
+            containers.map((c) => ({ name: c.name, secrets: c.secrets ?? [], mode: c.environmentMode })),
+            secrets.delivered,
+            new Map(plain.map((c) => [c.name, c.environment.map((e) => e.name)])),
+          );
+          executionRole = requireExecutionRole(refusePlaintext(edited, ctx.variables.sensitive));
+          return edited;
+        },
         forceNewDeployment: action.forceNewDeployment,
+        // Pruned only after our rollout succeeded, never a revision in use or the rollback target.
+        ...(action.keepRevisions !== undefined ? { maxDefinitions: action.keepRevisions } : {}),
         // A resumed step updates to the revision it registered before it was cut short.
         ...(saved.taskDefinitionArn ? { registeredRevision: saved.taskDefinitionArn } : {}),
         timeoutSeconds,
@@ -129,6 +167,12 @@ async function run(ctx: StepContext, options: EcsUpdateServiceOptions): Promise<
           saved.taskDefinitionArn = taskDefinitionArn;
           await ctx.saveProgress({ ...saved });
           await tagRevision(clients.ecs, taskDefinitionArn, tags, ctx.log);
+          // Before the service is updated: a role that may not read its secrets is named now.
+          if (executionRole && secrets.delivered.length > 0)
+            await verifySecretAccess(executionRole, secrets.delivered, clients, (e) => logEvent(ctx.log, e), {
+              service,
+              ...(action.secretsKmsKey ? { kmsKeyId: action.secretsKmsKey } : {}),
+            });
         },
         updated: async (u) => {
           updated = u;
@@ -162,6 +206,16 @@ async function run(ctx: StepContext, options: EcsUpdateServiceOptions): Promise<
     if (isSlipwayError(e)) return { outcome: 'failed', error: e.message };
     return { outcome: 'failed', error: describeAwsError(e) };
   }
+}
+
+/** One line with the SSM calls the delivery made (the figure the bench reports per deployment). */
+function logSsmCalls(log: StepLog, secrets: SecretDelivery): void {
+  if (secrets.delivered.length === 0) return;
+  const written = secrets.delivered.filter((d) => d.written).length;
+  log.info(
+    `Delivered ${secrets.delivered.length} sensitive value(s) as secrets through Parameter Store (${written} written, ${secrets.delivered.length - written} unchanged); ` +
+      `SSM calls: ${secrets.calls.getParameters} GetParameters, ${secrets.calls.putParameter} PutParameter.`,
+  );
 }
 
 /** Adds the identifying tags to a revision we registered; a failure is a warning, not a failed step. */

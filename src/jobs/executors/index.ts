@@ -3,6 +3,7 @@ import type { StepExecutor } from '../executor.js';
 import { cloudformationDeleteExecutor } from './cloudformation-delete.js';
 import { cloudformationDeployExecutor } from './cloudformation-deploy.js';
 import { ecsDeployServiceExecutor } from './ecs-deploy-service.js';
+import { ecsRunTaskExecutor } from './ecs-run-task.js';
 import { ecsUpdateServiceExecutor } from './ecs-update-service.js';
 import { manualInterventionExecutor } from './manual-intervention.js';
 import { createRunScriptExecutor } from './run-script.js';
@@ -12,6 +13,7 @@ import type { WorkerPoolOptions } from './worker-pool.js';
 export { cloudformationDeleteExecutor, createCloudformationDeleteExecutor } from './cloudformation-delete.js';
 export { cloudformationDeployExecutor, createCloudformationDeployExecutor } from './cloudformation-deploy.js';
 export { createEcsDeployServiceExecutor, ecsDeployServiceExecutor } from './ecs-deploy-service.js';
+export { createEcsRunTaskExecutor, ecsRunTaskExecutor } from './ecs-run-task.js';
 export { createEcsUpdateServiceExecutor, ecsUpdateServiceExecutor } from './ecs-update-service.js';
 export { manualInterventionExecutor } from './manual-intervention.js';
 export { createRunScriptExecutor, runScriptExecutor } from './run-script.js';
@@ -34,5 +36,6 @@ export function builtInExecutors(
     cloudformationDeployExecutor,
     cloudformationDeleteExecutor,
     ecsDeployServiceExecutor,
+    ecsRunTaskExecutor,
   ];
 }

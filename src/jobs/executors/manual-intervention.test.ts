@@ -48,10 +48,11 @@ describe('manual-intervention', () => {
       'cloudformation-deploy',
       'cloudformation-delete',
       'ecs-deploy-service',
+      'ecs-run-task',
     ]);
     assert.deepEqual(
       builtInExecutors().map((e) => e.perTarget),
-      [true, 'with-roles', false, true, true, true],
+      [true, 'with-roles', false, true, true, true, true],
     );
   });
 });

@@ -10,7 +10,7 @@ import { fakeContext, fakeTarget } from '../../../test/kits/executors.js';
 const SECRET = 'hunter2-very-secret';
 
 function script(
-  syntax: 'bash' | 'node',
+  syntax: 'bash' | 'node' | 'python',
   text: string,
   extra: Parameters<typeof fakeContext>[0] = { action: { type: 'run-script' } },
 ) {
@@ -213,5 +213,57 @@ describe('run-script: node', () => {
     );
     assert.equal((await runScriptExecutor.run(ctx)).outcome, 'success', collected.text());
     assert.match(collected.text(), /^it is \*\*\*\*\*\*\*\*$/m);
+  });
+});
+
+describe('run-script: python', () => {
+  it('reads variables and sets outputs with the helpers', async () => {
+    const { ctx, collected } = script(
+      'python',
+      [
+        "print('project ' + get_octopusvariable('Octopus.Project.Name') + ' / ' + octopusvariables['Odd Name[x]'])",
+        "print('missing: [%s]' % get_octopusvariable('Nope'))",
+        "set_octopusvariable('Url', 'https://example.com/x?a=1')",
+        `set_octopusvariable('Token', '${SECRET}', sensitive=True)`,
+        `print('token ${SECRET}')`,
+        "mask_value('p@ss\"word')",
+        "print('it is p@ss\"word')",
+        'import sys',
+        "print('warned', file=sys.stderr)",
+        "print('main' if __name__ == '__main__' else 'not main')",
+      ].join('\n'),
+      { action: { type: 'run-script' }, values: { 'Octopus.Project.Name': 'Web', 'Odd Name[x]': 'ü' } },
+    );
+    const res = await runScriptExecutor.run(ctx);
+    assert.deepEqual(res, { outcome: 'success' }, collected.text());
+    assert.deepEqual(collected.outputs['Url'], { value: 'https://example.com/x?a=1', sensitive: false });
+    assert.deepEqual(collected.outputs['Token'], { value: SECRET, sensitive: true });
+    const text = collected.text();
+    assert.match(text, /^project Web \/ ü$/m);
+    assert.match(text, /^missing: \[None\]$/m);
+    assert.match(text, /^token \*\*\*\*\*\*\*\*$/m);
+    assert.match(text, /^it is \*\*\*\*\*\*\*\*$/m);
+    assert.match(text, /^main$/m);
+    assert.ok(collected.lines.some((l) => l.level === 'warning' && l.message === 'warned'));
+    assert.ok(!text.includes(SECRET));
+  });
+
+  it('fail_step fails with its message', async () => {
+    const { ctx } = script('python', "print('before')\nfail_step('no capacity left')\nprint('after')");
+    assert.deepEqual(await runScriptExecutor.run(ctx), {
+      outcome: 'failed',
+      error: 'The script failed: no capacity left',
+    });
+  });
+
+  it('an exception fails the step with its last lines: the traceback starts at the script', async () => {
+    const { ctx } = script('python', "print('line one')\ndef f():\n    raise ValueError('boom')\nf()");
+    const res = await runScriptExecutor.run(ctx);
+    assert.ok(res.outcome === 'failed', JSON.stringify(res));
+    assert.match(res.error, /exited with code 1/);
+    assert.match(res.error, /line one/);
+    assert.match(res.error, /script\.py", line 3, in f/);
+    assert.match(res.error, /ValueError: boom$/);
+    assert.ok(!res.error.includes('helpers.py'), res.error);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * "Run a script": bash or Node, once per deployment (with the target's AWS credentials when the
+ * "Run a script": bash, Node or Python, once per deployment (with the target's AWS credentials when the
  * engine gives it a target), in a private temporary directory, with the variables in a file and
  * helper functions preloaded, as an unprivileged OS user of its own (script-isolation.ts): never
  * with the server's identity unless an administrator said so. Output lines go to the step log
@@ -8,6 +8,7 @@
  * pool instead (worker-pool.ts, docs/workers.md), with the same process code there.
  */
 import { tmpdir } from 'node:os';
+import type { ScriptSyntax } from '../../core/workers/protocol.js';
 import type { StepContext, StepExecutor, StepResult } from '../executor.js';
 import { scriptStart } from './script-aws.js';
 import { removeOrphanScriptDirs, resolveScriptIsolation, type ScriptIsolation } from './script-isolation.js';
@@ -64,7 +65,7 @@ export function createRunScriptExecutor(options: RunScriptOptions = {}): StepExe
 export const runScriptExecutor: StepExecutor = createRunScriptExecutor();
 
 interface ScriptAction {
-  syntax: 'bash' | 'node';
+  syntax: ScriptSyntax;
   script: string;
   workerPool?: string;
 }

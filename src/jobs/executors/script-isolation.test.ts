@@ -27,7 +27,11 @@ const why = !isRoot
 
 describe('script isolation', () => {
   it('runs scripts as the server user only when the administrator says so', async () => {
-    assert.deepEqual(await resolveScriptIsolation({ asServerUser: true }), { mode: 'server-user' });
+    const iso = await resolveScriptIsolation({ asServerUser: true });
+    assert.equal(iso.mode, 'server-user');
+    // What scripts can use is found at start, for this process's own user.
+    assert.equal(iso.tools?.node?.path, process.execPath);
+    assert.ok(iso.tools?.bash, 'bash');
   });
 
   it('refuses, naming the user and what to do, when the script user does not exist', async (t) => {

@@ -13,18 +13,30 @@ import { chown, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SlipwayError } from '../../core/errors.js';
+import { detectScriptTools, type ScriptTools } from './script-tools.js';
 
 const run = promisify(execFile);
 
 /** The OS user scripts run as unless configured otherwise. */
 export const DEFAULT_SCRIPT_USER = 'slipway-script';
 
-/** How script steps run on this server. */
+/**
+ * How script steps run on this server. `tools` is what scripts can use (script-tools.ts), found at
+ * start; without it (an isolation built by hand) nothing is checked before a script starts.
+ */
 export type ScriptIsolation =
   /** As `user` (uid/gid), in their own PID namespace when `pidNamespace`. */
-  | { mode: 'user'; user: string; uid: number; gid: number; pidNamespace: boolean; node?: string }
+  | {
+      mode: 'user';
+      user: string;
+      uid: number;
+      gid: number;
+      pidNamespace: boolean;
+      node?: string;
+      tools?: ScriptTools;
+    }
   /** As the server's own user: the administrator accepted the risk. */
-  | { mode: 'server-user' }
+  | { mode: 'server-user'; tools?: ScriptTools }
   /** Not at all: `reason` says why and what to do. */
   | { mode: 'refused'; reason: string };
 
@@ -104,7 +116,9 @@ function dropTo(uid: number, gid: number): string[] {
 
 /** Finds out how this server can run scripts (called once at start). */
 export async function resolveScriptIsolation(options: ScriptIsolationOptions = {}): Promise<ScriptIsolation> {
-  if (options.asServerUser) return { mode: 'server-user' };
+  if (options.asServerUser) {
+    return { mode: 'server-user', tools: await detectScriptTools({ prefix: [], node: [process.execPath] }) };
+  }
   const user = options.user ?? DEFAULT_SCRIPT_USER;
   const host = options.host ?? SERVER_HOST;
   if (process.getuid?.() !== 0) {
@@ -145,18 +159,14 @@ export async function resolveScriptIsolation(options: ScriptIsolationOptions = {
     };
   }
   const pidNamespace = await works('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', 'true']);
-  const node = await nodeFor(uid, gid, options.node);
-  return { mode: 'user', user, uid, gid, pidNamespace, ...(node === undefined ? {} : { node }) };
-}
-
-// The script user must be able to run the Node binary: this process's may sit under a directory
-// only root can enter (a project under /root), so fall back to one on PATH.
-async function nodeFor(uid: number, gid: number, configured?: string): Promise<string | undefined> {
-  const candidates = configured ? [configured] : [process.execPath, '/usr/local/bin/node', '/usr/bin/node'];
-  for (const candidate of candidates) {
-    if (await works('setpriv', [...dropTo(uid, gid), candidate, '--version'])) return candidate;
-  }
-  return undefined;
+  // The script user must be able to run the Node binary: this process's may sit under a directory
+  // only root can enter (a project under /root), so fall back to the usual places.
+  const tools = await detectScriptTools({
+    prefix: dropTo(uid, gid),
+    node: options.node ? [options.node] : [process.execPath, '/usr/local/bin/node', '/usr/bin/node'],
+  });
+  const node = tools.node?.path;
+  return { mode: 'user', user, uid, gid, pidNamespace, ...(node === undefined ? {} : { node }), tools };
 }
 
 /** One line for the start-up output: who scripts run as, or why they are refused. */

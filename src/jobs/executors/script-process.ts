@@ -6,14 +6,15 @@
  * script" executor and `slipway worker`; each gives a sink for what the script does.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { messageOf } from '../../core/errors.js';
 import { createMasker } from '../../core/variables/mask.js';
+import type { ScriptSyntax } from '../../core/workers/protocol.js';
 import type { StepResult } from '../executor.js';
-import { BASH_HELPERS, NODE_HELPERS } from './script-preambles.js';
+import { BASH_HELPERS, NODE_HELPERS, PYTHON_HELPERS } from './script-preambles.js';
 import { encodeBase64, parseScriptMessage } from './script-messages.js';
 import {
   handOver,
@@ -22,6 +23,7 @@ import {
   scriptDirPrefix,
   type ScriptIsolation,
 } from './script-isolation.js';
+import { awsEndpointWrapper, checkScriptTools } from './script-tools.js';
 
 /** After SIGTERM on cancel, the process group gets SIGKILL this much later. */
 export const KILL_GRACE_MS = 5000;
@@ -32,7 +34,7 @@ const INHERITED_ENV = ['PATH', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'USER', 'LOGN
 
 /** What to run. */
 export interface ScriptSpec {
-  syntax: 'bash' | 'node';
+  syntax: ScriptSyntax;
   script: string;
   /** The step's variables (name → value), readable through the helpers and SLIPWAY_VARIABLES_FILE. */
   variables: Record<string, string>;
@@ -78,6 +80,11 @@ export async function runScriptProcess(
 ): Promise<StepResult> {
   const { isolation } = options;
   if (isolation.mode === 'refused') return { outcome: 'failed', error: isolation.reason };
+  // Before anything starts: a missing interpreter or AWS CLI, with what to install.
+  const runAs =
+    isolation.mode === 'user' ? `the script user "${isolation.user}"` : `${options.host}'s own user`;
+  const missing = checkScriptTools(spec, isolation.tools, { host: options.host, runAs });
+  if (missing !== undefined) return { outcome: 'failed', error: missing };
   const dir = await mkdtemp(join(options.root, scriptDirPrefix()));
   try {
     const env: Record<string, string> = {};
@@ -86,6 +93,9 @@ export async function runScriptProcess(
       if (v !== undefined) env[k] = v;
     }
     if (isolation.mode === 'user') env['USER'] = env['LOGNAME'] = isolation.user;
+    // The PATH the tools were looked for on (less what the script user cannot enter, such as a
+    // pyenv under /root), so the script finds what the check found.
+    if (isolation.tools) env['PATH'] = isolation.tools.path;
     // A private home: the host's own ~/.aws and other files stay out of reach.
     env['HOME'] = dir;
     env['TMPDIR'] = dir;
@@ -99,6 +109,14 @@ export async function runScriptProcess(
       return path;
     };
     env['SLIPWAY_VARIABLES_FILE'] = await put('variables.json', JSON.stringify(spec.variables));
+    const wrapper = awsEndpointWrapper(isolation.tools?.aws, env);
+    if (wrapper !== undefined) {
+      const bin = join(dir, 'bin');
+      await mkdir(bin, { mode: 0o700 });
+      files.push(bin);
+      await chmod(await put('bin/aws', wrapper), 0o700);
+      env['PATH'] = `${bin}:${env['PATH'] ?? ''}`;
+    }
 
     let command: string;
     let args: string[];
@@ -108,6 +126,11 @@ export async function runScriptProcess(
       env['BASH_ENV'] = await put('helpers.sh', BASH_HELPERS);
       command = 'bash';
       args = [await put('script.sh', spec.script)];
+    } else if (spec.syntax === 'python') {
+      command = isolation.tools?.python3?.path ?? 'python3';
+      env['PYTHONIOENCODING'] = 'utf-8';
+      // Unbuffered: lines reach the log as they are printed, in order with stderr's.
+      args = ['-u', await put('helpers.py', PYTHON_HELPERS), await put('script.py', spec.script)];
     } else {
       try {
         command = nodeBinary(isolation);

@@ -5,7 +5,12 @@
  * outputs (masked again here), and ends with the worker's result. It saves the task's id, so a
  * deployment resumed on another node re-attaches to the task instead of running the script twice.
  */
-import { POOL_NAME, POOL_NAME_RULE, type ScriptEvent } from '../../core/workers/protocol.js';
+import {
+  POOL_NAME,
+  POOL_NAME_RULE,
+  type ScriptEvent,
+  type ScriptSyntax,
+} from '../../core/workers/protocol.js';
 import type { Store } from '../../store/database.js';
 import { scriptTasksRepository, type ScriptTaskStatus } from '../../store/script-tasks.js';
 import type { SecretBox } from '../../store/secrets.js';
@@ -35,7 +40,7 @@ export interface WorkerPoolOptions {
 
 /** The script part of a run-script action that names a pool. */
 export interface PoolScriptAction {
-  syntax: 'bash' | 'node';
+  syntax: ScriptSyntax;
   script: string;
   workerPool: string;
 }

@@ -1,6 +1,11 @@
-/** Liveness and readiness probes, for load balancers and orchestrators. */
+/**
+ * Liveness and readiness probes, for load balancers and orchestrators. Liveness also says what
+ * script steps can use on this node (docs/steps.md, "Tools"): which interpreters and AWS CLI, not
+ * their versions or paths (the probe needs no key; the start-up output has the details).
+ */
 import { sql } from 'kysely';
 import { z } from 'zod';
+import type { ScriptIsolation } from '../../jobs/executors/script-isolation.js';
 import type { ServerDeps } from '../deps.js';
 import type { RouteSpec } from '../route.js';
 
@@ -12,19 +17,56 @@ const health = {
   schema: z.object({ status: z.literal('ok'), time: z.iso.datetime() }),
 };
 
+const scriptsSchema = z.object({
+  /** false: script steps are refused here (no script user; see the start-up output). */
+  enabled: z.boolean(),
+  bash: z.boolean(),
+  node: z.boolean(),
+  python3: z.boolean(),
+  /** The AWS CLI's major version (1 or 2); null without one. */
+  awsCli: z.number().int().nullable(),
+});
+
+const liveness = {
+  name: 'Liveness',
+  schema: health.schema.extend({
+    /** What script steps can use on this node; absent when the node was not told. */
+    scripts: scriptsSchema.optional(),
+  }),
+};
+
+/** What /healthz says of script steps under `isolation`. */
+export function scriptsHealth(isolation: ScriptIsolation): z.output<typeof scriptsSchema> | undefined {
+  if (isolation.mode === 'refused') {
+    return { enabled: false, bash: false, node: false, python3: false, awsCli: null };
+  }
+  const tools = isolation.tools;
+  if (!tools) return undefined;
+  return {
+    enabled: true,
+    bash: tools.bash !== undefined,
+    node: tools.node !== undefined,
+    python3: tools.python3 !== undefined,
+    awsCli: tools.aws?.major ?? null,
+  };
+}
+
 /** GET /healthz and GET /readyz. */
 export function healthRoutes(deps: ServerDeps): RouteSpec[] {
   const now = deps.now ?? (() => new Date());
+  const scripts = deps.scripts && scriptsHealth(deps.scripts);
   return [
     {
       method: 'GET',
       path: '/healthz',
       operationId: 'getHealth',
-      summary: 'Liveness: the process is up and serving requests (does not touch the database).',
+      summary:
+        'Liveness: the process is up and serving requests (does not touch the database), and what script ' +
+        'steps can use here.',
       tag: 'health',
       auth: 'none',
-      responses: { 200: { description: 'Alive.', body: health } },
-      handler: async () => ({ status: 'ok', time: now().toISOString() }),
+      responses: { 200: { description: 'Alive.', body: liveness } },
+      handler: async () => ({ status: 'ok', time: now().toISOString(), ...(scripts ? { scripts } : {}) }),
     },
     {
       method: 'GET',

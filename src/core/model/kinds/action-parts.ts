@@ -116,3 +116,57 @@ export const environmentFileListSchema = z
   .array(environmentFileSchema, { error: 'environmentFiles must be a list of {"value"}' })
   .max(10, { error: 'a container takes at most 10 environment files' })
   .default([]);
+
+/**
+ * Where ECS reads a secret from: a Secrets Manager secret ARN (optionally followed by
+ * `:json-key:version-stage:version-id`, any part empty), an SSM parameter ARN, or the name of a
+ * parameter in the task's own region.
+ */
+export const SECRET_VALUE_FROM = new RegExp(
+  `^(?:${ARN_PARTITION}:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[^:]+(?::[^:]*){0,3}` +
+    `|${ARN_PARTITION}:ssm:[a-z0-9-]+:\\d{12}:parameter/.+` +
+    '|[a-zA-Z0-9_.\\-/]{1,2048})$',
+);
+
+/** A container secret: an environment variable whose value ECS reads at task start from `valueFrom`. */
+export const secretEntrySchema = z.strictObject(
+  {
+    name: environmentVariableSchema.shape.name,
+    valueFrom: patternOrTemplateSchema(
+      'valueFrom',
+      SECRET_VALUE_FROM,
+      'a Secrets Manager secret ARN (optionally with :json-key:version-stage:version-id), an SSM parameter ARN, or a parameter name',
+    ),
+  },
+  { error: unknownFields('a secret (write {"name", "valueFrom"})') },
+);
+
+/** A container's secrets, names unique, at most 1,000 (no default: add `.default([])` or `.optional()`). */
+export const secretListSchema = z
+  .array(secretEntrySchema, { error: 'secrets must be a list of {"name", "valueFrom"}' })
+  .max(1000, { error: 'a container takes at most 1000 secrets' })
+  .superRefine((vars, ctx) => {
+    const seen = new Set<string>();
+    vars.forEach((v, i) => {
+      if (seen.has(v.name))
+        ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `"${v.name}" is set twice` });
+      seen.add(v.name);
+    });
+  });
+
+/** Reports a name a container sets both as a plain variable and as a secret (ECS would get both). */
+export function checkEnvironmentVersusSecrets(
+  container: { environment: readonly { name: string }[]; secrets: readonly { name: string }[] },
+  ctx: z.RefinementCtx,
+  path: (string | number)[],
+): void {
+  const plain = new Set(container.environment.map((e) => e.name));
+  container.secrets.forEach((s, i) => {
+    if (plain.has(s.name))
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'secrets', i, 'name'],
+        message: `"${s.name}" is both an environment variable and a secret of this container: keep one`,
+      });
+  });
+}

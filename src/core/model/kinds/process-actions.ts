@@ -1,7 +1,7 @@
 /**
  * The action a step runs, by `type`: update an existing ECS service, deploy one through
  * CloudFormation (deploy-service.ts), deploy or delete any CloudFormation stack (cloudformation.ts),
- * run a script, or wait for a person. Every action has package
+ * run one ECS task to its end (ecs-run-task.ts), run a script, or wait for a person. Every action has package
  * references (`packages`), possibly none. String properties may contain `#{...}`.
  */
 import { z } from 'zod';
@@ -9,11 +9,13 @@ import { unknownFields } from '../parse.js';
 import type { ResourceRef } from '../resource.js';
 import { ARN_PARTITION, awsTagListSchema } from './aws.js';
 import {
+  checkEnvironmentVersusSecrets,
   containerNameSchema,
   environmentFileListSchema,
   environmentListSchema,
   hasPackage,
   packagesSchema,
+  secretListSchema,
 } from './action-parts.js';
 import {
   checkNoDuplicates,
@@ -27,7 +29,8 @@ import {
 } from './common.js';
 import { cloudformationDeleteActionSchema, cloudformationDeployActionSchema } from './cloudformation.js';
 import { ecsDeployServiceActionSchema } from './deploy-service.js';
-import { POOL_NAME, POOL_NAME_RULE } from '../../workers/protocol.js';
+import { ecsRunTaskActionSchema } from './ecs-run-task.js';
+import { POOL_NAME, POOL_NAME_RULE, SCRIPT_SYNTAXES } from '../../workers/protocol.js';
 
 /** The action types. */
 export const ACTION_TYPES = [
@@ -37,6 +40,7 @@ export const ACTION_TYPES = [
   'manual-intervention',
   'cloudformation-deploy',
   'cloudformation-delete',
+  'ecs-run-task',
 ] as const;
 
 /** Largest script accepted, in UTF-8 bytes. */
@@ -56,6 +60,8 @@ const updateContainerSchema = z.strictObject(
     /** "append": add to (and override) the template's variables; "replace": only these. */
     environmentMode: enumSchema('environmentMode', ['append', 'replace']).default('append'),
     environmentFiles: environmentFileListSchema,
+    /** `{name, valueFrom}`: read by ECS at task start; same mode as `environment` (docs/steps.md). */
+    secrets: secretListSchema.optional(),
   },
   { error: unknownFields('a container') },
 );
@@ -87,13 +93,21 @@ const ecsUpdateServiceSchema = z
       waitForDeployment: flagSchema('waitForDeployment').default(true),
       timeoutMinutes: wholeNumberSchema('timeoutMinutes', 1, 1440).default(30),
       forceNewDeployment: flagSchema('forceNewDeployment').default(false),
+      /** After a successful rollout keep the newest N revisions of the family (never one in use); absent = keep all. */
+      keepRevisions: wholeNumberSchema('keepRevisions', 1, 1000).optional(),
       tags: awsTagListSchema(50),
+      /** KMS key of the SecureString parameters sensitive values are delivered in (default alias/aws/ssm). */
+      secretsKmsKey: propertySchema('secretsKmsKey').optional(),
       packages: packagesSchema,
     },
     { error: unknownFields('an "ecs-update-service" action') },
   )
   .superRefine((action, ctx) => {
     action.containers.forEach((c, i) => {
+      checkEnvironmentVersusSecrets({ environment: c.environment, secrets: c.secrets ?? [] }, ctx, [
+        'containers',
+        i,
+      ]);
       if (c.image !== undefined && !hasPackage(action.packages, c.image)) {
         ctx.addIssue({
           code: 'custom',
@@ -104,11 +118,11 @@ const ecsUpdateServiceSchema = z
     });
   });
 
-/** Run a script (bash or Node) with the step's AWS credentials and the variables. */
+/** Run a script (bash, Node or Python) with the step's AWS credentials and the variables. */
 const runScriptSchema = z.strictObject(
   {
     type: z.literal('run-script'),
-    syntax: enumSchema('syntax', ['bash', 'node']),
+    syntax: enumSchema('syntax', SCRIPT_SYNTAXES),
     script: z
       .string({ error: 'script must be a string' })
       .min(1, { error: 'script must not be empty', abort: true })
@@ -149,6 +163,7 @@ export const actionSchema = z.discriminatedUnion(
     manualInterventionSchema,
     cloudformationDeployActionSchema,
     cloudformationDeleteActionSchema,
+    ecsRunTaskActionSchema,
   ],
   { error: `type must be one of ${ACTION_TYPES.map((t) => `"${t}"`).join(', ')}` },
 );
@@ -175,6 +190,7 @@ export function targetsEcs(action: Action): boolean {
     action.type === 'ecs-update-service' ||
     action.type === 'ecs-deploy-service' ||
     action.type === 'cloudformation-deploy' ||
-    action.type === 'cloudformation-delete'
+    action.type === 'cloudformation-delete' ||
+    action.type === 'ecs-run-task'
   );
 }

@@ -75,7 +75,7 @@ describe('process: invalid steps', () => {
       [
         'an unknown action type',
         [...update, 'type'],
-        'ecs-run-task',
+        'lambda-deploy',
         'type must be one of "ecs-update-service"',
       ],
       [
