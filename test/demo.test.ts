@@ -29,28 +29,35 @@ function slipway(args: string[]): Promise<{ code: number | null; stdout: string;
 }
 
 describe('slipway demo (slowest test)', () => {
-  it('deploys hello-color Dev → Test → Prod for two tenants, checks every service and exits 0', async () => {
+  it('deploys hello-color and hello-stack Dev → Test → Prod for two tenants, checks every service and exits 0', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'slipway-demo-')), 'data');
     try {
       const r = await slipway(['demo', '--exit', '--data-dir', dir]);
       assert.equal(r.code, 0, r.stderr);
       assert.match(
         r.stdout,
-        /demo: hello-color 1\.2\.0 deployed Dev → Test → Prod, untenanted and for Acme and Globex: 9 ECS services run 1\.2\.0/,
+        /demo: hello-color and hello-stack 1\.2\.0 deployed Dev → Test → Prod, untenanted and for Acme and Globex: 18 ECS services run 1\.2\.0 with their environment's colour, 9 of them in CloudFormation stacks/,
       );
       // Live progress: the step's log lines, per deployment when several run at once.
       assert.match(r.stderr, /\[Prod Acme\] /);
-      assert.match(r.stderr, /release 1\.2\.0 \(Releases-\S+\) with hello-color:1\.2\.0/);
-      for (const env of ['Dev', 'Test', 'Prod']) {
-        for (const who of ['(untenanted)', 'Acme', 'Globex']) {
-          assert.match(
-            r.stderr,
-            new RegExp(
-              `ok +${who.replace(/[()]/g, '\\$&')} +${env} +hello-color-${env.toLowerCase()} +hello-color:1\\.2\\.0`,
-            ),
-          );
+      for (const project of ['hello-color', 'hello-stack']) {
+        assert.match(
+          r.stderr,
+          new RegExp(`${project} 1\\.2\\.0 \\(Releases-\\S+\\) with hello-color:1\\.2\\.0`),
+        );
+        for (const env of ['Dev', 'Test', 'Prod']) {
+          for (const who of ['(untenanted)', 'Acme', 'Globex']) {
+            assert.match(
+              r.stderr,
+              new RegExp(
+                `ok +${project} +${who.replace(/[()]/g, '\\$&')} +${env} +${project}-${env.toLowerCase()} +hello-color:1\\.2\\.0`,
+              ),
+            );
+          }
         }
       }
+      // The stacks the CloudFormation step made, one per environment and tenant.
+      assert.match(r.stderr, /stack cf-ecs-hello-\S+ (CREATE|UPDATE)_COMPLETE/);
       assert.ok(existsSync(join(dir, 'admin-api-key')));
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,8 +1,11 @@
 /**
  * The demo's configuration (docs/config.md): the hello-color project — one container whose colour
- * and message depend on the environment — deployed Dev → Test → Prod, untenanted into the sandbox's
- * default account and for two tenants, Acme and Globex, each in an AWS account of its own. It is
- * applied through the API exactly as `slipway apply -f` would apply it.
+ * and message depend on the environment, rolled out by updating an existing ECS service — and the
+ * hello-stack project — the same page as a Fargate service that CloudFormation creates and updates
+ * (the Deploy Amazon ECS Service step), one stack per environment and tenant — both deployed
+ * Dev → Test → Prod, untenanted into the sandbox's default account and for two tenants, Acme and
+ * Globex, each in an AWS account of its own. It is applied through the API exactly as
+ * `slipway apply -f` would apply it.
  */
 
 /** The demo's environments, in lifecycle order. */
@@ -20,9 +23,12 @@ export const DEMO_CLUSTER = 'hello';
 /** The tags pushed to the repository; a release takes the newest. */
 export const DEMO_TAGS = ['1.0.0', '1.1.0', '1.2.0'] as const;
 
+/** The project whose step deploys a CloudFormation stack per environment and tenant. */
+export const DEMO_STACK_PROJECT = 'hello-stack';
+
 /** The ECS service of an environment (what the step's `service` template renders to). */
-export function demoServiceName(env: DemoEnvironment): string {
-  return `hello-color-${env.toLowerCase()}`;
+export function demoServiceName(env: DemoEnvironment, project: string = DEMO_PROJECT): string {
+  return `${project}-${env.toLowerCase()}`;
 }
 
 /** A tenant of the demo and the access key of its AWS account (the secret comes from `env`). */
@@ -52,6 +58,8 @@ export function helloColorConfig(tenants: readonly DemoTenant[]): string {
   - name: ${t.name}
     projects:
       - project: ${DEMO_PROJECT}
+        environments: [${DEMO_ENVIRONMENTS.join(', ')}]
+      - project: ${DEMO_STACK_PROJECT}
         environments: [${DEMO_ENVIRONMENTS.join(', ')}]`,
     )
     .join('');
@@ -127,6 +135,35 @@ projects:
     variables:${colours}
       - name: Message
         value: 'Hello from #{Octopus.Environment.Name}'
+
+  - name: ${DEMO_STACK_PROJECT}
+    description: The same page as a Fargate service that CloudFormation manages, a stack per environment and tenant.
+    lifecycle: Dev to Prod
+    tenantedMode: both
+    process:
+      steps:
+        - name: Deploy stack
+          roles: [hello-color]
+          action:
+            type: ecs-deploy-service
+            service: '${DEMO_STACK_PROJECT}-#{Octopus.Environment.Name | ToLower}'
+            taskFamily: '${DEMO_STACK_PROJECT}-#{Octopus.Environment.Name | ToLower}'
+            cpu: 256
+            memory: 512
+            subnets: [subnet-0123abcd]
+            desiredCount: 2
+            minimumHealthyPercent: 50
+            wait: { mode: wait, timeoutMinutes: 15 }
+            packages:
+              - { name: hello-color, feed: Sandbox ECR, image: ${DEMO_REPOSITORY} }
+            containers:
+              - name: web
+                image: hello-color
+                portMappings: [{ containerPort: 8080 }]
+                environment:
+                  - { name: COLOUR, value: '#{Colour}' }
+                  - { name: MESSAGE, value: 'Hello from a stack in #{Octopus.Environment.Name}' }
+    variables:${colours}
 
 tenants:${tenantDocs}
 

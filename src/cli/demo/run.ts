@@ -18,7 +18,7 @@ import { watchDeployments } from '../ci/watch.js';
 import type { CommandIo } from '../commands/apply.js';
 import { freshDemoDataDir } from './data-dir.js';
 import { applyDemoConfig } from './apply-config.js';
-import { DEMO_ENVIRONMENTS, DEMO_PROJECT, DEMO_TAGS } from './hello-color.js';
+import { DEMO_ENVIRONMENTS, DEMO_PROJECT, DEMO_STACK_PROJECT, DEMO_TAGS } from './hello-color.js';
 import { checkServices, seedSandbox, type ServiceCheck } from './sandbox-world.js';
 
 /** Options of the demo. */
@@ -40,12 +40,13 @@ const TENANTS = ['Acme', 'Globex'];
 function table(checks: readonly ServiceCheck[]): string {
   const rows = checks.map((c) => [
     c.ok ? 'ok' : 'FAIL',
+    c.project,
     c.tenant ?? '(untenanted)',
     c.environment,
     c.service,
     c.image.split('/').pop() ?? c.image,
     `COLOUR=${c.colour}`,
-    `${c.running}/${c.desired} running${c.problem ? ` — ${c.problem}` : ''}`,
+    `${c.running}/${c.desired} running${c.stack ? `, stack ${c.stack}` : ''}${c.problem ? ` — ${c.problem}` : ''}`,
   ]);
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
   return rows
@@ -89,10 +90,11 @@ export async function runDemo(options: DemoOptions, io: CommandIo): Promise<void
     say(`2. Starting the Slipway server (data in ${dataDir})`);
     const store = await openStore({ dataDir });
     cleanups.push(() => store.close());
+    // The master key first, as the server opens it: a new one only where nothing was encrypted yet.
+    const { box: secrets } = await openMasterKey(store, { dataDir, env: {} });
     const { key } = await ensureAdministrator(store, { dataDir });
     if (key === undefined)
       throw new SlipwayError('INTERNAL', `The fresh data directory ${dataDir} already had users.`);
-    const { box: secrets } = await openMasterKey(store, { dataDir, env: {} });
     const { accessKeyId, secretAccessKey } = sb.credentials;
     const aws = {
       endpoint: sb.endpoint,
@@ -111,32 +113,39 @@ export async function runDemo(options: DemoOptions, io: CommandIo): Promise<void
     say('3. Applying the hello-color configuration through the API');
     const applied = await applyDemoConfig(client, accounts);
     say(
-      `  applied ${applied} changes: environments Dev, Test, Prod; tenants ${TENANTS.join(', ')}; project ${DEMO_PROJECT}`,
+      `  applied ${applied} changes: environments Dev, Test, Prod; tenants ${TENANTS.join(', ')}; projects ${DEMO_PROJECT}, ${DEMO_STACK_PROJECT}`,
     );
 
     const newest = DEMO_TAGS[DEMO_TAGS.length - 1] ?? '';
-    say(`4. Creating a release: the newest image in the feed is ${newest}`);
-    const release = await client.post(
-      client.spacePath('releases'),
-      { project: DEMO_PROJECT, version: newest },
-      releaseSchema,
-    );
-    const picked = release.packages.map((p) => `${p.package}:${p.version}`).join(', ');
-    say(`  release ${release.version} (${release.id}) with ${picked}`);
-    if (!release.packages.every((p) => p.version === newest)) {
-      throw new SlipwayError('DEMO_FAILED', `The release took ${picked}, not the newest tag ${newest}.`);
+    say(`4. Creating a release of each project: the newest image in the feed is ${newest}`);
+    const releases = [];
+    for (const project of [DEMO_PROJECT, DEMO_STACK_PROJECT]) {
+      const release = await client.post(
+        client.spacePath('releases'),
+        { project, version: newest },
+        releaseSchema,
+      );
+      const picked = release.packages.map((p) => `${p.package}:${p.version}`).join(', ');
+      say(`  ${project} ${release.version} (${release.id}) with ${picked}`);
+      if (!release.packages.every((p) => p.version === newest)) {
+        throw new SlipwayError('DEMO_FAILED', `The release took ${picked}, not the newest tag ${newest}.`);
+      }
+      releases.push(release);
     }
 
     let step = 5;
     for (const environment of DEMO_ENVIRONMENTS) {
       say(
-        `${step++}. Deploying ${release.version} to ${environment}: untenanted, and for every tenant (${TENANTS.join(', ')})`,
+        `${step++}. Deploying ${newest} of both projects to ${environment}: untenanted, and for every tenant (${TENANTS.join(', ')})`,
       );
       const base = { output: 'text' as const };
-      const deployments = [
-        ...(await createDeployments(conn, names, release, [environment], base, io)),
-        ...(await createDeployments(conn, names, release, [environment], { ...base, tenant: ['*'] }, io)),
-      ];
+      const deployments = [];
+      for (const release of releases) {
+        deployments.push(
+          ...(await createDeployments(conn, names, release, [environment], base, io)),
+          ...(await createDeployments(conn, names, release, [environment], { ...base, tenant: ['*'] }, io)),
+        );
+      }
       // A deployment that never ends (no engine taking work, a stuck rollout) fails the demo, not hangs it.
       const deadline = AbortSignal.timeout(options.stageTimeoutMs);
       const final = await watchDeployments(
@@ -162,13 +171,17 @@ export async function runDemo(options: DemoOptions, io: CommandIo): Promise<void
     }
 
     say(`${step}. Checking in the sandbox what every service runs`);
-    const checks = await checkServices(sb, accounts, newest);
+    const checks = [
+      ...(await checkServices(sb, accounts, newest)),
+      ...(await checkServices(sb, accounts, newest, DEMO_STACK_PROJECT, true)),
+    ];
     say(table(checks));
     if (checks.some((c) => !c.ok))
       throw new SlipwayError('DEMO_FAILED', 'A service does not run what the release deployed (see above).');
     io.stdout(
-      `demo: ${DEMO_PROJECT} ${release.version} deployed Dev → Test → Prod, untenanted and for ${TENANTS.join(' and ')}: ` +
-        `${checks.length} ECS services run ${newest} with their environment's colour\n`,
+      `demo: ${DEMO_PROJECT} and ${DEMO_STACK_PROJECT} ${newest} deployed Dev → Test → Prod, untenanted and for ${TENANTS.join(' and ')}: ` +
+        `${checks.length} ECS services run ${newest} with their environment's colour, ` +
+        `${checks.filter((c) => c.stack).length} of them in CloudFormation stacks\n`,
     );
     if (options.exit) return;
     say('');

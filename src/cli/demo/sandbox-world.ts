@@ -5,6 +5,11 @@
  * the `hello-color` ECR repository with three tags in the default account (which the feed reads).
  */
 import { createHash } from 'node:crypto';
+import {
+  CloudFormationClient,
+  DescribeStackResourcesCommand,
+  DescribeStacksCommand,
+} from '@aws-sdk/client-cloudformation';
 import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import {
   CreateServiceCommand,
@@ -19,6 +24,7 @@ import {
   DEMO_CLUSTER,
   DEMO_COLOURS,
   DEMO_ENVIRONMENTS,
+  DEMO_PROJECT,
   DEMO_REPOSITORY,
   DEMO_TAGS,
   demoServiceName,
@@ -42,6 +48,7 @@ export interface DemoAccount {
 
 /** What one service runs after the demo (for the check and the table). */
 export interface ServiceCheck {
+  project: string;
   tenant?: string;
   environment: DemoEnvironment;
   service: string;
@@ -49,6 +56,8 @@ export interface ServiceCheck {
   colour: string;
   running: number;
   desired: number;
+  /** The CloudFormation stack that manages the service, and its status (hello-stack only). */
+  stack?: string;
   ok: boolean;
   problem?: string;
 }
@@ -160,7 +169,7 @@ export async function seedSandbox(
     }
     say(
       `  ${account.tenant ? `${account.tenant}'s account` : 'Default account'}: cluster ${DEMO_CLUSTER}, services ` +
-        `${DEMO_ENVIRONMENTS.map(demoServiceName).join(', ')} running ${DEMO_REPOSITORY}:${first}`,
+        `${DEMO_ENVIRONMENTS.map((e) => demoServiceName(e)).join(', ')} running ${DEMO_REPOSITORY}:${first}`,
     );
   }
   // Let the first rollouts finish at once: the demo starts from services at rest.
@@ -168,17 +177,52 @@ export async function seedSandbox(
   return accounts;
 }
 
-/** Reads what every service runs and checks it runs `tag` with its environment's colour. */
+/** The stack that manages `serviceArn` and its status, or a problem. */
+async function owningStack(
+  sb: DemoSandbox,
+  account: DemoAccount,
+  serviceArn: string | undefined,
+): Promise<{ stack?: string; problem?: string }> {
+  if (!serviceArn) return { problem: 'no service' };
+  const cfn = new CloudFormationClient({
+    endpoint: sb.endpoint,
+    region: sb.region,
+    credentials: account.credentials,
+  });
+  try {
+    const found = await cfn.send(new DescribeStackResourcesCommand({ PhysicalResourceId: serviceArn }));
+    const name = found.StackResources?.[0]?.StackName;
+    const stack = name
+      ? (await cfn.send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0]
+      : undefined;
+    const status = stack?.StackStatus ?? '?';
+    const label = `${name ?? '?'} ${status}`;
+    return /^(CREATE|UPDATE)_COMPLETE$/.test(status)
+      ? { stack: label }
+      : { stack: label, problem: `stack ${label}` };
+  } catch (e) {
+    return { problem: `no CloudFormation stack manages it (${e instanceof Error ? e.message : String(e)})` };
+  } finally {
+    cfn.destroy();
+  }
+}
+
+/**
+ * Reads what every service of `project` runs and checks it runs `tag` with its environment's
+ * colour; `stacks`: the services must also be managed by a complete CloudFormation stack.
+ */
 export async function checkServices(
   sb: DemoSandbox,
   accounts: readonly DemoAccount[],
   tag: string,
+  project: string = DEMO_PROJECT,
+  stacks = false,
 ): Promise<ServiceCheck[]> {
   const checks: ServiceCheck[] = [];
   for (const account of accounts) {
     const ecs = ecsOf(sb, account);
     for (const environment of DEMO_ENVIRONMENTS) {
-      const service = demoServiceName(environment);
+      const service = demoServiceName(environment, project);
       const out = await ecs.send(new DescribeServicesCommand({ cluster: DEMO_CLUSTER, services: [service] }));
       const svc = out.services?.[0];
       const td = svc?.taskDefinition
@@ -196,8 +240,12 @@ export async function checkServices(
       if (colour !== DEMO_COLOURS[environment])
         problems.push(`COLOUR is ${colour}, expected ${DEMO_COLOURS[environment]}`);
       if (running !== desired || desired === 0) problems.push(`${running} of ${desired} tasks running`);
+      const owner = stacks ? await owningStack(sb, account, svc?.serviceArn) : {};
+      if (owner.problem) problems.push(owner.problem);
       checks.push({
+        project,
         ...(account.tenant ? { tenant: account.tenant } : {}),
+        ...(owner.stack ? { stack: owner.stack } : {}),
         environment,
         service,
         image,
