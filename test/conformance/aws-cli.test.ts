@@ -3,7 +3,6 @@
  * AWS way. Skips when `aws` is not on the machine.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,16 +12,10 @@ import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { findOnPath } from '../helpers/moto.js';
+import { AWS_CLI, runAwsCli, type CliResult } from '../helpers/aws-cli.js';
 import { clientConfig } from './support.js';
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-const AWS = findOnPath('aws');
+const AWS = AWS_CLI;
 
 describe('AWS CLI v1 against the sandbox', () => {
   let sb: SandboxHandle | undefined;
@@ -74,31 +67,8 @@ describe('AWS CLI v1 against the sandbox', () => {
   });
 
   function aws(...args: string[]): Promise<CliResult> {
-    const handle = sb;
-    if (!handle || !AWS) throw new Error('no sandbox');
-    return new Promise((resolve) => {
-      execFile(
-        AWS,
-        ['--endpoint-url', handle.endpoint, '--region', 'us-east-1', '--output', 'json', ...args],
-        {
-          timeout: 30_000,
-          env: {
-            PATH: process.env.PATH ?? '',
-            HOME: process.env.HOME ?? '',
-            AWS_ACCESS_KEY_ID: handle.credentials.accessKeyId,
-            AWS_SECRET_ACCESS_KEY: handle.credentials.secretAccessKey,
-            AWS_CONFIG_FILE: '/dev/null',
-            AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-            AWS_EC2_METADATA_DISABLED: 'true',
-            AWS_PAGER: '',
-          },
-        },
-        (error, stdout, stderr) => {
-          const code = error ? (typeof error.code === 'number' ? error.code : 255) : 0;
-          resolve({ code, stdout, stderr });
-        },
-      );
-    });
+    if (!sb || !AWS) throw new Error('no sandbox');
+    return runAwsCli(sb, ...args);
   }
 
   /** Runs the CLI and parses its JSON output, failing with the CLI's stderr. */

@@ -5,21 +5,14 @@
  * Skips when `aws` is not on the machine.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { findOnPath } from '../helpers/moto.js';
+import { AWS_CLI, runAwsCli, type CliResult } from '../helpers/aws-cli.js';
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-const AWS = findOnPath('aws');
+const AWS = AWS_CLI;
 
 /** Waits for the next wall-clock second. */
 function nextSecond(): Promise<void> {
@@ -87,31 +80,8 @@ describe('aws cloudformation deploy against the sandbox', () => {
   });
 
   function aws(...args: string[]): Promise<CliResult> {
-    const handle = sb;
-    if (!handle || !AWS) throw new Error('no sandbox');
-    return new Promise((resolve) => {
-      execFile(
-        AWS,
-        ['--endpoint-url', handle.endpoint, '--region', 'us-east-1', '--output', 'json', ...args],
-        {
-          timeout: 60_000,
-          env: {
-            PATH: process.env.PATH ?? '',
-            HOME: process.env.HOME ?? '',
-            AWS_ACCESS_KEY_ID: handle.credentials.accessKeyId,
-            AWS_SECRET_ACCESS_KEY: handle.credentials.secretAccessKey,
-            AWS_CONFIG_FILE: '/dev/null',
-            AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-            AWS_EC2_METADATA_DISABLED: 'true',
-            AWS_PAGER: '',
-          },
-        },
-        (error, stdout, stderr) => {
-          const code = error ? (typeof error.code === 'number' ? error.code : 255) : 0;
-          resolve({ code, stdout, stderr });
-        },
-      );
-    });
+    if (!sb || !AWS) throw new Error('no sandbox');
+    return runAwsCli({ ...sb, timeoutMs: 60_000 }, ...args);
   }
 
   const deploy = (...more: string[]) =>

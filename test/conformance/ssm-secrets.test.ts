@@ -4,7 +4,6 @@
  * get-parameter --with-decryption, get-secret-value) against the sandbox.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import {
   CreateRoleCommand,
@@ -39,7 +38,7 @@ import {
   SSMClient,
 } from '@aws-sdk/client-ssm';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { findOnPath } from '../helpers/moto.js';
+import { AWS_CLI, runAwsCli, type CliResult } from '../helpers/aws-cli.js';
 import { conformanceSuite, targetsOrSkip, type Recorder } from './harness.js';
 import {
   clientConfig,
@@ -408,7 +407,7 @@ function sbTarget(sb: SandboxHandle): Omit<Target, 'name'> {
   return { endpoint: sb.endpoint, region: sb.region, accountId: sb.accountId, credentials: sb.credentials };
 }
 
-const AWS = findOnPath('aws');
+const AWS = AWS_CLI;
 
 describe('AWS CLI v1: SSM and Secrets Manager against the sandbox', () => {
   let sb: SandboxHandle | undefined;
@@ -417,31 +416,9 @@ describe('AWS CLI v1: SSM and Secrets Manager against the sandbox', () => {
   });
   after(() => sb?.close());
 
-  function aws(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const handle = sb;
-    if (!handle || !AWS) throw new Error('no sandbox');
-    return new Promise((resolve) => {
-      execFile(
-        AWS,
-        ['--endpoint-url', handle.endpoint, '--region', 'us-east-1', '--output', 'json', ...args],
-        {
-          timeout: 30_000,
-          env: {
-            PATH: process.env.PATH ?? '',
-            HOME: process.env.HOME ?? '',
-            AWS_ACCESS_KEY_ID: handle.credentials.accessKeyId,
-            AWS_SECRET_ACCESS_KEY: handle.credentials.secretAccessKey,
-            AWS_CONFIG_FILE: '/dev/null',
-            AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-            AWS_EC2_METADATA_DISABLED: 'true',
-            AWS_PAGER: '',
-          },
-        },
-        (error, stdout, stderr) => {
-          resolve({ code: error ? (typeof error.code === 'number' ? error.code : 255) : 0, stdout, stderr });
-        },
-      );
-    });
+  function aws(...args: string[]): Promise<CliResult> {
+    if (!sb || !AWS) throw new Error('no sandbox');
+    return runAwsCli(sb, ...args);
   }
 
   async function awsJson(...args: string[]): Promise<Record<string, unknown>> {

@@ -12,7 +12,6 @@
  * the call had taken that long), so the CLI's first look finds the final status.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,11 +27,11 @@ import { z } from 'zod';
 import { checkEvaluatedDeployService, renderServiceStack } from '../../src/core/cfn/index.js';
 import { cfnOf } from '../../src/sandbox/cloudformation/model.js';
 import type { SandboxHandle } from '../../src/sandbox/index.js';
-import { findOnPath } from '../helpers/moto.js';
+import { AWS_CLI, runAwsCli, type CliResult } from '../helpers/aws-cli.js';
 import { startWorld, type World } from '../helpers/slipway-world.js';
 import { cleanEnv, killStartedProcesses, spawnSlipway } from '../kits/slipway-process.js';
 
-const AWS = findOnPath('aws');
+const AWS = AWS_CLI;
 const CLUSTER = 'main';
 const STACK = 's';
 const IMAGE = 'registry.example.com/acme/web:1.4.2';
@@ -66,12 +65,6 @@ const CONFIG = JSON.stringify({
     { name: 'main', region: 'us-east-1', cluster: CLUSTER, roles: ['web'], environments: ['Staging'] },
   ],
 });
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 /** A pass-through proxy that answers ExecuteChangeSet once the stack is no longer in progress. */
 async function startSettlingProxy(sb: SandboxHandle): Promise<{ endpoint: string; close(): Promise<void> }> {
@@ -199,29 +192,7 @@ describe('an exported ECS service stack deployed with `aws cloudformation deploy
   function aws(...args: string[]): Promise<CliResult> {
     const sb = world?.sandbox;
     if (!sb || !AWS || !proxy) throw new Error('no sandbox');
-    return new Promise((resolve) => {
-      execFile(
-        AWS,
-        ['--endpoint-url', proxy!.endpoint, '--region', 'us-east-1', '--output', 'json', ...args],
-        {
-          timeout: 60_000,
-          env: {
-            PATH: process.env.PATH ?? '',
-            HOME: process.env.HOME ?? '',
-            AWS_ACCESS_KEY_ID: sb.credentials.accessKeyId,
-            AWS_SECRET_ACCESS_KEY: sb.credentials.secretAccessKey,
-            AWS_CONFIG_FILE: '/dev/null',
-            AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-            AWS_EC2_METADATA_DISABLED: 'true',
-            AWS_PAGER: '',
-          },
-        },
-        (error, stdout, stderr) => {
-          const code = error ? (typeof error.code === 'number' ? error.code : 255) : 0;
-          resolve({ code, stdout, stderr });
-        },
-      );
-    });
+    return runAwsCli({ endpoint: proxy.endpoint, credentials: sb.credentials, timeoutMs: 60_000 }, ...args);
   }
 
   /** `aws cloudformation deploy` of the filled-in export; the cluster is the one parameter without a default. */
