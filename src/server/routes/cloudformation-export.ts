@@ -163,7 +163,7 @@ export function cloudFormationExportRoutes(deps: ServerDeps): RouteSpec[] {
             environment,
             ...(tenant ? { tenant } : {}),
           });
-          action = withEvaluatedNumbers(evaluateForExport(step.action, variables));
+          action = withEvaluatedNumbers(await evaluateForExport(step.action, variables));
         }
         const checked: DeployServiceAction = parseInput(
           ecsDeployServiceActionSchema,

@@ -10,7 +10,6 @@
  */
 import { isSlipwayError } from '../../core/errors.js';
 import {
-  evaluateAction,
   stepVariables,
   type DeploymentFacts,
   type ProcessStep,
@@ -18,6 +17,7 @@ import {
 } from '../../core/deployments/index.js';
 import type { Environment } from '../../core/model/environment.js';
 import type { Resource } from '../../core/model/resource.js';
+import { evaluationThreads } from '../../jobs/evaluation-thread.js';
 import { inTransaction } from '../../store/audit.js';
 import { currentVariables } from '../../store/release-snapshot.js';
 import { variablesRepository } from '../../store/variables.js';
@@ -121,19 +121,24 @@ export async function exportVariables(deps: ServerDeps, scope: ExportScope): Pro
 }
 
 /**
- * Evaluates each string property of `action` on its own with evaluateAction: one that refers to a
- * value this scope lacks stays as written (the export keeps the expression), one whose value holds
- * a sensitive value is kept as written too. Cycles and over-budget templates still throw.
+ * Evaluates each string property of `action` on its own with evaluateAction (in the evaluation
+ * threads, off the event loop): one that refers to a value this scope lacks stays as written (the
+ * export keeps the expression), one whose value holds a sensitive value is kept as written too.
+ * Cycles and over-budget templates still throw.
  */
-export function evaluateForExport(
+export async function evaluateForExport(
   action: ProcessStep['action'],
   variables: StepVariables,
-): ProcessStep['action'] {
-  const one = (value: string): string => {
+): Promise<ProcessStep['action']> {
+  const one = async (value: string): Promise<string> => {
     if (!value.includes('#{')) return value;
     let out: unknown;
     try {
-      out = evaluateAction({ type: action.type, packages: [], value }, variables).value;
+      const evaluated = await evaluationThreads.evaluateAction(
+        { type: action.type, packages: [], value } as ProcessStep['action'],
+        variables,
+      );
+      out = (evaluated as { value?: unknown }).value;
     } catch (e) {
       if (isSlipwayError(e) && e.code === 'INVALID_INPUT') return value;
       throw e;
@@ -142,16 +147,16 @@ export function evaluateForExport(
     // variables.sensitive grew with what evaluateAction derived from secrets.
     return variables.sensitive.some((s) => s !== '' && text.includes(s)) ? value : text;
   };
-  const walk = (value: unknown, path: (string | number)[]): unknown => {
+  const walk = async (value: unknown, path: (string | number)[]): Promise<unknown> => {
     if (typeof value === 'string') return one(value);
-    if (Array.isArray(value)) return value.map((v, i) => walk(v, [...path, i]));
+    if (Array.isArray(value)) return Promise.all(value.map((v, i) => walk(v, [...path, i])));
     if (value !== null && typeof value === 'object') {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
         // The type and the package references are identifiers, never templates (as evaluateAction).
         const literal = path.length === 0 && (k === 'type' || k === 'packages');
         Object.defineProperty(out, k, {
-          value: literal ? v : walk(v, [...path, k]),
+          value: literal ? v : await walk(v, [...path, k]),
           enumerable: true,
           writable: true,
           configurable: true,
@@ -161,5 +166,5 @@ export function evaluateForExport(
     }
     return value;
   };
-  return walk(action, []) as ProcessStep['action'];
+  return (await walk(action, [])) as ProcessStep['action'];
 }
