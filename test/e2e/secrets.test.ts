@@ -1,15 +1,17 @@
 /**
  * Secrets end to end: a sensitive project variable and an AWS account's secret key, used by an
  * "Update Amazon ECS Service" step (container environment) and by scripts that echo them plainly,
- * on stderr, into output variables and on into a later step. The ECS service gets the value (it
- * needs it); the task log (pages and the live stream), every API answer and every row of the store
- * never hold it in plain text.
+ * on stderr, into output variables and on into a later step. The ECS service gets the value as a
+ * secret (a SecureString parameter its execution role reads at task start, never its task
+ * definition); the task log (pages and the live stream), every API answer and every row of the
+ * store never hold it in plain text.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { deploymentSchema, releaseSchema } from '../../src/cli/ci/schemas.js';
 import { startWorld, type World, type WorldAccount } from '../helpers/slipway-world.js';
 
@@ -153,10 +155,30 @@ describe('secrets end to end: masked in the log, absent from the API and the sto
     }
   }
 
-  it('the ECS service really got the value (ECS needs it), in the tenant-less target account', async () => {
+  it('the ECS service gets the value as a secret from Parameter Store, in the tenant-less target account', async () => {
     const s = await world.describeService('apps', 'vault', account);
-    assert.deepEqual(s.environment['app'], { DB_USER: 'admin', DB_PASSWORD: password });
+    assert.deepEqual(s.environment['app'], { DB_USER: 'admin' });
+    const parameter = '/slipway/vault/Dev/.untenanted/apps/vault/app/DB_PASSWORD';
+    assert.deepEqual(Object.keys(s.secrets['app'] ?? {}), ['DB_PASSWORD']);
+    assert.ok(
+      s.secrets['app']?.['DB_PASSWORD']?.endsWith(`parameter${parameter}`),
+      JSON.stringify(s.secrets),
+    );
     assert.equal(s.images['app'], `${repository}:1.0.0`);
+    // The task reads it at start: the value is there, in the target's account, encrypted at rest.
+    assert.equal(s.runningCount, s.desiredCount);
+    const ssm = new SSMClient({
+      endpoint: world.sandbox.endpoint,
+      region: world.sandbox.region,
+      credentials: { accessKeyId: account.accessKeyId, secretAccessKey: account.secretAccessKey },
+    });
+    try {
+      const p = await ssm.send(new GetParameterCommand({ Name: parameter, WithDecryption: true }));
+      assert.equal(p.Parameter?.Type, 'SecureString');
+      assert.equal(p.Parameter?.Value, password);
+    } finally {
+      ssm.destroy();
+    }
   });
 
   it('the task log through the API masks every secret, wherever the script printed it', async () => {

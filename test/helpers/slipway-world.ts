@@ -23,6 +23,7 @@ import {
   ECSClient,
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { z } from 'zod';
 import { ApiClient } from '../../src/cli/api-client.js';
 import { deploymentSchema, type DeploymentView } from '../../src/cli/ci/schemas.js';
@@ -70,7 +71,11 @@ export interface WorldAccount {
   secretAccessKey: string;
 }
 
-/** An existing ECS service to seed (what an "Update Amazon ECS Service" step updates). */
+/**
+ * An existing ECS service to seed (what an "Update Amazon ECS Service" step updates). Its task
+ * definition has an execution role (WORLD_EXECUTION_ROLE, one per account) that may read the
+ * secrets Slipway delivers, as a real service that gets them needs.
+ */
 export interface ServiceSeed {
   /** The account (default: the sandbox's default account). */
   account?: WorldAccount;
@@ -88,6 +93,9 @@ export interface ServiceSeed {
   desiredCount?: number;
 }
 
+/** The seeded services' execution role: ECS tasks may assume it, and it may ssm:GetParameters on /slipway/*. */
+export const WORLD_EXECUTION_ROLE = 'slipway-world-execution';
+
 /** What an ECS service runs now (DescribeServices + DescribeTaskDefinition). */
 export interface ServiceState {
   taskDefinitionArn: string;
@@ -95,6 +103,8 @@ export interface ServiceState {
   images: Record<string, string>;
   /** Per container name: its environment as a record. */
   environment: Record<string, Record<string, string>>;
+  /** Per container name: its secrets as a record of name → valueFrom. */
+  secrets: Record<string, Record<string, string>>;
   /** The task definition's tags. */
   tags: Record<string, string>;
   runningCount: number;
@@ -180,6 +190,46 @@ const accountSchema = z.object({
   accessKeys: z.array(z.object({ accessKeyId: z.string(), secretAccessKey: z.string() })).min(1),
 });
 
+/** Makes WORLD_EXECUTION_ROLE in the account of `credentials`; answers its ARN. */
+async function makeExecutionRole(
+  sandbox: SandboxHandle,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+): Promise<string> {
+  const iam = new IAMClient({
+    endpoint: sandbox.endpoint,
+    region: sandbox.region,
+    credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
+  });
+  try {
+    const created = await iam.send(
+      new CreateRoleCommand({
+        RoleName: WORLD_EXECUTION_ROLE,
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' },
+          ],
+        }),
+      }),
+    );
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: WORLD_EXECUTION_ROLE,
+        PolicyName: 'read-slipway-secrets',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: 'ssm:GetParameters', Resource: 'arn:aws:ssm:*:*:parameter/slipway/*' },
+          ],
+        }),
+      }),
+    );
+    return created.Role!.Arn!;
+  } finally {
+    iam.destroy();
+  }
+}
+
 /** Starts a world; close it in `after`. */
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), 'slipway-world-'));
@@ -237,6 +287,19 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       const text = await res.text();
       if (!res.ok) throw new Error(`sandbox admin ${path}: ${res.status} ${text}`);
       return JSON.parse(text) as unknown;
+    };
+    // Per account id: its execution role's ARN, made on first use.
+    const executionRoles = new Map<string, Promise<string>>();
+    const executionRole = (account: WorldAccount | undefined): Promise<string> => {
+      const id = account?.accountId ?? sandbox.accountId;
+      let made = executionRoles.get(id);
+      if (!made) {
+        made = makeExecutionRole(sandbox, account ?? sandbox.credentials);
+        executionRoles.set(id, made);
+        // A failed attempt is not remembered: the next seed tries again.
+        made.catch(() => executionRoles.delete(id));
+      }
+      return made;
     };
     return {
       sandbox,
@@ -313,6 +376,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
           const td = await ecs.send(
             new RegisterTaskDefinitionCommand({
               family: seed.service,
+              executionRoleArn: await executionRole(seed.account),
               containerDefinitions: [
                 {
                   name: seed.container ?? 'app',
@@ -368,6 +432,12 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
               containers.map((c) => [
                 c.name ?? '',
                 Object.fromEntries((c.environment ?? []).map((e) => [e.name ?? '', e.value ?? ''])),
+              ]),
+            ),
+            secrets: Object.fromEntries(
+              containers.map((c) => [
+                c.name ?? '',
+                Object.fromEntries((c.secrets ?? []).map((e) => [e.name ?? '', e.valueFrom ?? ''])),
               ]),
             ),
             tags: Object.fromEntries((td.tags ?? []).map((t) => [t.key ?? '', t.value ?? ''])),

@@ -287,3 +287,80 @@ describe('renderServiceStack: what the goldens do not show', () => {
     assert.equal(sidecar.DependsOn, undefined);
   });
 });
+
+describe('renderServiceStack: the in-stack execution role may read the containers’ secrets', () => {
+  const SSM_ARN = 'arn:aws:ssm:eu-west-1:123456789012:parameter/slipway/web/Prod/.untenanted/apps/web/web/DB';
+  const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db';
+  const policiesOf = (action: EvaluatedDeployService): CfnValue | undefined =>
+    props(renderServiceStack(action, inputs).template, 'TaskExecutionRolewebApp').Policies;
+
+  it('allows ssm:GetParameters on each parameter (ARNs as written, names in the stack’s account and region) and GetSecretValue on each secret', () => {
+    const action = step({
+      containers: [
+        {
+          name: 'web',
+          image: 'web',
+          secrets: [
+            { name: 'DB', valueFrom: SSM_ARN },
+            { name: 'API_KEY', valueFrom: '/shared/api-key' },
+            { name: 'TOKEN', valueFrom: 'plain-name' },
+            { name: 'DB_USER', valueFrom: `${SECRET}-AbCdEf:username::` },
+          ],
+        },
+        {
+          name: 'sidecar',
+          image: 'web',
+          secrets: [
+            { name: 'DB', valueFrom: SSM_ARN },
+            { name: 'DB_PASSWORD', valueFrom: `${SECRET}-AbCdEf:password:AWSCURRENT:` },
+            { name: 'OTHER', valueFrom: SECRET },
+          ],
+        },
+      ],
+    });
+    const sub = (name: string) => ({
+      'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${name}`,
+    });
+    assert.deepEqual(policiesOf(action), [
+      {
+        PolicyName: 'slipway-secrets',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'ssm:GetParameters',
+              Resource: [SSM_ARN, sub('shared/api-key'), sub('plain-name')],
+            },
+            {
+              Effect: 'Allow',
+              Action: 'secretsmanager:GetSecretValue',
+              // The JSON key, stage and version are not part of the resource; a name may lack its random suffix.
+              Resource: [`${SECRET}-AbCdEf`, `${SECRET}-AbCdEf-??????`, SECRET, `${SECRET}-??????`],
+            },
+          ],
+        },
+      },
+    ]);
+  });
+
+  it('has only the statement the secrets need, and no policy without secrets or with a role the step names', () => {
+    const ssmOnly = policiesOf(step({}, { secrets: [{ name: 'DB', valueFrom: SSM_ARN }] }));
+    assert.deepEqual(ssmOnly, [
+      {
+        PolicyName: 'slipway-secrets',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'ssm:GetParameters', Resource: [SSM_ARN] }],
+        },
+      },
+    ]);
+    assert.equal(policiesOf(step()), undefined);
+    const named = renderServiceStack(
+      step({ executionRole: 'ecsTaskExecutionRole' }, { secrets: [{ name: 'DB', valueFrom: SSM_ARN }] }),
+      inputs,
+    ).template;
+    assert.equal(named.Resources.TaskExecutionRolewebApp, undefined);
+    assert.ok(!JSON.stringify(named).includes('slipway-secrets'));
+  });
+});

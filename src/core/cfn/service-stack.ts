@@ -12,6 +12,7 @@
  * | service                   | — (Octopus lets CloudFormation name it) | Service ServiceName                   |
  * | cpu / memory              | Deploy.Cpu / Deploy.Memory              | parameters TaskDefinitionCPU / TaskDefinitionMemory (String) |
  * | taskRole / executionRole  | Deploy.TaskRole / Deploy.TaskExecutionRole | parameters TaskRole / TaskExecutionRole; else an in-stack role |
+ * | (containers' secrets)     | —                                       | the in-stack role's policy slipway-secrets (ours; secret-policy.ts) |
  * | desiredCount              | Deploy.DesiredCount (default 1)         | parameter DesiredCount (Number) when ≠ 1, else a literal |
  * | minimumHealthyPercent     | Deploy.MinimumHealthPercent (100)       | parameter MinimumHealthPercent when ≠ 100 |
  * | maximumPercent            | Deploy.MaximumHealthPercent (200)       | parameter MaximumHealthPercent when ≠ 200 |
@@ -31,6 +32,7 @@ import { UserInputError } from '../errors.js';
 import { containerDefinition, LOG_GROUP_PARAMETER, type StackContainer } from './container.js';
 import type { DeployServiceAction, EvaluatedDeployService } from './evaluated.js';
 import { logicalIds, stackNameFor, type LogicalIds } from './names.js';
+import { secretsPolicy } from './secret-policy.js';
 import {
   compact,
   ref,
@@ -181,9 +183,11 @@ function resources(
   const tags = (): CfnValue[] => action.tags.map((t) => ({ Key: t.key, Value: t.value }));
   const out: Record<string, CfnResource> = {};
   if (!action.executionRole) {
+    // Beyond Octopus: the role ECS reads the containers' secrets as may read exactly those.
+    const policy = secretsPolicy(action.containers);
     out[ids.executionRole] = {
       Type: 'AWS::IAM::Role',
-      Properties: {
+      Properties: compact({
         Path: '/',
         ManagedPolicyArns: [ref('AmazonECSTaskExecutionRolePolicyArn')],
         AssumeRolePolicyDocument: {
@@ -196,7 +200,8 @@ function resources(
             },
           ],
         },
-      },
+        Policies: policy === undefined ? undefined : [policy],
+      }),
     };
   }
   if (params.has(LOG_GROUP_PARAMETER)) {

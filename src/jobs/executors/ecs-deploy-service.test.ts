@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeStacksCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   CreateClusterCommand,
@@ -10,10 +10,13 @@ import {
   ListTaskDefinitionsCommand,
   ListTasksCommand,
 } from '@aws-sdk/client-ecs';
+import { CreateRoleCommand, GetRolePolicyCommand } from '@aws-sdk/client-iam';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import type { AwsClients } from '../../aws/clients.js';
 import { startSandbox } from '../../sandbox/index.js';
 import { CFN_SKIP } from '../../../test/kits/cloudformation.js';
 import { admin, sandboxClients } from '../../../test/kits/deploy.js';
+import { SECRET_VERSIONS_LABEL } from '../../deploy/secrets/index.js';
 import { fakeContext, fakeTarget, type Collected } from '../../../test/kits/executors.js';
 import { createEcsDeployServiceExecutor, serviceStackTags, tokenPrefixOf } from './ecs-deploy-service.js';
 
@@ -58,6 +61,13 @@ function values(
   };
 }
 
+const PASSWORD = 'Hunter2-prod-5f1c9a7e';
+
+/** Everything the step produced that a person or the store could see, as one text. */
+function visible(collected: Collected): string {
+  return JSON.stringify({ lines: collected.lines, outputs: collected.outputs, progress: collected.progress });
+}
+
 /** The generated name (Octopus's double camelCase: `Service` + camel(family), camel-cased again). */
 const stackNameOf = (family: string) => `cf-ecs-${CLUSTER}-service${family}-environments1-untenanted`;
 
@@ -69,10 +79,12 @@ describe('ecs-deploy-service executor', { skip: CFN_SKIP }, () => {
     a: Record<string, unknown> & { type: string },
     vars: Record<string, string>,
     previous: Record<string, unknown> = {},
+    sensitive: string[] = [],
   ) => {
     const made = fakeContext({
       action: a,
       values: vars,
+      sensitive,
       target: fakeTarget(CLUSTER, sb.region),
       aws: () => Promise.resolve(clients),
       previous,
@@ -283,6 +295,135 @@ describe('ecs-deploy-service executor', { skip: CFN_SKIP }, () => {
     assert.match(collected.text(), /not waiting for it or for the ECS rollout/);
     assert.ok(!collected.lines.some((l) => l.code === 'deploy.attached'));
     assert.match(out(collected, 'AwsOutputs[StackId]'), /^arn:aws:cloudformation:/);
+  });
+
+  it("a sensitive variable in a container's environment reaches the task as a secret: the stack template, the task definition, the step log and the outputs never hold the value; the tasks run", async () => {
+    const a = action('vault', {
+      containers: [
+        {
+          name: 'web',
+          image: 'web',
+          environment: [
+            { name: 'DB_USER', value: 'admin' },
+            { name: 'DB_URL', value: `postgres://admin:${PASSWORD}@db/app` },
+          ],
+        },
+      ],
+    });
+    const parameter = '/slipway/Web.20shop/Production/.untenanted/apps/vault/web/DB_URL';
+    const valueFrom = `arn:aws:ssm:${sb.region}:${sb.accountId}:parameter${parameter}`;
+    const first = context(a, values('web:1'), {}, [PASSWORD]);
+    assert.deepEqual(await executor.run(first.ctx), { outcome: 'success' }, first.collected.text());
+
+    // The value is in Parameter Store, as a SecureString.
+    const p = (await clients.ssm.send(new GetParameterCommand({ Name: parameter, WithDecryption: true })))
+      .Parameter!;
+    assert.equal(p.Type, 'SecureString');
+    assert.equal(p.Value, `postgres://admin:${PASSWORD}@db/app`);
+
+    // The task definition names it; the plain variable stays plain.
+    const svc = (
+      await clients.ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['vault'] }))
+    ).services![0]!;
+    const td = (
+      await clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: svc.taskDefinition }))
+    ).taskDefinition!;
+    const web = td.containerDefinitions![0]!;
+    assert.deepEqual(web.environment, [{ name: 'DB_USER', value: 'admin' }]);
+    assert.deepEqual(web.secrets, [{ name: 'DB_URL', valueFrom }]);
+    assert.equal(web.dockerLabels?.[SECRET_VERSIONS_LABEL], '{"DB_URL":1}');
+
+    // The in-stack execution role may read exactly that parameter, and the tasks read it at start.
+    const role = String(td.executionRoleArn).split('/').pop()!;
+    const policy = await clients.iam.send(
+      new GetRolePolicyCommand({ RoleName: role, PolicyName: 'slipway-secrets' }),
+    );
+    assert.deepEqual(JSON.parse(decodeURIComponent(policy.PolicyDocument!)), {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'ssm:GetParameters', Resource: [valueFrom] }],
+    });
+    assert.equal(svc.runningCount, 1);
+    const running = await clients.ecs.send(
+      new ListTasksCommand({ cluster: CLUSTER, serviceName: 'vault', desiredStatus: 'RUNNING' }),
+    );
+    const tasks = await clients.ecs.send(
+      new DescribeTasksCommand({ cluster: CLUSTER, tasks: running.taskArns }),
+    );
+    assert.deepEqual(
+      tasks.tasks?.map((t) => t.lastStatus),
+      ['RUNNING'],
+    );
+
+    // No plaintext: not in the template CloudFormation keeps, the task definition, the log or the outputs.
+    const stackName = stackNameOf('vault');
+    const template = await clients.cloudformation.send(new GetTemplateCommand({ StackName: stackName }));
+    assert.ok(template.TemplateBody?.includes(valueFrom), 'the template references the parameter');
+    for (const [where, text] of [
+      ['the stack template', template.TemplateBody ?? ''],
+      ['the task definition', JSON.stringify(td)],
+      ['the tasks', JSON.stringify(tasks.tasks)],
+      ['the step log, outputs and saved progress', visible(first.collected)],
+    ] as const)
+      assert.ok(!text.includes(PASSWORD), `${where} holds the value`);
+    assert.ok(
+      first.collected.lines.some(
+        (l) => l.code === 'secrets.delivered' && l.data?.['valueFrom'] === valueFrom,
+      ),
+      first.collected.text(),
+    );
+
+    // Again: the value is unchanged, so is the template (no update); a resumed attempt renders it too.
+    const again = context(a, values('web:1'), {}, [PASSWORD]);
+    assert.deepEqual(await executor.run(again.ctx), { outcome: 'success' }, again.collected.text());
+    assert.ok(
+      again.collected.lines.some((l) => l.code === 'cfn.no-change'),
+      again.collected.text(),
+    );
+    assert.ok(
+      again.collected.lines.some((l) => l.code === 'secrets.delivered' && l.data?.['written'] === false),
+    );
+    const updates = calls('UpdateStack');
+    const resumed = context(a, values('web:1'), first.collected.progress.at(-1), [PASSWORD]);
+    assert.deepEqual(await executor.run(resumed.ctx), { outcome: 'success' }, resumed.collected.text());
+    assert.equal(calls('UpdateStack'), updates);
+    assert.ok(!visible(resumed.collected).includes(PASSWORD));
+    const after = await clients.cloudformation.send(new GetTemplateCommand({ StackName: stackName }));
+    assert.equal(after.TemplateBody, template.TemplateBody);
+  });
+
+  it('warns when the execution role the step names may not read the delivered secret, with the statement to add', async () => {
+    const created = await clients.iam.send(
+      new CreateRoleCommand({
+        RoleName: 'no-secrets',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' },
+          ],
+        }),
+      }),
+    );
+    const a = action('locked', {
+      executionRole: created.Role!.Arn!,
+      containers: [{ name: 'web', image: 'web', environment: [{ name: 'DB_PASSWORD', value: PASSWORD }] }],
+      wait: { mode: 'no-wait', timeoutMinutes: 5 },
+    });
+    const { ctx, collected } = context(a, values('web:1'), {}, [PASSWORD]);
+    assert.deepEqual(await executor.run(ctx), { outcome: 'success' }, collected.text());
+    const denied = collected.lines.find((l) => l.code === 'secrets.access-denied');
+    assert.equal(denied?.level, 'warning', collected.text());
+    assert.equal(denied?.data?.['role'], created.Role!.Arn);
+    assert.match(
+      denied?.message ?? '',
+      /"Resource": "arn:aws:ssm:[^"]+:parameter\/slipway\/Web\.20shop\/Production\/\.untenanted\/apps\/locked\/web\/DB_PASSWORD"/,
+    );
+    // The role is the user's: the stack adds no policy to it and makes none of its own.
+    const template = await clients.cloudformation.send(
+      new GetTemplateCommand({ StackName: stackNameOf('locked') }),
+    );
+    assert.ok(!template.TemplateBody?.includes('slipway-secrets'));
+    assert.ok(!template.TemplateBody?.includes(PASSWORD));
+    assert.ok(!visible(collected).includes(PASSWORD));
   });
 
   it('refuses what evaluation made invalid, and a missing image, before calling AWS', async () => {

@@ -6,7 +6,9 @@
  * updated is deleted and created again, judged by its final status). While the stack works, the
  * ECS rollout it started is watched live (ecs-deploy-service-watch.ts); a failure names this
  * operation's stack events and the stopped tasks' reasons. Each stack operation's token is saved
- * before it is sent, so a resumed attempt re-attaches instead of sending a second one.
+ * before it is sent, so a resumed attempt re-attaches instead of sending a second one. Sensitive
+ * values in a container's environment are delivered as secrets first (deploy/secrets, as the
+ * Update step does), so neither the template nor the task definition ever holds them in clear.
  */
 import { describeAwsError } from '../../aws/clients.js';
 import {
@@ -23,6 +25,13 @@ import {
   type StackDeployResult,
   type StackResourceInfo,
 } from '../../deploy/cloudformation/index.js';
+import {
+  deliverSecrets,
+  secretScopeOf,
+  verifySecretAccess,
+  withDeliveredSecrets,
+  type DeliveredSecret,
+} from '../../deploy/secrets/index.js';
 import type { StepContext, StepExecutor, StepResult } from '../executor.js';
 import {
   failure,
@@ -79,13 +88,21 @@ function imagesOf(action: EvaluatedDeployService, values: Record<string, string>
   return images;
 }
 
-/** The step's stack, or the reason it cannot be deployed (nothing sent to AWS yet). */
-function render(ctx: StepContext, cluster: string): { stack: ServiceStack; action: EvaluatedDeployService } {
+/**
+ * The step's stack, or the reason it cannot be deployed (nothing sent to AWS yet); the `delivered`
+ * secrets (default none) replace their plain values in the containers' environment.
+ */
+function render(
+  ctx: StepContext,
+  cluster: string,
+  delivered: readonly DeliveredSecret[] = [],
+): { stack: ServiceStack; action: EvaluatedDeployService } {
   const values = ctx.variables.values;
   const action = checkEvaluatedDeployService(ctx.action, ctx.step.name);
+  const withSecrets = { ...action, containers: withDeliveredSecrets(action.containers, delivered) };
   const tenantId = values['Octopus.Deployment.Tenant.Id'];
-  const stack = renderServiceStack(action, {
-    images: imagesOf(action, values),
+  const stack = renderServiceStack(withSecrets, {
+    images: imagesOf(withSecrets, values),
     clusterName: cluster,
     environmentId: values['Octopus.Environment.Id'] ?? '',
     ...(tenantId ? { tenantId } : {}),
@@ -94,7 +111,7 @@ function render(ctx: StepContext, cluster: string): { stack: ServiceStack; actio
     circuitBreaker: action.circuitBreaker,
     stepName: ctx.step.name,
   });
-  return { stack, action };
+  return { stack, action: withSecrets };
 }
 
 async function run(ctx: StepContext, options: EcsDeployServiceOptions): Promise<StepResult> {
@@ -107,7 +124,7 @@ async function run(ctx: StepContext, options: EcsDeployServiceOptions): Promise<
   } catch (e) {
     return { outcome: 'failed', error: isSlipwayError(e) ? e.message : describeAwsError(e) };
   }
-  const { stack, action } = rendered;
+  let { stack, action } = rendered;
   if (!action.stackName) ctx.log.verbose(`No stack name supplied; generated "${stack.stackName}".`);
   const wait = action.wait.mode === 'wait';
   const timeoutSeconds = action.wait.timeoutMinutes * 60;
@@ -121,6 +138,26 @@ async function run(ctx: StepContext, options: EcsDeployServiceOptions): Promise<
   let watching: Promise<void> | undefined;
   try {
     const clients = await ctx.aws();
+    // Sensitive values go to Parameter Store before the stack changes, never into the template. A
+    // resumed attempt delivers again: unchanged values keep their names and versions, so it renders
+    // the very template the saved operation was sent with.
+    const secrets = await deliverSecrets(
+      {
+        scope: secretScopeOf(ctx.variables.values, target.cluster, action.service),
+        containers: action.containers,
+        sensitive: ctx.variables.sensitive,
+      },
+      clients,
+      (e) => ctx.log.event(e),
+    );
+    if (secrets.delivered.length > 0) {
+      ({ stack, action } = render(ctx, target.cluster, secrets.delivered));
+      // An in-stack execution role gets the read policy with the template; a given one is asked of IAM.
+      if (action.executionRole)
+        await verifySecretAccess(action.executionRole, secrets.delivered, clients, (e) => ctx.log.event(e), {
+          service: action.service,
+        });
+    }
     if (wait) {
       watch = new RolloutWatch({
         cfn: clients.cloudformation,
