@@ -16,7 +16,7 @@ export { createEcsDeployServiceExecutor, ecsDeployServiceExecutor } from './ecs-
 export { createEcsRunTaskExecutor, ecsRunTaskExecutor } from './ecs-run-task.js';
 export { createEcsUpdateServiceExecutor, ecsUpdateServiceExecutor } from './ecs-update-service.js';
 export { manualInterventionExecutor } from './manual-intervention.js';
-export { createRunScriptExecutor, runScriptExecutor } from './run-script.js';
+export { createRunScriptExecutor } from './run-script.js';
 
 /**
  * Every built-in executor, one per action type; scripts run with `scripts` (default: resolved at

@@ -61,9 +61,6 @@ export function createRunScriptExecutor(options: RunScriptOptions = {}): StepExe
   };
 }
 
-/** The "Run a script" executor with the default isolation. */
-export const runScriptExecutor: StepExecutor = createRunScriptExecutor();
-
 interface ScriptAction {
   syntax: ScriptSyntax;
   script: string;
