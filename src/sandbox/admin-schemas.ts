@@ -117,7 +117,9 @@ export const adminSchemas = {
     .strict(),
   apiFault: z
     .object({
-      service: z.enum(['ecs', 'ecr', 'logs', 'sts', 'iam', 'cloudformation', 'ssm', 'secretsmanager']).optional(),
+      service: z
+        .enum(['ecs', 'ecr', 'logs', 'sts', 'iam', 'cloudformation', 'ssm', 'secretsmanager'])
+        .optional(),
       action: z
         .string()
         .regex(/^[A-Za-z]{1,128}$/, 'must be an action name such as UpdateService')
