@@ -13,6 +13,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { NGINX, short, World, type CliResult } from './world.js';
 
 const CLUSTER = 'flags';
@@ -350,9 +352,38 @@ describe('the script’s invocations', { concurrency: 4 }, () => {
 
 describe('per-container edits', { concurrency: 2 }, () => {
   it('set image, env, secret, command, sizes, labels on the named container only', async () => {
+    // A secret needs a parameter that exists and an execution role that may read it, as on AWS.
+    const aws = { endpoint: world.sb.endpoint, region: 'us-east-1', credentials: world.sb.credentials };
+    const iam = new IAMClient(aws);
+    const ssm = new SSMClient(aws);
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'edits-execution',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' },
+          ],
+        }),
+      }),
+    );
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'edits-execution',
+        PolicyName: 'read-db',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'ssm:GetParameters', Resource: '*' }],
+        }),
+      }),
+    );
+    await ssm.send(new PutParameterCommand({ Name: '/db', Value: 'postgres://db', Type: 'SecureString' }));
+    iam.destroy();
+    ssm.destroy();
     await world.service({
       cluster: CLUSTER,
       service: 'edits',
+      taskDefinition: { executionRoleArn: 'arn:aws:iam::000000000000:role/edits-execution' },
       containers: [
         {
           name: 'web',
