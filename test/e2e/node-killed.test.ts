@@ -399,6 +399,15 @@ describe('a node killed mid-deployment, resumed by another server process', skip
         },
         context,
       );
+      // ... and logged it (log lines are written apart from progress: under load they may trail it).
+      await waitFor(
+        'node 1 to log the ECS deployment of web',
+        async () =>
+          (await readLog(client1, webId)).some((l) => l.includes(`: deployment ${webEcsDeployment}`))
+            ? true
+            : undefined,
+        context,
+      );
       // worker: inside its script step (and its first line is in the task log).
       await waitFor(
         'node 1 to start the worker script',
