@@ -117,7 +117,9 @@ export const adminSchemas = {
     .strict(),
   apiFault: z
     .object({
-      service: z.enum(['ecs', 'ecr', 'logs', 'sts', 'iam', 'cloudformation', 'ssm', 'secretsmanager']).optional(),
+      service: z
+        .enum(['ecs', 'ecr', 'logs', 'sts', 'iam', 'cloudformation', 'ssm', 'secretsmanager'])
+        .optional(),
       action: z
         .string()
         .regex(/^[A-Za-z]{1,128}$/, 'must be an action name such as UpdateService')
@@ -134,6 +136,36 @@ export const adminSchemas = {
       durationSeconds: z.number().positive().max(MAX_ADMIN_SECONDS).optional(),
       // The share of matching calls that fail, deterministically (0.5: every other call).
       ratio: z.number().positive().max(1).optional(),
+    })
+    .strict(),
+  hookOutcomes: z
+    .object({
+      ...where,
+      functionArn: z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$/,
+          'must be a Lambda function ARN',
+        ),
+      outcomes: z
+        .array(
+          z
+            .object({
+              hookStatus: z.enum(['SUCCEEDED', 'FAILED', 'IN_PROGRESS', 'ERROR']),
+              callBackDelay: z.number().int().min(0).max(MAX_ADMIN_SECONDS).optional(),
+              times: z.number().int().min(1).max(1_000_000).optional(),
+            })
+            .strict(),
+        )
+        .max(1000),
+    })
+    .strict(),
+  alarm: z
+    .object({
+      ...where,
+      // CloudWatch alarm names: 1–255 characters.
+      alarmName: z.string().min(1).max(255),
+      state: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']),
     })
     .strict(),
   time: z
