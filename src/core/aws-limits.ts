@@ -122,6 +122,12 @@ export const SECRETS_MANAGER_BUCKETS: Readonly<Record<string, TokenBucketLimit>>
 };
 export const SECRETS_MANAGER_DEFAULT: TokenBucketLimit = { burst: 50, perSecond: 50 };
 
+/**
+ * Elastic Load Balancing v2: AWS publishes no per-action API rates (its quotas page lists resource
+ * counts only), so every action gets DEFAULT_BUCKET for itself, like the other unlisted services.
+ */
+export const ELBV2_DEFAULT: TokenBucketLimit = DEFAULT_BUCKET;
+
 /** The rate bucket a call draws from: its name (per account and region) and its limit. */
 export interface RateBucket {
   name: string;
@@ -155,6 +161,9 @@ export function rateBucketOf(service: string, action: string): RateBucket {
       name: `cloudformation:${action}`,
       limit: CLOUDFORMATION_BUCKETS[action] ?? CLOUDFORMATION_DEFAULT,
     };
+  }
+  if (service === 'elasticloadbalancing') {
+    return { name: `elasticloadbalancing:${action}`, limit: ELBV2_DEFAULT };
   }
   return { name: `${service}:${action}`, limit: DEFAULT_BUCKET };
 }

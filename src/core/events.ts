@@ -36,6 +36,15 @@ export const EVENT_CODES = {
   'deploy.rollback-succeeded': 'warn',
   'deploy.rollback-failed': 'error',
   'deploy.definitions-deregistered': 'info',
+  // Strategy deployments (BLUE_GREEN, LINEAR, CANARY) followed by their service deployment ARN.
+  /** The service deployment's lifecycle stage changed; data: stage, status, weights, hooks. */
+  'deploy.stage': 'info',
+  /** A PAUSE lifecycle hook awaits action (continue or roll back). */
+  'deploy.paused': 'warn',
+  /** A PAUSE hook was answered with ContinueServiceDeployment (CONTINUE or ROLLBACK). */
+  'deploy.hook-answered': 'info',
+  /** The service's deployment strategy differs from its previous deployment's. */
+  'deploy.strategy-switch': 'warn',
   // The CloudFormation stack deployer (src/deploy/cloudformation); every cfn.* event's data names the stackName.
   /** Another operation is running on the stack: we wait for it to end. */
   'cfn.waiting': 'info',

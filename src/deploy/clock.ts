@@ -12,6 +12,8 @@ export interface Clock {
   pause(ms: number): Promise<void>;
   /** Throws the signal's reason if it aborted. */
   check(): void;
+  /** True once the signal aborted (default: never). */
+  aborted?(): boolean;
 }
 
 const defaultSleep = (ms: number, signal?: AbortSignal) => wait(ms, undefined, signal ? { signal } : {});
@@ -24,6 +26,7 @@ export function clockOf(control: DeployControl): Clock {
   return {
     now: control.now ?? Date.now,
     check,
+    aborted: () => signal?.aborted === true,
     pause: async (ms) => {
       check();
       try {

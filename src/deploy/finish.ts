@@ -9,6 +9,7 @@ import { say } from './progress.js';
 import type { ServiceDeployResult } from './request.js';
 import { startRollback } from './rollback.js';
 import type { WatchContext, WatchItem } from './watch.js';
+import type { StrategyItem } from './watch-strategy.js';
 import { messageOf } from '../core/errors.js';
 
 /** What decides how a verdict ends: the limits (for the message) and whether to roll back. */
@@ -23,6 +24,8 @@ export interface Track {
   plan: ServicePlan;
   item?: WatchItem;
   rollback?: WatchItem;
+  /** A strategy deployment (BLUE_GREEN, LINEAR, CANARY) followed by its ARN, instead of `item`. */
+  strategy?: StrategyItem;
   /** Why our deployment failed (kept for the rollback's result). */
   failure?: string;
   result?: ServiceDeployResult;

@@ -2,10 +2,10 @@
  * Outcome bookkeeping: the worst outcome over several services, and the judge's limits.
  */
 import type { JudgeConfig } from '../core/rollout/judge.js';
-import { DEPLOY_DEFAULTS, type DeployOutcome, type WatchLimits } from './request.js';
+import { DEPLOY_DEFAULTS, type RunOutcome, type WatchLimits } from './request.js';
 
 /** Worst first (see DeployResult.outcome). */
-const SEVERITY: DeployOutcome[] = [
+const SEVERITY: RunOutcome[] = [
   'rollback-failed',
   'failed',
   'failed-ecs-rolled-back',
@@ -13,13 +13,15 @@ const SEVERITY: DeployOutcome[] = [
   'task-failed',
   'timed-out',
   'inactive',
+  // Waits for a person: worse than done, better than not knowing.
+  'paused',
   'succeeded',
   'no-change',
   'previewed',
 ];
 
 /** The worst of several outcomes (`previewed` for none). */
-export function worstOutcome(outcomes: DeployOutcome[]): DeployOutcome {
+export function worstOutcome(outcomes: RunOutcome[]): RunOutcome {
   let best = SEVERITY.length - 1;
   for (const o of outcomes) best = Math.min(best, SEVERITY.indexOf(o));
   return SEVERITY[best] ?? 'previewed';
@@ -36,6 +38,7 @@ export function resolveLimits(limits: WatchLimits): Required<WatchLimits> {
     repeatedStopThreshold: limits.repeatedStopThreshold ?? DEPLOY_DEFAULTS.repeatedStopThreshold,
     unablePlaceGraceSeconds: limits.unablePlaceGraceSeconds ?? DEPLOY_DEFAULTS.unablePlaceGraceSeconds,
     skipDeploymentsCheck: limits.skipDeploymentsCheck ?? false,
+    waitUntil: limits.waitUntil ?? { kind: 'deployed' },
   };
 }
 

@@ -2,8 +2,20 @@
  * Planning: read each service and its task definition, build the new revision, and decide what
  * to do (register and update, update only, attach to a rollout in flight, or nothing).
  */
-import { DescribeTaskDefinitionCommand, type ECSClient, type Service, type Tag } from '@aws-sdk/client-ecs';
+import {
+  DescribeTaskDefinitionCommand,
+  type ECSClient,
+  type Service,
+  type ServiceDeployment,
+  type Tag,
+} from '@aws-sdk/client-ecs';
 import { isSlipwayError, SlipwayError } from '../core/errors.js';
+import {
+  controllerRefusal,
+  strategyOf,
+  strategySwitchWarning,
+  type Strategy,
+} from '../core/rollout/strategy.js';
 import { parseTaskDefinitionRef, shortTaskDefinition } from '../core/rollout/types.js';
 import type { ServiceSnapshot } from '../core/rollout/types.js';
 import {
@@ -16,6 +28,7 @@ import {
 } from '../core/taskdef/index.js';
 import type { EcsDeployRequest } from './request.js';
 import type { BaseRevision, ServiceDeployInput } from './service-input.js';
+import { describeServiceDeployments, ONGOING_STATUSES } from './service-deployments.js';
 import { describeServices, notFound, toServiceSnapshot } from './snapshot.js';
 
 /** What the engine will do for one service. */
@@ -54,6 +67,12 @@ export interface ServicePlan {
   rollbackTarget?: string;
   /** The revision to deploy: known after registration (or the current one for update/attach/no-change). */
   taskDefinitionArn?: string;
+  /** The service's deployment strategy: ROLLING is judged by its `ecs-svc/…` deployment, the others by their service deployment ARN. */
+  strategy: Strategy;
+  /** The service's current service deployment (strategy services), as described before acting. */
+  currentServiceDeployment?: ServiceDeployment;
+  /** A warning when the strategy differs from the one of the service's previous deployment. */
+  strategySwitch?: string;
 }
 
 /** A described task definition, cleaned for registering, with its ARN and tags. */
@@ -136,10 +155,27 @@ export async function planServices(ecs: ECSClient, input: ServiceDeployInput): P
     }
     return p;
   };
+  // The controller first: a service we cannot drive is refused before anything is read or changed.
   for (const name of names) {
     const svc = described.get(name);
     if (!svc) throw notFound(cluster, name);
-    plans.push(await planOne(input, name, svc, describe));
+    const refusal = controllerRefusal(name, svc.deploymentController?.type);
+    if (refusal)
+      throw new SlipwayError('INVALID_INPUT', refusal, {
+        data: { cluster, service: name, deploymentController: svc.deploymentController?.type },
+      });
+  }
+  // Strategy services: their current service deployments, 20 per call (attach, strategy switch).
+  const currentArns = names
+    .map((n) => described.get(n))
+    .filter((s) => s && strategyOf(s.deploymentConfiguration?.strategy) !== 'ROLLING')
+    .map((s) => s?.currentServiceDeployment)
+    .filter((a): a is string => !!a);
+  const current = currentArns.length > 0 ? await describeServiceDeployments(ecs, currentArns) : new Map();
+  for (const name of names) {
+    const svc = described.get(name)!;
+    const sd = svc.currentServiceDeployment ? current.get(svc.currentServiceDeployment) : undefined;
+    plans.push(await planOne(input, name, svc, describe, sd));
   }
   return plans;
 }
@@ -169,8 +205,18 @@ async function planOne(
   name: string,
   svc: Service,
   describe: (ref: string) => Promise<DescribedDefinition>,
+  currentDeployment: ServiceDeployment | undefined,
 ): Promise<ServicePlan> {
   const { cluster } = input;
+  const strategy = strategyOf(svc.deploymentConfiguration?.strategy);
+  const previousStrategy = currentDeployment?.deploymentConfiguration?.strategy;
+  const strategySwitch =
+    previousStrategy !== undefined
+      ? strategySwitchWarning(name, strategyOf(previousStrategy), strategy)
+      : undefined;
+  const ongoing =
+    currentDeployment?.status !== undefined &&
+    (ONGOING_STATUSES as readonly string[]).includes(currentDeployment.status);
   const snapshot = toServiceSnapshot(svc);
   const currentArn = svc.taskDefinition ?? '';
   const current = await describe(currentArn);
@@ -191,7 +237,12 @@ async function planOne(
   if (!sameContent(taskDefinition, current.clean)) {
     registered = await reusable(input.registeredRevision, taskDefinition, describe);
     action = registered ? 'update' : 'register-and-update';
+  } else if (strategy !== 'ROLLING' && ongoing && !changedConfig) {
+    // Our service deployment of this content is in flight (a re-run after a crash): follow it by its ARN.
+    action = 'attach';
+    attachDeploymentId = currentDeployment?.serviceDeploymentArn;
   } else if (
+    strategy === 'ROLLING' &&
     primary?.rolloutState === 'IN_PROGRESS' &&
     primary.taskDefinitionArn === currentArn &&
     !changedConfig
@@ -224,6 +275,9 @@ async function planOne(
     ...(attachDeploymentId ? { attachDeploymentId } : {}),
     ...(rollbackTarget ? { rollbackTarget } : {}),
     ...(action !== 'register-and-update' ? { taskDefinitionArn: registered ?? currentArn } : {}),
+    strategy,
+    ...(currentDeployment ? { currentServiceDeployment: currentDeployment } : {}),
+    ...(strategySwitch ? { strategySwitch } : {}),
   };
 }
 
@@ -254,7 +308,9 @@ export function describePlan(p: ServicePlan): string {
         return `will update the service to ${shortTaskDefinition(p.taskDefinitionArn)}, which an earlier attempt registered (${p.changes.length} change${p.changes.length === 1 ? '' : 's'} from ${cur})`;
       return `will update the service keeping ${cur}${p.forceNewDeployment ? ' (force new deployment)' : ''}`;
     case 'attach':
-      return `a rollout of ${cur} is already in progress (deployment ${p.attachDeploymentId ?? ''}): will watch it`;
+      return p.strategy !== 'ROLLING'
+        ? `a ${p.strategy} deployment of ${cur} is already in progress (service deployment ${p.attachDeploymentId ?? ''}): will follow it`
+        : `a rollout of ${cur} is already in progress (deployment ${p.attachDeploymentId ?? ''}): will watch it`;
     case 'no-change':
       return `already runs this exact content (${cur}): nothing to do`;
   }

@@ -4,6 +4,7 @@
  * valid target); the engine never reads flags or env.
  */
 import type { ImageReference } from '../core/images/reference.js';
+import type { WaitUntil } from '../core/rollout/strategy.js';
 import type { TaskDefinitionEdits, TaskDefinitionJson } from '../core/taskdef/index.js';
 
 /** Defaults (documented in docs/ecs-deploy.md). */
@@ -30,6 +31,8 @@ export interface WatchLimits {
   unablePlaceGraceSeconds?: number;
   /** `--skip-deployments-check`: success does not wait for older deployments to drain (default false). */
   skipDeploymentsCheck?: boolean;
+  /** `--wait-until`: return once deployed (default) or once a strategy deployment reached an ECS lifecycle stage. */
+  waitUntil?: WaitUntil;
 }
 
 /** `--run-task` (with a family): register, then run once. */
@@ -111,22 +114,32 @@ export type DeployOutcome =
   /** --run-task: the task stopped with a failure. */
   | 'task-failed';
 
+/**
+ * How a run ended: a DeployOutcome, or `paused` (a strategy deployment waits at a PAUSE hook for
+ * `slipway ecs-deploy continue|rollback`; ECS goes on waiting until the hook's timeout).
+ */
+export type RunOutcome = DeployOutcome | 'paused';
+
 export interface ServiceDeployResult {
   /** Service name, or the family for -d. */
   name: string;
-  outcome: DeployOutcome;
+  outcome: RunOutcome;
   /** One sentence for a person: what happened and what the service runs now. */
   message: string;
   /** The revision we deployed (or would deploy). */
   taskDefinitionArn?: string;
-  /** Our ECS deployment id, if an UpdateService was made or attached to. */
+  /** Our ECS deployment id (a service deployment ARN for strategy deployments), if an UpdateService was made or attached to. */
   deploymentId?: string;
+  /** BLUE_GREEN, LINEAR, CANARY: our service deployment, its last stage, and the PAUSE hook it waits at. */
+  serviceDeploymentArn?: string;
+  stage?: string;
+  pausedHookId?: string;
   /** The task definition the service runs at the end. */
   runningTaskDefinitionArn?: string;
 }
 
 export interface DeployResult {
   /** The worst outcome over all services (order: rollback-failed > failed > failed-ecs-rolled-back > failed-rolled-back > task-failed > timed-out > inactive > succeeded > no-change > previewed). */
-  outcome: DeployOutcome;
+  outcome: RunOutcome;
   results: ServiceDeployResult[];
 }

@@ -6,6 +6,7 @@
 import type { EventSink } from '../core/events.js';
 import type { TaskDefinitionJson } from '../core/taskdef/index.js';
 import type { WatchLimits } from './request.js';
+import type { HookSnapshot } from '../core/rollout/service-deployment.js';
 
 /** The revision a service's new revision is built on. */
 export type BaseRevision =
@@ -51,6 +52,11 @@ export interface ServiceDeployInput extends WatchLimits {
    * Default none.
    */
   registeredRevision?: string;
+  /**
+   * Strategy deployments: when the caller's signal aborts (a cancel), roll the ECS deployment back
+   * with StopServiceDeployment(ROLLBACK) instead of leaving it going (default false).
+   */
+  stopOnCancel?: boolean;
 }
 
 /** A revision the deployer registered (before any service is updated to it). */
@@ -70,6 +76,20 @@ export interface UpdatedService {
   /** true when an earlier run's rollout of this content was found in flight and is watched instead. */
   attached: boolean;
 }
+
+/** A PAUSE hook a strategy deployment waits at, handed to whoever answers it. */
+export interface PausedHook {
+  service: string;
+  cluster: string;
+  serviceDeploymentArn: string;
+  stage: string;
+  hook: HookSnapshot;
+  /** Our revision (the deployment's target). */
+  taskDefinitionArn: string;
+}
+
+/** How a person answers a PAUSE hook: CONTINUE or ROLLBACK, or undefined (answered elsewhere: do nothing). */
+export type PauseAnswerer = (paused: PausedHook) => Promise<'CONTINUE' | 'ROLLBACK' | undefined>;
 
 /** How the deployer waits and when it stops (both faces; tests speed the clock up). */
 export interface DeployControl {
@@ -92,4 +112,9 @@ export interface DeployHooks extends DeployControl {
   registered?: (revision: RegisteredRevision) => Promise<void> | void;
   /** After UpdateService (or attaching to a rollout in flight), before watching. Not called for our rollback. */
   updated?: (update: UpdatedService) => Promise<void> | void;
+  /**
+   * Strategy deployments: answers a PAUSE hook (the server's manual intervention). Without it the
+   * deployer returns a `paused` result (the CLI). Asked once per hook, in the background.
+   */
+  paused?: PauseAnswerer;
 }

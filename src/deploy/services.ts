@@ -1,8 +1,4 @@
 /**
- * Deploying one or more services: plan, register once per distinct content, update (or attach),
- * watch them together, roll back what failed, and prune old revisions after success.
- */
-/**
  * The service deployer, below both faces (`slipway ecs-deploy` and the server's Update ECS Service
  * step): plan (each service and task definition described once), register once per distinct
  * content, update (or attach to a rollout in flight), watch every service together, roll back what
@@ -11,10 +7,12 @@
  */
 import type { AwsClients } from '../aws/clients.js';
 import { ignoreEvents, type EventSink } from '../core/events.js';
+import { expectedWaitMs } from '../core/rollout/strategy.js';
 import { shortTaskDefinition } from '../core/rollout/types.js';
 import { formatChanges, sameContent } from '../core/taskdef/index.js';
 import { clockOf, type Clock } from './clock.js';
 import { finishDeployment, finishRollback, type FinishOptions, type Track } from './finish.js';
+import { finishStrategy, type StrategyTrack } from './finish-strategy.js';
 import { pruneDefinitions } from './hygiene.js';
 import { judgeConfigOf, resolveLimits } from './outcome.js';
 import { describePlan, planServices } from './plan.js';
@@ -22,8 +20,9 @@ import { say } from './progress.js';
 import { registerAll } from './register.js';
 import type { ServiceDeployResult } from './request.js';
 import type { DeployHooks, ServiceDeployInput } from './service-input.js';
-import { updateService } from './update-service.js';
+import { updateService, updateStrategyService } from './update-service.js';
 import { watchAll, watchItem, type WatchContext } from './watch.js';
+import { strategyItem, watchStrategies, type StrategyWatchContext } from './watch-strategy.js';
 import { messageOf } from '../core/errors.js';
 
 /**
@@ -62,8 +61,12 @@ export async function deployServices(
           lines,
         },
       );
+    if (plan.strategySwitch)
+      say(emit, 'deploy.strategy-switch', subject, plan.strategySwitch, { strategy: plan.strategy });
     say(emit, 'deploy.plan', subject, (dryRun ? 'dry run: ' : '') + describePlan(plan), {
       action: plan.action,
+      strategy: plan.strategy,
+      expectedWaitSeconds: expectedWaitMs(plan.before.deploymentConfiguration ?? {}) / 1000,
       family: plan.family,
       currentTaskDefinitionArn: plan.currentTaskDefinitionArn,
       rollbackTarget: plan.rollbackTarget ?? null,
@@ -123,15 +126,50 @@ export async function deployServices(
   };
   const ctx: WatchContext = { ecs, cluster, emit, clock, config: judgeConfigOf(limits) };
   const watched = tracks.filter((t) => t.item);
-  await watchAll(
-    ctx,
-    watched.map((t) => t.item!),
-    async (item) => {
-      const t = watched.find((x) => x.item === item || x.rollback === item);
-      if (!t) return undefined;
-      return t.rollback === item ? finishRollback(t, item, emit) : finishDeployment(t, item, finish, ctx);
+  const strategyCtx: StrategyWatchContext = {
+    ecs,
+    cluster,
+    emit,
+    clock,
+    config: {
+      timeoutMs: limits.timeoutSeconds * 1000,
+      inactivityTimeoutMs: limits.inactivityTimeoutSeconds * 1000,
+      waitUntil: limits.waitUntil,
+      onPause: hooks.paused ? 'wait' : 'return',
     },
-  );
+    ...(hooks.paused ? { answer: hooks.paused } : {}),
+    ...(input.stopOnCancel ? { stopOnCancel: true } : {}),
+  };
+  const following = tracks.filter((t) => t.strategy);
+  // Rolling services by their ecs-svc deployment, strategy services by their service deployment ARN: side by side.
+  await Promise.all([
+    watchAll(
+      ctx,
+      watched.map((t) => t.item!),
+      async (item) => {
+        const t = watched.find((x) => x.item === item || x.rollback === item);
+        if (!t) return undefined;
+        return t.rollback === item ? finishRollback(t, item, emit) : finishDeployment(t, item, finish, ctx);
+      },
+    ),
+    watchStrategies(
+      strategyCtx,
+      following.map((t) => t.strategy!),
+      async (item) => {
+        const t = following.find((x) => x.strategy === item);
+        if (!t) return false;
+        const st: StrategyTrack = {
+          service: t.plan.service,
+          cluster: t.plan.cluster,
+          ...(t.failure ? { failure: t.failure } : {}),
+        };
+        const again = await finishStrategy(st, item, finish, strategyCtx);
+        if (st.result) t.result = st.result;
+        if (st.failure) t.failure = st.failure;
+        return again;
+      },
+    ),
+  ]);
 
   if (input.maxDefinitions !== undefined) await prune(tracks, input.maxDefinitions, cluster, clients, emit);
   return tracks.map((t) => t.result!);
@@ -177,6 +215,10 @@ async function startOne(
       deploymentId: id,
       attached: true,
     });
+    if (plan.strategy !== 'ROLLING') {
+      t.strategy = strategyItem(plan.service, id, arn, plan.rollbackTarget ?? '', now);
+      return;
+    }
     // Events from before that rollout began were seen by whoever started it: not news to this watch.
     const began = plan.snapshot.deployments.find((d) => d.id === id)?.createdAt;
     const seen = began === undefined ? [] : plan.snapshot.events.filter((e) => e.createdAt < began);
@@ -185,21 +227,42 @@ async function startOne(
   }
   // Stopped before the change: nothing to watch, nothing to undo.
   clock.check();
-  const { deploymentId } = await updateService(
-    clients.ecs,
-    {
-      cluster: plan.cluster,
+  const update = {
+    cluster: plan.cluster,
+    service: plan.service,
+    taskDefinitionArn: arn,
+    forceNewDeployment: plan.forceNewDeployment,
+    ...(input.desiredCount !== undefined ? { desiredCount: input.desiredCount } : {}),
+    ...(input.minimumHealthyPercent !== undefined
+      ? { minimumHealthyPercent: input.minimumHealthyPercent }
+      : {}),
+    ...(input.maximumPercent !== undefined ? { maximumPercent: input.maximumPercent } : {}),
+  };
+  if (plan.strategy !== 'ROLLING') {
+    const { serviceDeploymentArn } = await updateStrategyService(clients.ecs, update, plan.before);
+    say(
+      emit,
+      'deploy.service-updated',
+      subject,
+      `updated to ${shortTaskDefinition(arn)}: ${plan.strategy} service deployment ${serviceDeploymentArn}`,
+      {
+        deploymentId: serviceDeploymentArn,
+        serviceDeploymentArn,
+        taskDefinitionArn: arn,
+        strategy: plan.strategy,
+      },
+    );
+    await hooks.updated?.({
       service: plan.service,
+      cluster: plan.cluster,
       taskDefinitionArn: arn,
-      forceNewDeployment: plan.forceNewDeployment,
-      ...(input.desiredCount !== undefined ? { desiredCount: input.desiredCount } : {}),
-      ...(input.minimumHealthyPercent !== undefined
-        ? { minimumHealthyPercent: input.minimumHealthyPercent }
-        : {}),
-      ...(input.maximumPercent !== undefined ? { maximumPercent: input.maximumPercent } : {}),
-    },
-    plan.before,
-  );
+      deploymentId: serviceDeploymentArn,
+      attached: false,
+    });
+    t.strategy = strategyItem(plan.service, serviceDeploymentArn, arn, plan.currentTaskDefinitionArn, now);
+    return;
+  }
+  const { deploymentId } = await updateService(clients.ecs, update, plan.before);
   say(
     emit,
     'deploy.service-updated',

@@ -8,6 +8,7 @@ import {
   type Service,
 } from '@aws-sdk/client-ecs';
 import { SlipwayError } from '../core/errors.js';
+import { ourServiceDeploymentArn } from './service-deployments.js';
 import { describeService } from './snapshot.js';
 
 export interface UpdateInput {
@@ -37,12 +38,8 @@ export function deploymentConfigurationFor(
   };
 }
 
-/** Updates the service and returns our deployment id (the PRIMARY on our revision) and the service. */
-export async function updateService(
-  ecs: ECSClient,
-  input: UpdateInput,
-  before: Service,
-): Promise<{ deploymentId: string; service: Service }> {
+/** Sends UpdateService with the service's deployment configuration kept whole; returns the service it answers. */
+async function sendUpdate(ecs: ECSClient, input: UpdateInput, before: Service): Promise<Service | undefined> {
   const deploymentConfiguration = deploymentConfigurationFor(
     before.deploymentConfiguration,
     input.minimumHealthyPercent,
@@ -58,7 +55,16 @@ export async function updateService(
       ...(input.forceNewDeployment ? { forceNewDeployment: true } : {}),
     }),
   );
-  let service = res.service;
+  return res.service;
+}
+
+/** Updates the service and returns our deployment id (the PRIMARY on our revision) and the service. */
+export async function updateService(
+  ecs: ECSClient,
+  input: UpdateInput,
+  before: Service,
+): Promise<{ deploymentId: string; service: Service }> {
+  let service = await sendUpdate(ecs, input, before);
   let ours = ourDeployment(service, input.taskDefinitionArn);
   if (!ours) {
     // Not in the answer (should not happen): the service as it is now tells.
@@ -75,4 +81,24 @@ export async function updateService(
 
 function ourDeployment(s: Service | undefined, arn: string): string | undefined {
   return s?.deployments?.find((d) => d.status === 'PRIMARY' && d.taskDefinition === arn)?.id;
+}
+
+/**
+ * Updates a BLUE_GREEN, LINEAR or CANARY service and returns our service deployment's ARN (the
+ * resume key): the answer's `currentServiceDeployment`, else the newest ongoing one listed.
+ */
+export async function updateStrategyService(
+  ecs: ECSClient,
+  input: UpdateInput,
+  before: Service,
+): Promise<{ serviceDeploymentArn: string }> {
+  const service =
+    (await sendUpdate(ecs, input, before)) ?? (await describeService(ecs, input.cluster, input.service));
+  const arn = await ourServiceDeploymentArn(ecs, input.cluster, service);
+  if (!arn)
+    throw new SlipwayError(
+      'AWS_CALL_FAILED',
+      `UpdateService of ${input.service} made no service deployment that ECS lists (no currentServiceDeployment, nothing ongoing in ListServiceDeployments). Check the service's events in the console.`,
+    );
+  return { serviceDeploymentArn: arn };
 }

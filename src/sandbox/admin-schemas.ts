@@ -138,6 +138,36 @@ export const adminSchemas = {
       ratio: z.number().positive().max(1).optional(),
     })
     .strict(),
+  hookOutcomes: z
+    .object({
+      ...where,
+      functionArn: z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$/,
+          'must be a Lambda function ARN',
+        ),
+      outcomes: z
+        .array(
+          z
+            .object({
+              hookStatus: z.enum(['SUCCEEDED', 'FAILED', 'IN_PROGRESS', 'ERROR']),
+              callBackDelay: z.number().int().min(0).max(MAX_ADMIN_SECONDS).optional(),
+              times: z.number().int().min(1).max(1_000_000).optional(),
+            })
+            .strict(),
+        )
+        .max(1000),
+    })
+    .strict(),
+  alarm: z
+    .object({
+      ...where,
+      // CloudWatch alarm names: 1–255 characters.
+      alarmName: z.string().min(1).max(255),
+      state: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']),
+    })
+    .strict(),
   time: z
     .object({
       scale: z.number().min(MIN_TIME_SCALE).max(MAX_TIME_SCALE).optional(),

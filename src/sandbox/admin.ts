@@ -9,7 +9,14 @@ import { SlipwayError } from '../core/errors.js';
 import { createAccount, seedDefaultAccount } from './accounts.js';
 import { adminSchemas, describeIssues } from './admin-schemas.js';
 import { MAX_SANDBOX_TIME } from './clock.js';
-import { addContainerInstances, ensureCluster } from './ecs/admin.js';
+import {
+  addContainerInstances,
+  alarmStates,
+  ensureCluster,
+  hookOutcomes,
+  setAlarmState,
+  setHookOutcomes,
+} from './ecs/admin.js';
 import { createRole } from './iam/api.js';
 import { trustPolicyFor } from './iam/trust.js';
 import { readBody } from './protocol/body.js';
@@ -112,6 +119,20 @@ const routes: Record<string, Route> = {
     rt.changed();
     return { containerInstanceArns: instances.map((i) => i.containerInstanceArn) };
   },
+  'GET /_sandbox/ecs/hook-outcomes': (rt) => hookOutcomes(rt),
+  'POST /_sandbox/ecs/hook-outcomes': (rt, body) => {
+    const input = parse(adminSchemas.hookOutcomes, body);
+    const account = accountOf(rt, input.accountId);
+    const script = setHookOutcomes(rt, account, input.region, input.functionArn, input.outcomes);
+    return { functionArn: input.functionArn, ...script };
+  },
+  'GET /_sandbox/alarms': (rt) => ({ alarms: alarmStates(rt) }),
+  'POST /_sandbox/alarms': (rt, body) => {
+    const input = parse(adminSchemas.alarm, body);
+    const account = accountOf(rt, input.accountId);
+    setAlarmState(rt, account, input.region, input.alarmName, input.state);
+    return { alarmName: input.alarmName, state: input.state };
+  },
   'GET /_sandbox/settings': (rt) => rt.world.settings,
   'PUT /_sandbox/settings': (rt, body) => {
     const input = parse(adminSchemas.settings, body);
@@ -201,6 +222,8 @@ const ROUTES_WITH_BODY = new Set([
   'POST /_sandbox/faults/images',
   'POST /_sandbox/faults/api',
   'POST /_sandbox/time',
+  'POST /_sandbox/ecs/hook-outcomes',
+  'POST /_sandbox/alarms',
 ]);
 
 /** The route names, for the index page and the docs test. */

@@ -9,6 +9,7 @@ import { SandboxClock } from './clock.js';
 import { ecrService } from './ecr/api.js';
 import { EcsEngine } from './ecs/engine.js';
 import { ecsService } from './ecs/api.js';
+import { elbv2Service } from './elbv2/api.js';
 import { cloudformationService } from './cloudformation/api.js';
 import { CfnEngine } from './cloudformation/engine.js';
 import { iamService } from './iam/api.js';
@@ -87,7 +88,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const server = createSandboxServer(runtime, {
     json: [ecsService, ecrService, logsService, ssmService, secretsManagerService],
-    query: [stsService, iamService, cloudformationService],
+    query: [stsService, iamService, cloudformationService, elbv2Service],
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (cause: NodeJS.ErrnoException) =>

@@ -237,6 +237,33 @@ const secretsmanager = z.looseObject({
   ),
 });
 
+/** ELBv2: what the health computation and the ports rely on (targets keep their timestamps). */
+const elbv2 = z.looseObject({
+  loadBalancers: record(z.looseObject({ arn: str, name: str, type: str })),
+  targetGroups: record(
+    z.looseObject({
+      arn: str,
+      name: str,
+      port: num,
+      healthCheck: z.looseObject({ intervalSeconds: num, healthyThreshold: num }),
+      attributes: record(str),
+      targets: record(
+        z.looseObject({ id: str, port: num, registeredAt: num, deregisteredAt: num.optional() }),
+      ),
+    }),
+  ),
+  listeners: record(z.looseObject({ arn: str, loadBalancerArn: str, defaultRuleArn: str })),
+  rules: record(
+    z.looseObject({
+      arn: str,
+      listenerArn: str,
+      priority: str,
+      isDefault: z.boolean(),
+      actions: z.array(z.looseObject({ type: str })),
+    }),
+  ),
+});
+
 const account = z.looseObject({
   id: str,
   name: str,
@@ -256,8 +283,8 @@ const account = z.looseObject({
       }),
     ),
   }),
-  // CloudFormation, SSM and Secrets Manager are optional: older state files have none (cfnOf, ssmOf,
-  // secretsOf create them).
+  // CloudFormation, SSM, Secrets Manager and ELBv2 are optional: older state files have none (cfnOf,
+  // ssmOf, secretsOf, elbv2Of create them).
   regions: record(
     z.looseObject({
       ecs,
@@ -266,6 +293,7 @@ const account = z.looseObject({
       cloudformation: cloudformation.optional(),
       ssm: ssm.optional(),
       secretsmanager: secretsmanager.optional(),
+      elbv2: elbv2.optional(),
     }),
   ),
 });

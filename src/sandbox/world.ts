@@ -10,6 +10,7 @@ import type { IamAccount } from './iam/model.js';
 import { emptyCfnRegion, type CfnRegion } from './cloudformation/model.js';
 import type { SsmRegion } from './ssm/model.js';
 import type { SecretsRegion } from './secretsmanager/model.js';
+import type { Elbv2Region } from './elbv2/model.js';
 
 export const STATE_KIND = 'slipway-sandbox-state';
 export const STATE_VERSION = 1;
@@ -42,6 +43,8 @@ export interface RegionState {
   ssm?: SsmRegion;
   /** Secrets Manager; absent in older state files (secretsOf creates it). */
   secretsmanager?: SecretsRegion;
+  /** Elastic Load Balancing v2; absent in older state files (elbv2Of creates it). */
+  elbv2?: Elbv2Region;
 }
 
 export interface AccountState {

@@ -119,6 +119,13 @@ const DEVIATIONS: readonly Deviation[] = [
       follows: 'sandbox',
       reason: `Service.${member} is in the AWS model and AWS returns it; moto omits it`,
     })),
+    ...(['currentServiceDeployment', 'currentServiceRevisions'] as const).map((member): Deviation => ({
+      call,
+      path: `${at}.${member}`,
+      side: 'sandboxOnly',
+      follows: 'sandbox',
+      reason: `Service.${member} is in the AWS model and set for every deployment of an ECS-controller service; moto omits it`,
+    })),
     {
       call,
       path: `${at}.events[]`,

@@ -10,10 +10,12 @@ import { createAwsClients } from '../../aws/clients.js';
 import type { CredentialSource } from '../../aws/credentials.js';
 import { SlipwayError } from '../../core/errors.js';
 import { runEcsDeploy } from '../../deploy/ecs-deploy.js';
+import { parseWaitUntil } from '../../core/rollout/strategy.js';
 import { DEPLOY_DEFAULTS } from '../../deploy/request.js';
-import { awsTarget, planFromFlags, type EcsDeployFlags } from '../ecs-deploy/options.js';
+import { awsTarget, credentialSource, planFromFlags, type EcsDeployFlags } from '../ecs-deploy/options.js';
 import { createRenderer } from '../ecs-deploy/render.js';
-import { exitCodeForOutcome, type RunState } from '../exit-codes.js';
+import type { RunState } from '../exit-codes.js';
+import { EXIT_PAUSED, exitCodeForRun, registerEcsDeployAnswers } from './ecs-deploy-answer.js';
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
@@ -52,7 +54,16 @@ Exit codes:
   16  failed, and the rollback failed too: the service needs a person
   17  the timeout (-t) passed; ECS may still be rolling
   18  nothing progressed for --inactivity-timeout; ECS may still be rolling
+  ${EXIT_PAUSED}  paused at a PAUSE lifecycle hook: answer with "slipway ecs-deploy continue|rollback -c C -n S"
   70  a bug in Slipway
+
+BLUE_GREEN, LINEAR and CANARY services are followed by their service deployment (stage and traffic
+weights shown); bake times, step bakes and hooks are expected waits, not inactivity, and -t counts
+only the time outside them. CODE_DEPLOY and EXTERNAL controllers are refused (exit 3).
+  --wait-until deployed|ecs:<STAGE>   return once deployed (default), or once ECS reached a stage,
+                                      e.g. ecs:POST_TEST_TRAFFIC_SHIFT (test traffic has shifted)
+  slipway ecs-deploy continue -c C -n S   continue past the PAUSE hook and follow to the end
+  slipway ecs-deploy rollback -c C -n S   roll back (at the hook, or StopServiceDeployment ROLLBACK)
 With several -n, the exit code is the worst service's. See docs/ecs-deploy.md.
 `;
 
@@ -83,8 +94,9 @@ function tagOnlyOption(): Option {
 }
 
 export function registerEcsDeploy(program: Command, state: RunState, version: string): void {
-  program
-    .command('ecs-deploy')
+  const command = program.command('ecs-deploy');
+  registerEcsDeployAnswers(command, state, (flags) => profileRegion(credentialSource(flags)));
+  command
     .description(
       'Deploy an image to ECS services (or update a task definition), flag-compatible with the ecs-deploy script: ' +
         'registers a new revision, updates the service, and waits until the whole rollout completes or fails.',
@@ -135,6 +147,7 @@ export function registerEcsDeploy(program: Command, state: RunState, version: st
     .option('--diff', 'print the new revision against the running one, change nothing')
     .option('--dry-run', 'print the whole plan, change nothing')
     .option('--output <format>', 'text, or json (result on stdout, NDJSON events on stderr)', 'text')
+    .option('--wait-until <when>', 'deployed (default), or ecs:<STAGE> for BLUE_GREEN/LINEAR/CANARY services')
     .option('--set-image <name=image>', 'set one container’s image', collect)
     .option('--env <name:key=value>', 'set an environment variable', collect)
     .option('--unset-env <name:key>', 'remove an environment variable', collect)
@@ -148,10 +161,15 @@ export function registerEcsDeploy(program: Command, state: RunState, version: st
     .option('--exclusive-env', 'edited containers keep only the --env variables given')
     .option('--exclusive-secrets', 'edited containers keep only the --secret secrets given')
     .addHelpText('after', HELP_AFTER)
-    .action(async (flags: EcsDeployFlags) => {
+    .action(async (flags: EcsDeployFlags & { waitUntil?: string }) => {
       // The SDK's Node-version notice is for developers, and would break NDJSON on stderr.
       process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
       const plan = planFromFlags(flags, { env: process.env, readFile: (p) => readFileSync(p, 'utf8') });
+      if (flags.waitUntil !== undefined) {
+        const waitUntil = parseWaitUntil(flags.waitUntil);
+        if ('error' in waitUntil) throw new SlipwayError('USAGE', waitUntil.error);
+        plan.request.waitUntil = waitUntil;
+      }
       const region = plan.region ?? (await profileRegion(plan.credentials));
       if (!region) {
         throw new SlipwayError(
@@ -180,7 +198,7 @@ export function registerEcsDeploy(program: Command, state: RunState, version: st
         const result = await runEcsDeploy(plan.request, clients, renderer.emit);
         renderer.close();
         process.stdout.write(renderer.formatResult(result));
-        state.exitCode = exitCodeForOutcome(result.outcome);
+        state.exitCode = exitCodeForRun(result.outcome);
       } finally {
         process.off('SIGINT', onInterrupt);
         process.off('SIGTERM', onInterrupt);

@@ -25,6 +25,7 @@ import {
 } from '../../deploy/secrets/index.js';
 import type { StepContext, StepExecutor, StepLog, StepResult } from '../executor.js';
 import { editContainers, type ContainerSettings } from './ecs-task-definition.js';
+import { pauseAnswerer, type PauseProgress } from './ecs-update-service-pause.js';
 
 /** The action document of an ecs-update-service step (after evaluation). */
 export interface EcsUpdateServiceAction {
@@ -39,6 +40,10 @@ export interface EcsUpdateServiceAction {
   tags: { key: string; value: string }[];
   /** KMS key of the parameters sensitive values are delivered in (default alias/aws/ssm). */
   secretsKmsKey?: string;
+  /** Team ids that answer a PAUSE lifecycle hook's manual intervention (default: anyone who may). */
+  pauseResponsibleTeams?: string[];
+  /** BLUE_GREEN/LINEAR/CANARY: a cancel of the deployment also rolls back the ECS deployment (default false). */
+  stopEcsDeploymentOnCancel?: boolean;
 }
 
 /** A container of the action with its explicit secrets (absent in releases made before they existed). */
@@ -47,18 +52,20 @@ type ActionContainer = ContainerSettings & { secrets?: { name: string; valueFrom
 /** Clock hooks (for tests); defaults are the wall clock and node:timers/promises. */
 export type EcsUpdateServiceOptions = Pick<DeployControl, 'now' | 'sleep'>;
 
-/** What the step saves after each change in AWS (ctx.previous on resume). */
-interface Progress {
+/** What the step saves after each change in AWS (ctx.previous on resume); ecsDeploymentId is a service deployment ARN for strategy services. */
+interface Progress extends PauseProgress {
   taskDefinitionArn?: string;
   ecsDeploymentId?: string;
 }
 
 /** The progress an earlier attempt saved (fields of another shape are ignored). */
 function savedProgress(previous: Record<string, unknown>): Progress {
-  const { taskDefinitionArn, ecsDeploymentId } = previous;
+  const { taskDefinitionArn, ecsDeploymentId, interruptionId, pausedHookId } = previous;
   return {
     ...(typeof taskDefinitionArn === 'string' ? { taskDefinitionArn } : {}),
     ...(typeof ecsDeploymentId === 'string' ? { ecsDeploymentId } : {}),
+    ...(typeof interruptionId === 'string' ? { interruptionId } : {}),
+    ...(typeof pausedHookId === 'string' ? { pausedHookId } : {}),
   };
 }
 
@@ -157,12 +164,20 @@ async function run(ctx: StepContext, options: EcsUpdateServiceOptions): Promise<
         ...(saved.taskDefinitionArn ? { registeredRevision: saved.taskDefinitionArn } : {}),
         timeoutSeconds,
         inactivityTimeoutSeconds: Math.min(DEPLOY_DEFAULTS.inactivityTimeoutSeconds, timeoutSeconds),
+        ...(action.stopEcsDeploymentOnCancel === true ? { stopOnCancel: true } : {}),
       },
       clients,
       {
         ...options,
         signal: AbortSignal.any([ctx.signal, notWaiting.signal]),
         progress: (e) => logEvent(ctx.log, e),
+        // A PAUSE hook becomes a manual intervention whose answer continues or rolls back.
+        paused: pauseAnswerer(
+          ctx,
+          clients.ecs,
+          Array.isArray(action.pauseResponsibleTeams) ? action.pauseResponsibleTeams : [],
+          saved as Record<string, unknown> & Progress,
+        ),
         registered: async ({ taskDefinitionArn }) => {
           saved.taskDefinitionArn = taskDefinitionArn;
           await ctx.saveProgress({ ...saved });

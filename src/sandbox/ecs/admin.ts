@@ -8,6 +8,7 @@ import { regionOf, type AccountState } from '../world.js';
 import { clusterArnOf, containerInstanceArnOf } from './arns.js';
 import { createCluster } from './api-clusters.js';
 import type { EcsCluster, EcsContainerInstance } from './model.js';
+import type { HookOutcome, HookScript } from './service-deployment-model.js';
 
 /** The ACTIVE cluster of that name, created when missing. */
 export function ensureCluster(
@@ -96,4 +97,65 @@ export function removeContainerInstance(
   ci.status = 'INACTIVE';
   runtime.changed();
   return ci;
+}
+
+/** Scripts what a Lambda lifecycle hook answers, invocation after invocation (the last repeats). */
+export function setHookOutcomes(
+  runtime: SandboxRuntime,
+  account: AccountState,
+  region: string,
+  functionArn: string,
+  outcomes: HookOutcome[],
+): HookScript {
+  const ecs = regionOf(account, region).ecs;
+  const script: HookScript = { outcomes, used: 0 };
+  (ecs.hookScripts ??= {})[functionArn] = script;
+  runtime.changed();
+  return script;
+}
+
+/** Every region's hook scripts and the Lambda invocations made, for GET /_sandbox/ecs/hook-outcomes. */
+export function hookOutcomes(runtime: SandboxRuntime): { scripts: unknown[]; invocations: unknown[] } {
+  const scripts: unknown[] = [];
+  const invocations: unknown[] = [];
+  for (const account of Object.values(runtime.world.accounts)) {
+    for (const [region, rs] of Object.entries(account.regions)) {
+      for (const [functionArn, s] of Object.entries(rs.ecs.hookScripts ?? {})) {
+        scripts.push({ accountId: account.id, region, functionArn, ...s });
+      }
+      for (const inv of rs.ecs.hookInvocations ?? []) {
+        invocations.push({ accountId: account.id, region, ...inv, at: new Date(inv.at).toISOString() });
+      }
+    }
+  }
+  return { scripts, invocations };
+}
+
+/** Sets a CloudWatch alarm's state; deployments watching it react at once. */
+export function setAlarmState(
+  runtime: SandboxRuntime,
+  account: AccountState,
+  region: string,
+  alarmName: string,
+  state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA',
+): void {
+  const ecs = regionOf(account, region).ecs;
+  (ecs.alarmStates ??= {})[alarmName] = state;
+  for (const svc of Object.values(ecs.services)) {
+    if (svc.status === 'ACTIVE') runtime.ecs.serviceChanged(account, region, svc);
+  }
+  runtime.changed();
+}
+
+/** Every region's alarm states, for GET /_sandbox/alarms. */
+export function alarmStates(runtime: SandboxRuntime): unknown[] {
+  const out: unknown[] = [];
+  for (const account of Object.values(runtime.world.accounts)) {
+    for (const [region, rs] of Object.entries(account.regions)) {
+      for (const [alarmName, state] of Object.entries(rs.ecs.alarmStates ?? {})) {
+        out.push({ accountId: account.id, region, alarmName, state });
+      }
+    }
+  }
+  return out;
 }

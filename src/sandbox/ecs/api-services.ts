@@ -20,6 +20,8 @@ import {
   mergeDeploymentConfiguration,
   resolveLaunchType,
 } from './service-config.js';
+import { controllerOf, checkControllerUpdate, checkStrategy } from './deployment-validation.js';
+import { recordDeployment } from './service-deployments.js';
 import { renderService } from './service-render.js';
 import { canonicalJson, clone, parseInclude, parseTags, requireRefs, type Failure } from './util.js';
 
@@ -57,9 +59,15 @@ function copyExtra(input: JsonInput, extra: Record<string, unknown>): void {
   }
 }
 
-/** Starts a PRIMARY deployment of the service's task definition, carrying its launch settings. */
+/**
+ * Starts a PRIMARY deployment of the service's task definition, carrying its launch settings, and
+ * records it as a service deployment with its service revision (ECS deployment controller only).
+ */
 function deploy(ctx: CallContext, svc: EcsService): void {
   const d = ctx.sandbox.ecs.startDeployment(ctx.regionState, svc, svc.taskDefinition, ctx.now);
+  if (controllerOf(svc) === 'ECS') {
+    recordDeployment(ctx.sandbox, ctx.account, ctx.region, ctx.regionState.ecs, svc, d, ctx.now);
+  }
   // The engine copies these too; filling them here keeps Describe right whatever it does.
   if (d.launchType === undefined && svc.launchType !== undefined) d.launchType = svc.launchType;
   if (d.networkConfiguration === undefined && svc.extra.networkConfiguration !== undefined) {
@@ -104,7 +112,7 @@ const createService: JsonHandler = (input, ctx) => {
   if (clientToken !== undefined) {
     const prior = ecs.services[ecs.clientTokens[clientToken] ?? ''];
     if (prior) {
-      if (prior.clientRequest === request) return { service: renderService(prior, true) };
+      if (prior.clientRequest === request) return { service: renderService(prior, true, ecs) };
       throw invalidParameter('The client token has already been used with a different request.');
     }
   }
@@ -128,6 +136,7 @@ const createService: JsonHandler = (input, ctx) => {
   const networkConfiguration = checkNetworkConfiguration(input, td, launchType);
   const deploymentConfiguration = mergeDeploymentConfiguration(input);
   const loadBalancers = checkLoadBalancers(input, td) ?? [];
+  checkStrategy(ctx, deploymentConfiguration, input.deploymentController, loadBalancers);
   const grace = checkGracePeriod(input, loadBalancers);
   const tags = parseTags(input);
   const role = optionalString(input, 'role');
@@ -168,7 +177,7 @@ const createService: JsonHandler = (input, ctx) => {
   deploy(ctx, svc);
   ctx.sandbox.ecs.serviceChanged(ctx.account, ctx.region, svc);
   ctx.sandbox.changed();
-  return { service: renderService(svc, tags.length > 0) };
+  return { service: renderService(svc, tags.length > 0, ecs) };
 };
 
 const updateService: JsonHandler = (input, ctx) => {
@@ -176,6 +185,7 @@ const updateService: JsonHandler = (input, ctx) => {
   const svc = findService(ctx, cluster, input.service);
   if (svc.status !== 'ACTIVE') throw new AwsError('ServiceNotActiveException', 'Service was not ACTIVE.');
 
+  checkControllerUpdate(svc, input);
   const tdRef = optionalString(input, 'taskDefinition');
   const td = requireActiveTaskDefinition(ctx, tdRef ?? svc.taskDefinition);
   const desiredCount = checkDesiredCount(input);
@@ -190,6 +200,8 @@ const updateService: JsonHandler = (input, ctx) => {
   );
   const deploymentConfiguration = mergeDeploymentConfiguration(input, svc.deploymentConfiguration);
   const loadBalancers = checkLoadBalancers(input, td) ?? svc.loadBalancers;
+  const controller = input.deploymentController ?? svc.extra.deploymentController;
+  checkStrategy(ctx, deploymentConfiguration, controller, loadBalancers);
   const grace = optionalInt(input, 'healthCheckGracePeriodSeconds');
   if (grace !== undefined) checkGracePeriod(input, loadBalancers);
 
@@ -216,7 +228,7 @@ const updateService: JsonHandler = (input, ctx) => {
   if (redeploy) deploy(ctx, svc);
   ctx.sandbox.ecs.serviceChanged(ctx.account, ctx.region, svc);
   ctx.sandbox.changed();
-  return { service: renderService(svc, false) };
+  return { service: renderService(svc, false, ctx.regionState.ecs) };
 };
 
 const describeServices: JsonHandler = (input, ctx) => {
@@ -237,7 +249,8 @@ const describeServices: JsonHandler = (input, ctx) => {
       throw e;
     }
     const svc = ctx.regionState.ecs.services[arn];
-    if (svc && svc.clusterArn === cluster.clusterArn) services.push(renderService(svc, include.has('TAGS')));
+    if (svc && svc.clusterArn === cluster.clusterArn)
+      services.push(renderService(svc, include.has('TAGS'), ctx.regionState.ecs));
     else failures.push({ arn, reason: 'MISSING' });
   }
   return { services, failures };
@@ -273,7 +286,7 @@ const deleteService: JsonHandler = (input, ctx) => {
     ctx.sandbox.ecs.serviceChanged(ctx.account, ctx.region, svc);
     ctx.sandbox.changed();
   }
-  return { service: renderService(svc, false) };
+  return { service: renderService(svc, false, ctx.regionState.ecs) };
 };
 
 export const serviceActions: Record<string, JsonHandler> = {

@@ -2,6 +2,7 @@
 import type { JsonService } from '../service.js';
 import { clusterActions } from './api-clusters.js';
 import { containerInstanceActions } from './api-instances.js';
+import { serviceDeploymentActions } from './api-service-deployments.js';
 import { serviceActions } from './api-services.js';
 import { tagActions } from './api-tags.js';
 import { taskActions } from './api-tasks.js';
@@ -15,6 +16,7 @@ export const ecsService: JsonService = {
     ...containerInstanceActions,
     ...taskDefinitionActions,
     ...serviceActions,
+    ...serviceDeploymentActions,
     ...taskActions,
     ...tagActions,
   },

@@ -11,6 +11,7 @@ import { addEvent, msg } from './engine-events.js';
 import { clusterInstances } from './engine-placement.js';
 import { launchTask, requestStop } from './engine-tasks.js';
 import type { EcsDeployment, EcsService, EcsTask } from './model.js';
+import { schedulerHolds } from './service-deployments.js';
 
 /** A deployment id as ECS makes them: `ecs-svc/` and 19 digits. */
 export function newDeploymentId(): string {
@@ -106,7 +107,9 @@ export function reconcileService(ctx: EngineCtx, scope: Scope, service: EcsServi
     return;
   }
 
-  if (checkBreaker(rt, service, primary, now)) primary = service.deployments[0]!;
+  // A BLUE_GREEN/LINEAR/CANARY deployment keeps new tasks back before SCALE_UP and old ones before CLEAN_UP.
+  const hold = schedulerHolds(scope.ecs, service);
+  if (!hold.strategy && checkBreaker(rt, service, primary, now)) primary = service.deployments[0]!;
 
   const D = service.desiredCount;
   primary.desiredCount = D;
@@ -122,7 +125,7 @@ export function reconcileService(ctx: EngineCtx, scope: Scope, service: EcsServi
   if (mine.length > D) for (const t of mine.sort(stopRank).slice(0, mine.length - D)) stop(t);
 
   // 2. Stop tasks of older deployments while enough healthy tasks remain.
-  if (!failed) {
+  if (!failed && !hold.old) {
     const active = live.filter((t) => t.desiredStatus === 'RUNNING');
     let healthy = active.filter(isHealthy).length;
     const age = new Map(service.deployments.map((d, i) => [d.id, i]));
@@ -147,7 +150,7 @@ export function reconcileService(ctx: EngineCtx, scope: Scope, service: EcsServi
   // 3. Start primary tasks up to the desired count, within maximumPercent.
   const active = live.filter((t) => t.desiredStatus === 'RUNNING');
   const mineCount = active.filter((t) => t.deploymentId === primary.id).length;
-  const want = Math.min(D - mineCount, maxTotal - active.length);
+  const want = hold.launch ? 0 : hold.old ? D - mineCount : Math.min(D - mineCount, maxTotal - active.length);
   let launchedAny = false;
   if (want > 0 && !failed) {
     if (service.relaunchNotBefore !== undefined && service.relaunchNotBefore > now) {

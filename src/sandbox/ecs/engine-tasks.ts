@@ -19,7 +19,8 @@ import {
 import { addEvent, containerLog, msg, type UnablePlaceReason } from './engine-events.js';
 import { clusterInstances, placeOnInstances, trackUsage } from './engine-placement.js';
 import { secretsError } from './engine-secrets.js';
-import type { EcsContainerInstance, EcsService, EcsTask, EcsTaskDefinition } from './model.js';
+import { deregisterTaskTargets, registerTaskTargets } from './engine-targets.js';
+import type { EcsContainerInstance, EcsTask, EcsTaskDefinition } from './model.js';
 
 /** ECS keeps stopped tasks describable for about an hour. */
 export const STOPPED_TASK_RETENTION_MS = 60 * 60 * 1000;
@@ -307,18 +308,13 @@ function startRunning(ctx: EngineCtx, scope: Scope, task: EcsTask, now: number):
   const crashing = defs.find((d) => d.essential && faultOf(rt, d.image)?.crashExitCode !== undefined);
   if (crashing) task.crashAt = now + (faultOf(rt, crashing.image)?.crashAfterSeconds ?? 0) * 1000;
   const service = serviceOfTask(scope, task);
-  const tgs = targetGroupsOf(service);
+  const tgs = registerTaskTargets(scope, service, task, now);
   if (service && tgs.length > 0) {
     task.targetHealthyAt = now + ms(rt, 'targetHealthySeconds');
     task.targetHealthy = false;
-    for (const tg of tgs) addEvent(rt, service, msg.registered(service, tg), now);
+    for (const tg of tgs) addEvent(rt, service, msg.registered(service, tg.targetGroupArn), now);
   }
   planRunning(ctx, scope, task);
-}
-
-function targetGroupsOf(service: EcsService | undefined): string[] {
-  if (!service) return [];
-  return service.loadBalancers.flatMap((lb) => (lb.targetGroupArn ? [lb.targetGroupArn] : []));
 }
 
 /** Arms the earliest pending event of a RUNNING task: health result, target healthy or crash. */
@@ -390,10 +386,10 @@ export function requestStop(
     }
   }
   const service = serviceOfTask(scope, task);
-  const tgs = targetGroupsOf(service);
-  if (wasRunning && service && tgs.length > 0) {
+  const tgs = wasRunning ? deregisterTaskTargets(scope, service, task, now) : [];
+  if (service && tgs.length > 0) {
     task.lastStatus = 'DEACTIVATING';
-    for (const tg of tgs) addEvent(rt, service, msg.deregistered(service, tg), now);
+    for (const tg of tgs) addEvent(rt, service, msg.deregistered(service, tg.targetGroupArn), now);
     addEvent(rt, service, msg.draining(service), now);
     ctx.schedule(scope, task, now + ms(rt, 'deregistrationDelaySeconds'), 'drained');
   } else if (stopCode === 'TaskFailedToStart') {

@@ -11,6 +11,7 @@ import { regionOf, type AccountState, type RegionState } from '../world.js';
 import { serviceOfTask, type EngineCtx, type InstanceUsage, type Scope } from './engine-context.js';
 import { clusterInstances } from './engine-placement.js';
 import { reconcileService, startDeployment } from './engine-rollout.js';
+import { driveDeployment } from './engine-strategy.js';
 import {
   indexTask,
   launchTask,
@@ -183,6 +184,8 @@ export class EcsEngine implements EngineCtx, EcsScheduler {
       for (let i = 0; i < 5; i++) {
         this.again.delete(k);
         reconcileService(this, scope, service, now);
+        // The service deployment's stage machine; what it now holds or releases needs another pass.
+        if (driveDeployment(this, scope, service, now)) this.again.add(k);
         if (!this.again.has(k)) break;
       }
     } finally {

@@ -3,6 +3,12 @@
  * that AWS returns verbatim (task definitions, service configuration) keep the caller's JSON so
  * that every field, known to us or not, passes through unchanged.
  */
+import type {
+  EcsServiceDeploymentRecord,
+  EcsServiceRevision,
+  HookInvocation,
+  HookScript,
+} from './service-deployment-model.js';
 
 export interface EcsCluster {
   clusterName: string;
@@ -64,6 +70,10 @@ export interface EcsDeployment {
   networkConfiguration?: unknown;
   platformVersion?: string;
   capacityProviderStrategy?: unknown[];
+  /** The service revision this deployment runs (absent in older state files). */
+  serviceRevisionArn?: string;
+  /** The target groups its tasks register in (blue/green alternates them); default the service's. */
+  targetGroupArns?: string[];
 }
 
 export interface EcsServiceEvent {
@@ -101,6 +111,8 @@ export interface EcsService {
     loadBalancerName?: string;
     containerName?: string;
     containerPort?: number;
+    /** BLUE_GREEN/LINEAR/CANARY: alternateTargetGroupArn, productionListenerRule, testListenerRule, roleArn. */
+    advancedConfiguration?: Record<string, unknown>;
   }[];
   healthCheckGracePeriodSeconds?: number;
   tags: { key: string; value: string }[];
@@ -114,6 +126,10 @@ export interface EcsService {
   steady?: boolean;
   /** Engine bookkeeping: the newest deployment that COMPLETED (the circuit breaker rolls back to it). */
   lastCompletedDeployment?: { id: string; taskDefinition: string };
+  /** The newest service deployment (DescribeServices.currentServiceDeployment). */
+  currentServiceDeployment?: string;
+  /** Every service deployment of the service, newest first. */
+  serviceDeploymentArns?: string[];
 }
 
 export type TaskLastStatus =
@@ -210,6 +226,16 @@ export interface EcsRegion {
   clientTokens: Record<string, string>;
   /** RunTask client tokens (optional: absent in older state files). */
   runTaskTokens?: Record<string, EcsRunTaskToken>;
+  /** Service revisions by ARN (optional: absent in older state files). */
+  serviceRevisions?: Record<string, EcsServiceRevision>;
+  /** Service deployments by ARN. */
+  serviceDeployments?: Record<string, EcsServiceDeploymentRecord>;
+  /** Admin API: scripted Lambda hook answers by function ARN. */
+  hookScripts?: Record<string, HookScript>;
+  /** Lambda hook invocations, oldest first (the newest 200). */
+  hookInvocations?: HookInvocation[];
+  /** Admin API: CloudWatch alarm states by alarm name (absent = OK). */
+  alarmStates?: Record<string, 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'>;
 }
 
 export function emptyEcsRegion(): EcsRegion {

@@ -3,7 +3,8 @@
  * the engine keeps current, so rendering never scans tasks.
  */
 import { epochSeconds } from '../service.js';
-import type { EcsDeployment, EcsService } from './model.js';
+import type { EcsDeployment, EcsRegion, EcsService } from './model.js';
+import { currentRevisions } from './service-deployments.js';
 import { clone } from './util.js';
 
 /** One deployment as ECS returns it. */
@@ -41,7 +42,7 @@ const PASS_THROUGH = [
 ];
 
 /** A service as DescribeServices returns it; tags only when asked for. */
-export function renderService(svc: EcsService, withTags: boolean): Record<string, unknown> {
+export function renderService(svc: EcsService, withTags: boolean, ecs?: EcsRegion): Record<string, unknown> {
   let running = 0;
   let pending = 0;
   for (const d of svc.deployments) {
@@ -84,9 +85,14 @@ export function renderService(svc: EcsService, withTags: boolean): Record<string
   // Newer fields ECS knows and we only keep: returned as given.
   for (const [k, v] of Object.entries(x)) if (!(k in out) && !HIDDEN.has(k)) out[k] = clone(v);
   out.enableExecuteCommand ??= false;
+  if (svc.currentServiceDeployment !== undefined) out.currentServiceDeployment = svc.currentServiceDeployment;
+  if (ecs) {
+    const revs = currentRevisions(ecs, svc);
+    if (revs.length > 0) out.currentServiceRevisions = revs;
+  }
   if (withTags) out.tags = clone(svc.tags);
   return out;
 }
 
 /** Request-only fields stored in `extra` that are not part of the Service shape. */
-const HIDDEN = new Set(['role', 'clientToken']);
+const HIDDEN = new Set(['role', 'clientToken', 'currentServiceDeployment', 'currentServiceRevisions']);

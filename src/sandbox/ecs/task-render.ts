@@ -10,11 +10,17 @@ function versionOf(task: EcsTask): number {
   return 1 + marks.filter((m) => m !== undefined).length;
 }
 
+/** A task's private IPv4 address, derived from its id so it stays stable (its ENI's, its target id). */
+export function taskIpAddress(task: EcsTask): string {
+  const id = task.taskId.padEnd(32, '0');
+  const byte = (i: number) => parseInt(id.slice(i * 2, i * 2 + 2), 16) || 1;
+  return `10.0.${byte(0)}.${byte(1)}`;
+}
+
 /** The ENI attachment ECS shows for an awsvpc task, derived from the task id so it stays stable. */
 function eniAttachment(task: EcsTask, region: string): Record<string, unknown> {
   const id = task.taskId.padEnd(32, '0');
-  const byte = (i: number) => parseInt(id.slice(i * 2, i * 2 + 2), 16) || 1;
-  const ip = `10.0.${byte(0)}.${byte(1)}`;
+  const ip = taskIpAddress(task);
   const vpc = isObject(task.networkConfiguration) ? task.networkConfiguration.awsvpcConfiguration : undefined;
   const subnets = isObject(vpc) && Array.isArray(vpc.subnets) ? vpc.subnets : [];
   const status =

@@ -198,6 +198,8 @@ describe('resource kinds: defaults', () => {
         timeoutMinutes: 30,
         forceNewDeployment: false,
         tags: [],
+        pauseResponsibleTeams: [],
+        stopEcsDeploymentOnCancel: false,
         packages: [{ name: 'web', feed: 'Hub', image: 'hello-color' }],
       },
     });

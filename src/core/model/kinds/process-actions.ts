@@ -98,6 +98,10 @@ const ecsUpdateServiceSchema = z
       tags: awsTagListSchema(50),
       /** KMS key of the SecureString parameters sensitive values are delivered in (default alias/aws/ssm). */
       secretsKmsKey: propertySchema('secretsKmsKey').optional(),
+      /** Teams that answer a PAUSE lifecycle hook of a native strategy (default: anyone who may answer). */
+      pauseResponsibleTeams: refListSchema('pauseResponsibleTeams'),
+      /** Canceling the Slipway deployment also rolls the ECS service deployment back (default false). */
+      stopEcsDeploymentOnCancel: flagSchema('stopEcsDeploymentOnCancel').default(false),
       packages: packagesSchema,
     },
     { error: unknownFields('an "ecs-update-service" action') },
@@ -174,8 +178,10 @@ export type Action = z.output<typeof actionSchema>;
 /** The references inside an action at `path` (the action's location), in document order. */
 export function actionRefs(path: readonly (string | number)[], action: Action): ResourceRef[] {
   const teams = action.type === 'manual-intervention' ? action.responsibleTeams : [];
+  const pauseTeams = action.type === 'ecs-update-service' ? action.pauseResponsibleTeams : [];
   return [
     ...listRefs([...path, 'responsibleTeams'], 'team', teams),
+    ...listRefs([...path, 'pauseResponsibleTeams'], 'team', pauseTeams),
     ...action.packages.map((p, i): ResourceRef => ({
       path: [...path, 'packages', i, 'feed'],
       target: 'feed',

@@ -1,0 +1,250 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  CreateServiceCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  type DeploymentConfiguration,
+} from '@aws-sdk/client-ecs';
+import { createAwsClients, type AwsClients } from '../../src/aws/clients.js';
+import { isSlipwayError } from '../../src/core/errors.js';
+import type { TaskDefinitionJson } from '../../src/core/taskdef/index.js';
+import type { SlipwayEvent } from '../../src/core/events.js';
+import { answerPausedDeployment } from '../../src/deploy/answer-pause.js';
+import type { DeployControl } from '../../src/deploy/service-input.js';
+import { deployServices } from '../../src/deploy/services.js';
+import { addContainerInstances } from '../../src/sandbox/ecs/admin.js';
+import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
+
+const cluster = 'strat';
+let sb: SandboxHandle;
+let ecs: ECSClient;
+let clients: AwsClients;
+
+/** The deployer's waits advance the sandbox clock instead of sleeping (a 5-minute bake takes no wall time). */
+function control(): DeployControl {
+  return {
+    now: () => sb.runtime.clock.now(),
+    sleep: async (ms) => {
+      sb.runtime.clock.advance(ms);
+      await new Promise((r) => setImmediate(r));
+    },
+  };
+}
+
+async function service(name: string, config: DeploymentConfiguration, deploymentController?: 'CODE_DEPLOY') {
+  const td = await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: name,
+      containerDefinitions: [{ name: 'app', image: 'nginx:1', memory: 64 }],
+    }),
+  );
+  await ecs.send(
+    new CreateServiceCommand({
+      cluster,
+      serviceName: name,
+      taskDefinition: td.taskDefinition!.taskDefinitionArn!,
+      desiredCount: 2,
+      deploymentConfiguration: config,
+      ...(deploymentController ? { deploymentController: { type: deploymentController } } : {}),
+    }),
+  );
+  // Let the first deployment finish.
+  for (let i = 0; i < 600; i++) sb.runtime.clock.advance(1000);
+  await new Promise((r) => setTimeout(r, 50));
+}
+
+/** The definition with its container's image replaced (everything else kept). */
+function withImage(td: TaskDefinitionJson, image: string): TaskDefinitionJson {
+  const cs = (td.containerDefinitions ?? []) as Record<string, unknown>[];
+  return { ...td, containerDefinitions: cs.map((c) => ({ ...c, image })) };
+}
+
+function deploy(
+  name: string,
+  events: SlipwayEvent[],
+  image = 'nginx:2',
+  extra: Record<string, unknown> = {},
+) {
+  return deployServices(
+    {
+      cluster,
+      services: [name],
+      edit: (td) => withImage(td, image),
+      timeoutSeconds: 600,
+      inactivityTimeoutSeconds: 60,
+      ...extra,
+    },
+    clients,
+    { ...control(), progress: (e) => events.push(e) },
+  );
+}
+
+before(async () => {
+  sb = await startSandbox({ port: 0, timeScale: 50, throttling: false });
+  ecs = new ECSClient({ endpoint: sb.endpoint, region: sb.region, credentials: sb.credentials });
+  clients = createAwsClients({
+    region: sb.region,
+    endpoint: sb.endpoint,
+    credentials: {
+      kind: 'static',
+      accessKeyId: sb.credentials.accessKeyId,
+      secretAccessKey: sb.credentials.secretAccessKey,
+    },
+  });
+  addContainerInstances(sb.runtime, sb.runtime.world.accounts[sb.accountId]!, sb.region, cluster, {
+    count: 4,
+    cpu: 100_000,
+    memory: 100_000,
+  });
+});
+after(async () => {
+  clients.destroy();
+  ecs.destroy();
+  await sb.close();
+});
+
+describe('strategy deployments against the sandbox', () => {
+  it('BLUE_GREEN: succeeds after a bake longer than the inactivity timeout, stages observed in order', async () => {
+    await service('bg', { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 5 });
+    const events: SlipwayEvent[] = [];
+    const [r] = await deploy('bg', events);
+    assert.equal(r?.outcome, 'succeeded', r?.message);
+    assert.match(r?.deploymentId ?? '', /service-deployment/);
+    const stages = events.filter((e) => e.code === 'deploy.stage').map((e) => e.data.stage as string);
+    const order = [
+      'PRE_SCALE_UP',
+      'SCALE_UP',
+      'POST_SCALE_UP',
+      'TEST_TRAFFIC_SHIFT',
+      'PRODUCTION_TRAFFIC_SHIFT',
+      'BAKE_TIME',
+      'CLEAN_UP',
+    ];
+    const positions = stages.map((s) => order.indexOf(s)).filter((i) => i >= 0);
+    assert.deepEqual(
+      positions,
+      [...positions].sort((a, b) => a - b),
+      stages.join(' → '),
+    );
+    assert.ok(stages.includes('BAKE_TIME'), stages.join(' → '));
+  });
+
+  it('PAUSE: the CLI path returns paused; continue finishes the deployment', async () => {
+    await service('pz', {
+      strategy: 'BLUE_GREEN',
+      bakeTimeInMinutes: 1,
+      lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }],
+    });
+    const events: SlipwayEvent[] = [];
+    const [r] = await deploy('pz', events);
+    assert.equal(r?.outcome, 'paused', r?.message);
+    assert.equal(r?.stage, 'POST_TEST_TRAFFIC_SHIFT');
+    assert.match(r?.message ?? '', /slipway ecs-deploy continue -c strat -n pz/);
+    const done = await answerPausedDeployment(
+      { cluster, service: 'pz', action: 'continue', timeoutSeconds: 600, inactivityTimeoutSeconds: 60 },
+      clients,
+      () => {},
+      control(),
+    );
+    assert.equal(done.outcome, 'succeeded', done.message);
+  });
+
+  it('PAUSE: rollback rolls the deployment back', async () => {
+    await service('pr', {
+      strategy: 'BLUE_GREEN',
+      bakeTimeInMinutes: 1,
+      lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }],
+    });
+    const [r] = await deploy('pr', []);
+    assert.equal(r?.outcome, 'paused', r?.message);
+    const done = await answerPausedDeployment(
+      { cluster, service: 'pr', action: 'rollback', timeoutSeconds: 600, inactivityTimeoutSeconds: 60 },
+      clients,
+      () => {},
+      control(),
+    );
+    assert.equal(done.outcome, 'failed-rolled-back', done.message);
+  });
+
+  it('PAUSE through an answerer (the server path): proceed continues', async () => {
+    await service('ps', {
+      strategy: 'BLUE_GREEN',
+      bakeTimeInMinutes: 1,
+      lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }],
+    });
+    const asked: string[] = [];
+    const [r] = await deployServices(
+      {
+        cluster,
+        services: ['ps'],
+        edit: (td) => withImage(td, 'nginx:3'),
+        timeoutSeconds: 600,
+        inactivityTimeoutSeconds: 60,
+      },
+      clients,
+      {
+        ...control(),
+        paused: async (p) => {
+          asked.push(p.stage);
+          return 'CONTINUE';
+        },
+      },
+    );
+    assert.deepEqual(asked, ['POST_TEST_TRAFFIC_SHIFT']);
+    assert.equal(r?.outcome, 'succeeded', r?.message);
+  });
+
+  it('re-running mid-bake re-attaches by the service deployment ARN (no second UpdateService)', async () => {
+    await service('ra', { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 8 });
+    const abort = new AbortController();
+    const events: SlipwayEvent[] = [];
+    const first = deployServices(
+      {
+        cluster,
+        services: ['ra'],
+        edit: (td) => withImage(td, 'nginx:2'),
+        timeoutSeconds: 600,
+        inactivityTimeoutSeconds: 60,
+      },
+      clients,
+      {
+        ...control(),
+        signal: abort.signal,
+        progress: (e) => {
+          events.push(e);
+          if (e.code === 'deploy.stage' && e.data.stage === 'BAKE_TIME') abort.abort(new Error('killed'));
+        },
+      },
+    );
+    await assert.rejects(first, /killed/);
+    const arn = events.find((e) => e.code === 'deploy.service-updated')?.data.serviceDeploymentArn;
+    const again: SlipwayEvent[] = [];
+    const [r] = await deploy('ra', again);
+    assert.ok(
+      again.some((e) => e.code === 'deploy.attached' && e.data.deploymentId === arn),
+      again
+        .slice(0, 4)
+        .map((e) => e.message)
+        .join('\n'),
+    );
+    assert.ok(!again.some((e) => e.code === 'deploy.service-updated'), 'no second UpdateService');
+    assert.equal(r?.outcome, 'succeeded', r?.message);
+    assert.equal(r?.deploymentId, arn);
+  });
+
+  it('CODE_DEPLOY controller: a clear refusal', async () => {
+    await service('cd', {}, 'CODE_DEPLOY').catch(() => undefined);
+    try {
+      await deploy('cd', []);
+      assert.fail('expected a refusal');
+    } catch (e) {
+      assert.ok(isSlipwayError(e), String(e));
+      if (isSlipwayError(e)) {
+        if (e.code === 'NOT_FOUND') return; // the sandbox may not create CODE_DEPLOY services at all
+        assert.equal(e.code, 'INVALID_INPUT');
+        assert.match(e.message, /CODE_DEPLOY.*CodeDeploy/s);
+      }
+    }
+  });
+});
