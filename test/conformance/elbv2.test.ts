@@ -5,7 +5,6 @@
  * against moto's.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import {
   AddTagsCommand,
@@ -31,7 +30,7 @@ import {
   RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { findOnPath } from '../helpers/moto.js';
+import { AWS_CLI, runAwsCli, type CliResult } from '../helpers/aws-cli.js';
 import { conformanceSuite, targetsOrSkip, type Recorder } from './harness.js';
 import { clientConfig, errorName, operationDeclaresError, type Deviation, type Target } from './support.js';
 
@@ -373,7 +372,7 @@ conformanceSuite({
   },
 });
 
-const AWS = findOnPath('aws');
+const AWS = AWS_CLI;
 
 describe('AWS CLI v1: elbv2 against the sandbox', () => {
   let sb: SandboxHandle | undefined;
@@ -383,29 +382,8 @@ describe('AWS CLI v1: elbv2 against the sandbox', () => {
   });
   after(() => sb?.close());
 
-  function aws(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const handle = sb!;
-    return new Promise((resolve) => {
-      execFile(
-        AWS!,
-        ['--endpoint-url', handle.endpoint, '--region', handle.region, '--output', 'json', 'elbv2', ...args],
-        {
-          timeout: 30_000,
-          env: {
-            PATH: process.env.PATH ?? '',
-            HOME: process.env.HOME ?? '',
-            AWS_ACCESS_KEY_ID: handle.credentials.accessKeyId,
-            AWS_SECRET_ACCESS_KEY: handle.credentials.secretAccessKey,
-            AWS_CONFIG_FILE: '/dev/null',
-            AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-            AWS_EC2_METADATA_DISABLED: 'true',
-            AWS_PAGER: '',
-          },
-        },
-        (error, stdout, stderr) =>
-          resolve({ code: error ? (typeof error.code === 'number' ? error.code : 255) : 0, stdout, stderr }),
-      );
-    });
+  function aws(...args: string[]): Promise<CliResult> {
+    return runAwsCli({ ...sb!, region: sb!.region }, 'elbv2', ...args);
   }
   async function json(...args: string[]): Promise<Out> {
     const r = await aws(...args);

@@ -61,6 +61,7 @@ export const MODEL_LIMITS: ModelLimits = {
     ],
     ListClusters: [{ path: 'maxResults', type: 'integer' }],
     ListContainerInstances: [{ path: 'maxResults', type: 'integer' }],
+    ListServiceDeployments: [{ path: 'maxResults', type: 'integer' }],
     ListServices: [{ path: 'maxResults', type: 'integer' }],
     ListTaskDefinitionFamilies: [{ path: 'maxResults', type: 'integer' }],
     ListTaskDefinitions: [{ path: 'maxResults', type: 'integer' }],
