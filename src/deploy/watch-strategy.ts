@@ -75,8 +75,11 @@ export interface StrategyWatchContext {
 
 /** After this many polls without our ARN in the answer, the deployment counts as vanished. */
 const MISSES_ALLOWED = 5;
+/**
+ * One DescribeServiceDeployments per 20 services a second, bakes included: a stage change is seen
+ * within a second (bench/strategies.bench.ts), for at most one call a second per 20 services.
+ */
 const POLL_MS = 1000;
-const POLL_SLOW_MS = 3000;
 
 /** The table rows of a service deployment: our target revision and the sources, stage and weights in ROLLOUT. */
 export function strategyRows(item: StrategyItem, d: ServiceDeploymentSnapshot): DeploymentRow[] {
@@ -151,7 +154,6 @@ export async function watchStrategies(
         await ctx.clock.pause(errorDelay);
         continue;
       }
-      let slow = true;
       for (const item of open) {
         const raw = described.get(item.tracking.arn);
         const subject = { service: item.service, cluster: ctx.cluster };
@@ -191,7 +193,6 @@ export async function watchStrategies(
         const key = JSON.stringify(rows);
         if (key !== item.rowsKey) {
           item.rowsKey = key;
-          slow = false;
           say(ctx.emit, 'deploy.deployments', subject, line, {
             deploymentId: d.arn,
             serviceDeploymentArn: d.arn,
@@ -223,7 +224,7 @@ export async function watchStrategies(
         }
       }
       if (items.every((i) => i.verdict)) return;
-      await ctx.clock.pause(slow ? POLL_SLOW_MS : POLL_MS);
+      await ctx.clock.pause(POLL_MS);
     }
   } catch (e) {
     if (ctx.stopOnCancel && ctx.clock.aborted?.()) await stopAll(ctx, items);
