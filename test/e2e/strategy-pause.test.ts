@@ -1,0 +1,279 @@
+/**
+ * End to end, through the HTTP API of a whole Slipway over the AWS sandbox: a BLUE_GREEN service
+ * whose strategy has a PAUSE lifecycle hook at POST_TEST_TRAFFIC_SHIFT, deployed by the Update ECS
+ * Service step. The pause becomes a manual intervention naming the test listener rule; proceed
+ * finishes the ECS deployment (SUCCESSFUL), abort rolls it back (ROLLBACK_SUCCESSFUL) and fails the
+ * Slipway deployment with the reason.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  ContinueServiceDeploymentCommand,
+  CreateServiceCommand,
+  DescribeServiceDeploymentsCommand,
+  ListServiceDeploymentsCommand,
+  RegisterTaskDefinitionCommand,
+  type ECSClient,
+} from '@aws-sdk/client-ecs';
+import {
+  CreateListenerCommand,
+  CreateLoadBalancerCommand,
+  CreateTargetGroupCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { z } from 'zod';
+import { deploymentSchema, interruptionSchema, releaseSchema } from '../../src/server/routes/release-http.js';
+import { startWorld, type World } from '../helpers/slipway-world.js';
+
+const REGION = 'us-east-1';
+const CLUSTER = 'e2e-bg';
+const SERVICE = 'bg-web';
+const ROLE = 'arn:aws:iam::123456789012:role/ecs-infrastructure';
+/** Generous: a deployment here takes a few seconds; the deadline only turns a hang into a failure. */
+const DEADLINE_MS = 30_000;
+
+type Deployment = z.output<typeof deploymentSchema>;
+type Interruption = z.output<typeof interruptionSchema>;
+
+const CONFIG = `apiVersion: slipway/v1
+space: Default
+environments:
+  - name: Dev
+awsAccounts:
+  - { name: Sandbox, mode: ambient, region: ${REGION} }
+lifecycles:
+  - name: Dev only
+    phases: [{ name: Development, manualEnvironments: [Dev] }]
+projects:
+  - name: bluegreen
+    lifecycle: Dev only
+    process:
+      steps:
+        - name: Deploy
+          roles: [bg]
+          action:
+            type: ecs-update-service
+            service: ${SERVICE}
+            containers:
+              - name: web
+                environment: [{ name: RELEASE, value: '#{Octopus.Release.Number}' }]
+ecsTargets:
+  - { name: bg, awsAccount: Sandbox, region: ${REGION}, cluster: ${CLUSTER}, roles: [bg], environments: [Dev] }
+`;
+
+describe('e2e: a BLUE_GREEN deployment paused at a PAUSE hook, answered through the API', () => {
+  let world: World;
+  let ecs: ECSClient;
+  let testListener = '';
+
+  const api = (...segments: string[]) => world.client.spacePath(...segments);
+
+  async function waitFor<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+    const deadline = Date.now() + DEADLINE_MS;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`Gave up waiting for ${what}.`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async function deploy(version: string): Promise<Deployment> {
+    const release = await world.client.post(
+      api('releases'),
+      { project: 'bluegreen', version, packages: [] },
+      releaseSchema,
+    );
+    const created = await world.client.post(
+      api('deployments'),
+      { release: release.id, environment: 'Dev' },
+      z.object({ items: z.array(deploymentSchema) }),
+    );
+    assert.equal(created.items.length, 1);
+    return created.items[0]!;
+  }
+
+  const interruptionsOf = async (id: string) =>
+    (
+      await world.client.get(
+        api('deployments', id, 'interruptions'),
+        z.object({ items: z.array(interruptionSchema) }),
+      )
+    ).items;
+
+  const openInterruption = (id: string) =>
+    waitFor(`an open interruption of ${id}`, async () =>
+      (await interruptionsOf(id)).find((i) => i.answer === undefined),
+    );
+
+  const answer = (i: Interruption, reply: string, notes: string) =>
+    world.client.post(api('interruptions', i.id, 'answer'), { answer: reply, notes }, interruptionSchema);
+
+  /** The service's newest ECS service deployment. */
+  async function latestEcsDeployment() {
+    const out = await ecs.send(new ListServiceDeploymentsCommand({ cluster: CLUSTER, service: SERVICE }));
+    return out.serviceDeployments?.[0];
+  }
+
+  const logText = async (id: string) =>
+    (await world.log(id)).map((l) => `[${l.path.join(' / ')}] ${l.level}: ${l.message}`).join('\n');
+
+  before(async () => {
+    world = await startWorld({ timeScale: 100, throttling: false });
+    ecs = world.ecs();
+    const elbv2 = new ElasticLoadBalancingV2Client({
+      endpoint: world.sandbox.endpoint,
+      region: world.sandbox.region,
+      credentials: world.sandbox.credentials,
+    });
+    try {
+      const lb = (
+        await elbv2.send(new CreateLoadBalancerCommand({ Name: 'bg-lb', Subnets: ['subnet-a', 'subnet-b'] }))
+      ).LoadBalancers![0]!;
+      const tg = async (name: string) =>
+        (
+          await elbv2.send(
+            new CreateTargetGroupCommand({
+              Name: name,
+              Protocol: 'HTTP',
+              Port: 80,
+              VpcId: 'vpc-1',
+              TargetType: 'ip',
+            }),
+          )
+        ).TargetGroups![0]!.TargetGroupArn!;
+      const blue = await tg('bg-blue');
+      const green = await tg('bg-green');
+      const listener = async (port: number) =>
+        (
+          await elbv2.send(
+            new CreateListenerCommand({
+              LoadBalancerArn: lb.LoadBalancerArn,
+              Protocol: 'HTTP',
+              Port: port,
+              DefaultActions: [{ Type: 'forward', TargetGroupArn: blue }],
+            }),
+          )
+        ).Listeners![0]!.ListenerArn!;
+      const production = await listener(80);
+      testListener = await listener(8080);
+
+      await world.admin('clusters', { region: REGION, name: CLUSTER, instances: { count: 4 } });
+      const td = await ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: SERVICE,
+          containerDefinitions: [
+            {
+              name: 'web',
+              image: 'public.ecr.aws/docker/library/nginx:1.27',
+              memory: 128,
+              essential: true,
+              portMappings: [{ containerPort: 80, hostPort: 0 }],
+            },
+          ],
+        }),
+      );
+      await ecs.send(
+        new CreateServiceCommand({
+          cluster: CLUSTER,
+          serviceName: SERVICE,
+          taskDefinition: td.taskDefinition!.taskDefinitionArn!,
+          desiredCount: 2,
+          deploymentConfiguration: {
+            strategy: 'BLUE_GREEN',
+            bakeTimeInMinutes: 1,
+            lifecycleHooks: [
+              {
+                targetType: 'PAUSE',
+                lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
+                // Longer than any run of this test, however slow the machine.
+                timeoutConfiguration: { timeoutInMinutes: 1440 },
+              },
+            ],
+          },
+          loadBalancers: [
+            {
+              targetGroupArn: blue,
+              containerName: 'web',
+              containerPort: 80,
+              advancedConfiguration: {
+                alternateTargetGroupArn: green,
+                productionListenerRule: production,
+                testListenerRule: testListener,
+                roleArn: ROLE,
+              },
+            },
+          ],
+        }),
+      );
+    } finally {
+      elbv2.destroy();
+    }
+    // The service's first deployment pauses too (the hook applies to every one): continued here,
+    // so that the tests start from a service at rest.
+    const first = await waitFor('the first deployment to finish', async () => {
+      await world.admin('time', { advanceSeconds: 60 });
+      const arn = (await latestEcsDeployment())?.serviceDeploymentArn;
+      const out = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn!] }));
+      const d = out.serviceDeployments?.[0];
+      const pause = d?.lifecycleHookDetails?.find((h) => h.status === 'AWAITING_ACTION');
+      if (pause) {
+        await ecs.send(
+          new ContinueServiceDeploymentCommand({
+            serviceDeploymentArn: arn,
+            hookId: pause.hookId,
+            action: 'CONTINUE',
+          }),
+        );
+      }
+      return d?.status === 'SUCCESSFUL' ? d : undefined;
+    });
+    assert.equal(first.status, 'SUCCESSFUL');
+    await world.apply(CONFIG);
+  });
+
+  after(async () => {
+    ecs?.destroy();
+    await world?.close();
+  });
+
+  it('proceed: ContinueServiceDeployment CONTINUE, ECS SUCCESSFUL, the deployment succeeds', async () => {
+    const d = await deploy('1.0.0');
+    const question = await openInterruption(d.id);
+    assert.equal(question.kind, 'manual-intervention');
+    assert.equal(question.step, 'Deploy');
+    assert.match(question.instructions, /paused at POST_TEST_TRAFFIC_SHIFT \(PAUSE hook ecs-pause-/);
+    assert.ok(question.instructions.includes(`test listener rule ${testListener}`), question.instructions);
+    assert.equal((await latestEcsDeployment())?.status, 'IN_PROGRESS', 'ECS waits for the answer');
+    assert.equal((await world.client.get(api('deployments', d.id), deploymentSchema)).state, 'executing');
+
+    await answer(question, 'proceed', 'test traffic looks good');
+    const ended = await world.waitForDeployment(d.id);
+    assert.equal(ended.state, 'success', `ended ${ended.state}: ${ended.error ?? ''}`);
+    assert.equal((await latestEcsDeployment())?.status, 'SUCCESSFUL');
+    assert.deepEqual((await world.describeService(CLUSTER, SERVICE)).environment['web'], {
+      RELEASE: '1.0.0',
+    });
+    const log = await logText(d.id);
+    assert.match(log, /Manual intervention: proceed \(admin: test traffic looks good\): continuing/);
+  });
+
+  it('abort: ContinueServiceDeployment ROLLBACK, ECS ROLLBACK_SUCCESSFUL, the deployment fails naming it', async () => {
+    const d = await deploy('1.0.1');
+    const question = await openInterruption(d.id);
+    assert.ok(question.instructions.includes(testListener), question.instructions);
+    await answer(question, 'abort', 'errors on the test listener');
+    const ended = await world.waitForDeployment(d.id);
+    assert.equal(ended.state, 'failed');
+    assert.match(ended.error ?? '', /rolled the service back/);
+    const ecsDeployment = await latestEcsDeployment();
+    assert.equal(ecsDeployment?.status, 'ROLLBACK_SUCCESSFUL');
+    assert.deepEqual(
+      (await world.describeService(CLUSTER, SERVICE)).environment['web'],
+      { RELEASE: '1.0.0' },
+      'still what 1.0.0 deployed',
+    );
+    const log = await logText(d.id);
+    assert.match(log, /Manual intervention: abort \(admin: errors on the test listener\): rolling back/);
+  });
+});
