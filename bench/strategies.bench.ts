@@ -24,19 +24,14 @@ import {
   ECSClient,
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
-import {
-  CreateListenerCommand,
-  CreateLoadBalancerCommand,
-  CreateRuleCommand,
-  CreateTargetGroupCommand,
-  ElasticLoadBalancingV2Client,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreateRuleCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { createAwsClients } from '../src/aws/clients.js';
 import { planFromFlags } from '../src/cli/ecs-deploy/options.js';
 import type { SlipwayEvent } from '../src/core/events.js';
 import { runEcsDeploy } from '../src/deploy/ecs-deploy.js';
 import { startSandbox, type SandboxHandle } from '../src/sandbox/index.js';
 import { regionOf } from '../src/sandbox/world.js';
+import { createListener, createLoadBalancer, createTargetGroup } from '../test/kits/blue-green.js';
 
 const N = 50;
 const TIME_SCALE = 5;
@@ -72,35 +67,11 @@ interface Lb {
 
 /** One load balancer with a production (80) and a test (8080) listener; per service two target groups and a rule on each. */
 async function loadBalancing(elbv2: ElasticLoadBalancingV2Client, names: string[]): Promise<Lb[]> {
-  const lb = (
-    await elbv2.send(new CreateLoadBalancerCommand({ Name: 'bg-lb', Subnets: ['subnet-a', 'subnet-b'] }))
-  ).LoadBalancers![0]!;
-  const tg = async (name: string) =>
-    (
-      await elbv2.send(
-        new CreateTargetGroupCommand({
-          Name: name,
-          Protocol: 'HTTP',
-          Port: 8080,
-          VpcId: 'vpc-1',
-          TargetType: 'ip',
-        }),
-      )
-    ).TargetGroups![0]!.TargetGroupArn!;
+  const lb = await createLoadBalancer(elbv2, 'bg-lb');
+  const tg = (name: string) => createTargetGroup(elbv2, name, 8080);
   const fallback = await tg('bg-default');
-  const listener = async (port: number) =>
-    (
-      await elbv2.send(
-        new CreateListenerCommand({
-          LoadBalancerArn: lb.LoadBalancerArn,
-          Protocol: 'HTTP',
-          Port: port,
-          DefaultActions: [{ Type: 'forward', TargetGroupArn: fallback }],
-        }),
-      )
-    ).Listeners![0]!.ListenerArn!;
-  const prod = await listener(80);
-  const test = await listener(8080);
+  const prod = await createListener(elbv2, lb, 80, fallback);
+  const test = await createListener(elbv2, lb, 8080, fallback);
   const rule = async (listenerArn: string, priority: number, path: string, blue: string, green: string) =>
     (
       await elbv2.send(

@@ -15,15 +15,11 @@ import {
   RegisterTaskDefinitionCommand,
   type ECSClient,
 } from '@aws-sdk/client-ecs';
-import {
-  CreateListenerCommand,
-  CreateLoadBalancerCommand,
-  CreateTargetGroupCommand,
-  ElasticLoadBalancingV2Client,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { z } from 'zod';
 import { deploymentSchema, interruptionSchema, releaseSchema } from '../../src/server/routes/release-http.js';
 import { startWorld, type World } from '../helpers/slipway-world.js';
+import { blueGreenLoadBalancing } from '../kits/blue-green.js';
 
 const REGION = 'us-east-1';
 const CLUSTER = 'e2e-bg';
@@ -127,36 +123,8 @@ describe('e2e: a BLUE_GREEN deployment paused at a PAUSE hook, answered through 
       credentials: world.sandbox.credentials,
     });
     try {
-      const lb = (
-        await elbv2.send(new CreateLoadBalancerCommand({ Name: 'bg-lb', Subnets: ['subnet-a', 'subnet-b'] }))
-      ).LoadBalancers![0]!;
-      const tg = async (name: string) =>
-        (
-          await elbv2.send(
-            new CreateTargetGroupCommand({
-              Name: name,
-              Protocol: 'HTTP',
-              Port: 80,
-              VpcId: 'vpc-1',
-              TargetType: 'ip',
-            }),
-          )
-        ).TargetGroups![0]!.TargetGroupArn!;
-      const blue = await tg('bg-blue');
-      const green = await tg('bg-green');
-      const listener = async (port: number) =>
-        (
-          await elbv2.send(
-            new CreateListenerCommand({
-              LoadBalancerArn: lb.LoadBalancerArn,
-              Protocol: 'HTTP',
-              Port: port,
-              DefaultActions: [{ Type: 'forward', TargetGroupArn: blue }],
-            }),
-          )
-        ).Listeners![0]!.ListenerArn!;
-      const production = await listener(80);
-      testListener = await listener(8080);
+      const { blue, green, prod: production, test } = await blueGreenLoadBalancing(elbv2, 'bg');
+      testListener = test;
 
       await world.admin('clusters', { region: REGION, name: CLUSTER, instances: { count: 4 } });
       const td = await ecs.send(

@@ -14,12 +14,10 @@ import {
   type ServiceDeployment,
 } from '@aws-sdk/client-ecs';
 import {
-  CreateListenerCommand,
-  CreateLoadBalancerCommand,
-  CreateTargetGroupCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { blueGreenLoadBalancing } from '../../../test/kits/blue-green.js';
 import { startSandbox, type SandboxHandle } from '../index.js';
 
 const cluster = 'targets';
@@ -32,39 +30,9 @@ let elbv2: ElasticLoadBalancingV2Client;
 let tdV1 = '';
 let tdV2 = '';
 
-/** A load balancer with blue and green `ip` target groups and production and test listeners on blue. */
-async function elb(prefix: string) {
-  const lb = (
-    await elbv2.send(
-      new CreateLoadBalancerCommand({ Name: `${prefix}-lb`, Subnets: ['subnet-a', 'subnet-b'] }),
-    )
-  ).LoadBalancers![0]!;
-  const tg = async (n: string) =>
-    (
-      await elbv2.send(
-        new CreateTargetGroupCommand({
-          Name: `${prefix}-${n}`,
-          Protocol: 'HTTP',
-          Port: 8080,
-          VpcId: 'vpc-1',
-          TargetType: 'ip',
-        }),
-      )
-    ).TargetGroups![0]!.TargetGroupArn!;
-  const blue = await tg('blue');
-  const green = await tg('green');
-  const listener = async (port: number) =>
-    (
-      await elbv2.send(
-        new CreateListenerCommand({
-          LoadBalancerArn: lb.LoadBalancerArn,
-          Protocol: 'HTTP',
-          Port: port,
-          DefaultActions: [{ Type: 'forward', TargetGroupArn: blue }],
-        }),
-      )
-    ).Listeners![0]!.ListenerArn!;
-  return { blue, green, prod: await listener(80), test: await listener(8080) };
+/** A load balancer with blue and green `ip` target groups (port 8080) and production and test listeners on blue. */
+function elb(prefix: string) {
+  return blueGreenLoadBalancing(elbv2, prefix, 8080);
 }
 
 /** DescribeTargetHealth as `ip:port → state`, sorted. */

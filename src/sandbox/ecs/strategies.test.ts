@@ -18,12 +18,8 @@ import {
   type DeploymentConfiguration,
   type ServiceDeployment,
 } from '@aws-sdk/client-ecs';
-import {
-  CreateListenerCommand,
-  CreateLoadBalancerCommand,
-  CreateTargetGroupCommand,
-  ElasticLoadBalancingV2Client,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { blueGreenLoadBalancing } from '../../../test/kits/blue-green.js';
 import { failure } from '../../../test/kits/sandbox-ecs-setup.js';
 import { startSandbox, type SandboxHandle } from '../index.js';
 import { regionOf } from '../world.js';
@@ -53,40 +49,8 @@ async function admin(path: string, body: unknown): Promise<Out> {
 }
 
 /** A load balancer with blue and green target groups, a production listener and a test listener. */
-async function elb(prefix: string) {
-  const lb = (
-    await elbv2.send(
-      new CreateLoadBalancerCommand({ Name: `${prefix}-lb`, Subnets: ['subnet-a', 'subnet-b'] }),
-    )
-  ).LoadBalancers![0]!;
-  const tg = async (n: string) =>
-    (
-      await elbv2.send(
-        new CreateTargetGroupCommand({
-          Name: `${prefix}-${n}`,
-          Protocol: 'HTTP',
-          Port: 80,
-          VpcId: 'vpc-1',
-          TargetType: 'ip',
-        }),
-      )
-    ).TargetGroups![0]!.TargetGroupArn!;
-  const blue = await tg('blue');
-  const green = await tg('green');
-  const listener = async (port: number) =>
-    (
-      await elbv2.send(
-        new CreateListenerCommand({
-          LoadBalancerArn: lb.LoadBalancerArn,
-          Protocol: 'HTTP',
-          Port: port,
-          DefaultActions: [{ Type: 'forward', TargetGroupArn: blue }],
-        }),
-      )
-    ).Listeners![0]!.ListenerArn!;
-  const prod = await listener(80);
-  const test = await listener(8080);
-  return { blue, green, prod, test };
+function elb(prefix: string) {
+  return blueGreenLoadBalancing(elbv2, prefix);
 }
 
 function weights(ruleArn: string): Record<string, number> {
