@@ -13,7 +13,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,7 @@ import { cfnOf } from '../../src/sandbox/cloudformation/model.js';
 import type { SandboxHandle } from '../../src/sandbox/index.js';
 import { AWS_CLI, runAwsCli, type CliResult } from '../helpers/aws-cli.js';
 import { startWorld, type World } from '../helpers/slipway-world.js';
+import { forwardRequest } from '../kits/aws-proxy.js';
 import { cleanEnv, killStartedProcesses, spawnSlipway } from '../kits/slipway-process.js';
 
 const AWS = AWS_CLI;
@@ -74,28 +75,7 @@ async function startSettlingProxy(sb: SandboxHandle): Promise<{ endpoint: string
     const stack = Object.values(stacks).find((s) => s.stackName === name && s.status !== 'DELETE_COMPLETE');
     return stack !== undefined && stack.operation === undefined && !stack.status.endsWith('_IN_PROGRESS');
   };
-  const forward = (req: IncomingMessage, body: Buffer) =>
-    new Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }>((ok, fail) => {
-      const out = request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: req.url,
-          headers: req.headers,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            ok({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }),
-          );
-          res.on('error', fail);
-        },
-      );
-      out.on('error', fail);
-      out.end(body);
-    });
+  const forward = (req: IncomingMessage, body: Buffer) => forwardRequest(upstream, req, body);
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

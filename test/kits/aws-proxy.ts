@@ -46,34 +46,45 @@ function actionOf(req: IncomingMessage): string {
   return typeof target === 'string' ? (target.split('.').pop() ?? '') : '';
 }
 
+/** A forwarded call's answer. */
+export interface ForwardedAnswer {
+  status: number;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+}
+
+/** Sends `req` (with its read `body`) on to `upstream` unchanged and reads the whole answer. */
+export function forwardRequest(upstream: URL, req: IncomingMessage, body: Buffer): Promise<ForwardedAnswer> {
+  return new Promise((ok, fail) => {
+    const out = request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          ok({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+        res.on('error', fail);
+      },
+    );
+    out.on('error', fail);
+    out.end(body);
+  });
+}
+
 /** Starts a proxy on loopback forwarding to `upstream` (e.g. the sandbox's endpoint). */
 export async function startAwsProxy(upstream: string): Promise<AwsProxy> {
   const target = new URL(upstream);
   const pending: Pending[] = [];
   const heldResponses: ServerResponse[] = [];
 
-  const forward = (req: IncomingMessage, body: Buffer) =>
-    new Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }>((ok, fail) => {
-      const out = request(
-        {
-          host: target.hostname,
-          port: target.port,
-          method: req.method,
-          path: req.url,
-          headers: req.headers,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            ok({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }),
-          );
-          res.on('error', fail);
-        },
-      );
-      out.on('error', fail);
-      out.end(body);
-    });
+  const forward = (req: IncomingMessage, body: Buffer) => forwardRequest(target, req, body);
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
