@@ -3,7 +3,7 @@
 # v2 server) and apache2-utils (htpasswd, for the Basic-auth registry) for the feed tests, and
 # postgresql (server binaries under /usr/lib/postgresql/<ver>/bin) for the store tests, python3 and
 # Debian's AWS CLI v2 (awscli) for the script-step tests (an AWS CLI and Python script against the
-# sandbox), and the slipway-script user (scripts/install-script-user.sh) for the script-isolation
+# sandbox), Debian's chromium for the web UI's browser tests, and the slipway-script user (scripts/install-script-user.sh) for the script-isolation
 # tests. Idempotent: installs only what is missing and runs `apt-get update` at most once. Run as root
 # (CI) or with sudo.
 set -euo pipefail
@@ -21,9 +21,11 @@ compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null || missing+=(postgresql
 # Python under /root (pyenv) is out of that user's reach.
 [ -x /usr/bin/python3 ] || missing+=(python3)
 [ -x /usr/bin/aws ] || missing+=(awscli)
+# The web UI's browser tests drive Debian's Chromium with playwright-core (test/ui/kit.ts).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 
 if [ "${#missing[@]}" -eq 0 ]; then
-  echo "install-test-deps: docker-registry, htpasswd, postgresql, python3 and awscli are present"
+  echo "install-test-deps: docker-registry, htpasswd, postgresql, python3, awscli and chromium are present"
   exit 0
 fi
 

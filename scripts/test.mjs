@@ -1,4 +1,4 @@
-// Runs every *.test.ts under src/ and test/ with Node's own test runner (through tsx).
+// Runs every *.test.ts under src/, test/ and web/src/ with Node's own test runner (through tsx).
 // Usage: node scripts/test.mjs [path-substring ...]   (filters the files by substring)
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ function find(dir, out) {
   return out;
 }
 const filters = process.argv.slice(2);
-const files = [...find('src', []), ...find('test', [])]
+const files = [...find('src', []), ...find('test', []), ...find('web/src', [])]
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .sort();
 if (files.length === 0) {

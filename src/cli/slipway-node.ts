@@ -33,6 +33,8 @@ export interface SlipwayNodeOptions {
   workers?: Pick<WorkerPoolOptions, 'waitMs' | 'leaseTimeoutMs' | 'pollMs'>;
   /** A running deployment without progress for this long is flagged stalled. Default 30 minutes. */
   stallAfterMs?: number;
+  /** Where the built web UI is. Default web/dist in the package (API only when it is not built). */
+  webRoot?: string;
   /** Engine timings (lease timeout, polls); defaults suit production. */
   engine?: Pick<EngineInternals, 'leaseStaleMs' | 'heartbeatMs' | 'pollMs' | 'nodeId'>;
 }
@@ -94,6 +96,7 @@ export async function startSlipwayNode(options: SlipwayNodeOptions): Promise<Sli
     ...(options.scripts !== undefined ? { scripts: await options.scripts } : {}),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     ...(options.logStream ? { logStream: options.logStream } : {}),
+    ...(options.webRoot !== undefined ? { webRoot: options.webRoot } : {}),
   };
   const app = server.buildServer(deps);
   return {

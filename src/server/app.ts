@@ -27,6 +27,7 @@ import { userRoutes } from './routes/users.js';
 import { clientErrorHandler, frameworkError, methodsByPath, registerTextChecks } from './request-checks.js';
 import { endLongPollsOnClose, workerApiRoutes } from './routes/worker-api.js';
 import { workerRoutes } from './routes/workers.js';
+import { isUiPageRequest, registerWebUi } from './web-ui.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -113,8 +114,11 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
   const document = openApiDocument(routes, version);
   const allowed = methodsByPath(routes);
+  const uiPage = registerWebUi(app, deps.webRoot);
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
+    // A deep link into the web UI: the app's router draws it.
+    if (isUiPageRequest(request) && allowed(path).length === 0) return uiPage(reply);
     const methods = allowed(path);
     if (methods.length > 0) {
       return reply

@@ -18,6 +18,7 @@ import { forbidden, requestAccess, setRequestAccess, type RequestAccess } from '
 import { authenticatedUser, setAuthenticatedUser } from './actor.js';
 import { bodyRoot, param, type BodySpec, type RouteAuth } from './route.js';
 import { workerAuthenticator } from './worker-auth.js';
+import { isApiUrl } from './web-ui.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -86,7 +87,8 @@ const ADMINISTRATOR: readonly Grant[] = [{ role: 'administrator' }];
 // An unknown URL answers 404 to any valid key: nothing runs there, and "not an administrator"
 // would mislead.
 function requiredAuth(request: FastifyRequest): RouteAuth {
-  if (request.is404) return 'authenticated';
+  // Outside /api (the web UI's pages and files, web-ui.ts) nothing needs a key; unknown API routes do.
+  if (request.is404) return isApiUrl(request.url) ? 'authenticated' : 'none';
   return request.routeOptions.config.auth ?? 'admin';
 }
 

@@ -23,6 +23,8 @@ export interface ServerDeps {
   engine?: Engine;
   /** The release service. Default: one over these deps (tests pass one with fake feed tags). */
   releases?: ReleaseService;
+  /** Where the built web UI is (index.html and assets/). Default web/dist in the package; none there: API only. */
+  webRoot?: string;
   /** How this node runs script steps and what they can use, for /healthz. Default: not said. */
   scripts?: ScriptIsolation;
 }

@@ -62,6 +62,8 @@ export interface WorldOptions {
    * test cuts). Default: the sandbox itself.
    */
   awsEndpoint?: (sandboxEndpoint: string) => Promise<string>;
+  /** Where the built web UI is (test/ui/kit.ts passes it). Default: web/dist when built. */
+  webRoot?: string;
 }
 
 /** An AWS account made in the sandbox. */
@@ -272,6 +274,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       ...(options.engine ? { engine: options.engine } : {}),
       ...(options.workers ? { workers: options.workers } : {}),
       ...(options.stallAfterMs !== undefined ? { stallAfterMs: options.stallAfterMs } : {}),
+      ...(options.webRoot !== undefined ? { webRoot: options.webRoot } : {}),
       scripts: testScriptIsolation(),
     });
     closers.push(() => node.close(5_000));
