@@ -126,9 +126,28 @@ function sourceFiles(dir: string, out: string[] = []): string[] {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) sourceFiles(p, out);
     // Tests may reach test/ and the sandbox; everything else under src/ is held to the rule.
-    else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) out.push(p);
+    else if (/\.tsx?$/.test(name) && !name.endsWith('.test.ts')) out.push(p);
   }
   return out;
+}
+
+const WEB = resolve(import.meta.dirname, '../web/src');
+
+/**
+ * The web UI's rule: it talks to the server only over HTTP, so its code may import its own files,
+ * browser packages and src/core/ (pure: types, permissions) — never the server's layers or Node's
+ * modules. `from` is relative to web/src.
+ */
+export function webViolation(from: string, spec: string): string | undefined {
+  if (!spec.startsWith('.')) {
+    const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+    return BUILTINS.has(spec) || BUILTINS.has(pkg) ? `the web UI runs in a browser, but imports ${spec}` : undefined;
+  }
+  const target = resolve(WEB, dirname(from), spec);
+  if (!relative(WEB, target).startsWith('..')) return undefined;
+  const inSrc = relative(SRC, target).replace(/\\/g, '/');
+  if (!inSrc.startsWith('..') && layerOf(inSrc) === 'core') return undefined;
+  return `the web UI may import only web/src/ and src/core/, not ${spec}`;
 }
 
 // `import type` and `export ... from` count too: a circle of types is still a circle.
@@ -216,6 +235,28 @@ describe('import rule', () => {
       group.map((f) => relative(SRC, f).replace(/\\/g, '/')).join(' → '),
     );
     assert.deepEqual(found, []);
+  });
+
+  it('holds the web UI to its rule: its own files, browser packages and src/core/ only', () => {
+    const cases: [string, string, boolean][] = [
+      ['app/router.tsx', '../pages/dashboard/routes.js', true],
+      ['api/session.tsx', '../../../src/core/model/permissions.js', true],
+      ['api/session.tsx', '../../../src/server/app.js', false],
+      ['lib/x.ts', 'node:fs', false],
+      ['lib/x.ts', 'react', true],
+    ];
+    for (const [from, spec, ok] of cases) {
+      assert.equal(webViolation(from, spec) === undefined, ok, `${from} → ${spec}`);
+    }
+    const problems: string[] = [];
+    for (const file of existsSync(WEB) ? sourceFiles(WEB) : []) {
+      const from = relative(WEB, file).replace(/\\/g, '/');
+      for (const spec of importsOf(readFileSync(file, 'utf8'))) {
+        const why = webViolation(from, spec);
+        if (why) problems.push(`web/src/${from}: ${why}`);
+      }
+    }
+    assert.deepEqual(problems, []);
   });
 
   it('keeps test code out of src/ (no testkits beside the sources)', () => {
