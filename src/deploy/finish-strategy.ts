@@ -42,6 +42,8 @@ export async function finishStrategy(
   const ours = item.taskDefinitionArn;
   const previous = item.previousTaskDefinitionArn;
   const stage = item.snapshot?.stage;
+  // A failure is named by the stage it failed at, not the CLEAN_UP its rollback ended in.
+  const failedAt = item.tracking.failedAtStage ?? stage;
   const base: Omit<ServiceDeployResult, 'outcome' | 'message' | 'runningTaskDefinitionArn'> = {
     name: plan.service,
     taskDefinitionArn: ours,
@@ -119,7 +121,7 @@ export async function finishStrategy(
           : v.canceled
             ? ' (stopped on our cancel)'
             : '';
-      const msg = `service deployment ${arn} of ${shortTaskDefinition(ours)} failed${stage ? ` at ${stage}` : ''}: ${why}${tail}`;
+      const msg = `service deployment ${arn} of ${shortTaskDefinition(ours)} failed${failedAt ? ` at ${failedAt}` : ''}: ${why}${tail}`;
       say(ctx.emit, 'deploy.failed', subject, msg, {
         ...data,
         reason: why,

@@ -71,3 +71,33 @@ it('Ctrl-C leaves the rollout to ECS, and a re-run attaches to it', async () => 
   assert.equal(stats.actions['ecs:UpdateService'], undefined, 'no second update');
   assert.equal((await world.revisions('web')).length, 2);
 });
+
+it('a CLI killed mid-bake of a BLUE_GREEN deployment: the re-run re-attaches by the service deployment ARN', async () => {
+  await world.service({
+    cluster: 'int',
+    service: 'bg',
+    deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 30 },
+  });
+  const args = ['ecs-deploy', '-c', 'int', '-n', 'bg', '-i', `${NGINX}:1.28`];
+  const first = start(args);
+  await first.until(/BAKE_TIME \(IN_PROGRESS\)/);
+  assert.match(first.stderr(), /updated to bg:2/, 'the first run made the deployment');
+  // SIGKILL: no handler runs, as when a CI runner dies.
+  first.child.kill('SIGKILL');
+  await first.exited;
+  const arn = /service-deployment\/[\w/-]+/.exec(first.stderr())?.[0];
+  assert.ok(arn, `no service deployment ARN in:\n${first.stderr()}`);
+
+  await world.admin('DELETE', '/_sandbox/stats');
+  const again = start(args);
+  await again.until(/already in progress: watching deployment \S*service-deployment\//);
+  // The bake still holds: let sandbox time run through it.
+  await world.admin('POST', '/_sandbox/time', { advanceSeconds: 1900 });
+  assert.equal(await again.exited, 0, again.stderr());
+  assert.match(again.stderr(), new RegExp(`${arn.replace(/[/]/g, '\\/')}.*completed \\(SUCCESSFUL\\)`));
+  const stats = (await world.admin('GET', '/_sandbox/stats')) as {
+    actions: Record<string, { calls: number }>;
+  };
+  assert.equal(stats.actions['ecs:RegisterTaskDefinition'], undefined, 'no second registration');
+  assert.equal(stats.actions['ecs:UpdateService'], undefined, 'no second update');
+});

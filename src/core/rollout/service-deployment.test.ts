@@ -50,7 +50,7 @@ test('judgeServiceDeployment maps the status', () => {
         rollbackFailed: false,
         canceled: false,
         reason:
-          'Service deployment rolled back because of a failed lifecycle hook.; lifecycle hook arn:lambda:check failed',
+          'Service deployment rolled back because of a failed lifecycle hook; lifecycle hook arn:lambda:check failed',
       },
     ],
     [
@@ -195,4 +195,26 @@ test('stage changes are reported once; the line shows stage and weights', () => 
     line,
     'TEST_TRAFFIC_SHIFT (IN_PROGRESS), test 100 % / production 0 % on web:8, tasks 2/2 running',
   );
+});
+
+test('remembers the stage a deployment failed at, not the CLEAN_UP its rollback ends in', () => {
+  let t = startStrategyTracking(ARN, 0);
+  for (const [i, d] of [
+    dep({ stage: 'TEST_TRAFFIC_SHIFT' }),
+    dep({ stage: 'POST_TEST_TRAFFIC_SHIFT' }),
+    dep({ status: 'ROLLBACK_IN_PROGRESS', stage: 'CLEAN_UP' }),
+    dep({ status: 'ROLLBACK_SUCCESSFUL', stage: 'CLEAN_UP' }),
+  ].entries()) {
+    t = judgeServiceDeployment(d, (i + 1) * 1000, t, config).tracking;
+  }
+  assert.equal(t.failedAtStage, 'POST_TEST_TRAFFIC_SHIFT');
+  assert.equal(t.stage, 'CLEAN_UP');
+  // A deployment that succeeds never has one.
+  const ok = judgeServiceDeployment(
+    dep({ status: 'SUCCESSFUL', stage: 'CLEAN_UP' }),
+    1,
+    startStrategyTracking(ARN, 0),
+    config,
+  );
+  assert.equal(ok.tracking.failedAtStage, undefined);
 });

@@ -45,6 +45,16 @@ export interface ServiceDeploymentSnapshot {
   triggeredAlarms: string[];
 }
 
+// Statuses that say the deployment is failing or failed (a rollback or a stop under way or done).
+const FAILING_STATUSES = new Set([
+  'ROLLBACK_REQUESTED',
+  'ROLLBACK_IN_PROGRESS',
+  'ROLLBACK_SUCCESSFUL',
+  'ROLLBACK_FAILED',
+  'STOP_REQUESTED',
+  'STOPPED',
+]);
+
 /** The statuses after which nothing changes any more. */
 export const FINAL_STATUSES = ['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED'];
 
@@ -68,6 +78,11 @@ export interface StrategyTracking {
   fingerprint: string;
   /** The last stage seen (for stage events). */
   stage?: string;
+  /**
+   * The stage the deployment was in when it started to fail (the last stage seen before a rollback
+   * or stop): a failure names it, not CLEAN_UP, where a rollback ends.
+   */
+  failedAtStage?: string;
   /** We asked ECS to stop or roll back this deployment (STOPPED then means canceled). */
   stopRequestedByUs?: 'stop' | 'rollback';
 }
@@ -136,7 +151,10 @@ export function isExpectedWait(d: ServiceDeploymentSnapshot): boolean {
 }
 
 function reasonOf(d: ServiceDeploymentSnapshot): string {
-  const parts = [d.statusReason, d.rollbackReason].filter((x): x is string => !!x);
+  // ECS ends its reasons with a full stop; they are joined with "; " into one sentence here.
+  const parts = [d.statusReason, d.rollbackReason]
+    .filter((x): x is string => !!x)
+    .map((x) => x.trim().replace(/\.+$/, ''));
   const unique = [...new Set(parts)];
   if (d.triggeredAlarms.length > 0) unique.push(`alarms in ALARM: ${d.triggeredAlarms.join(', ')}`);
   const failedHooks = d.hooks.filter((h) => h.status === 'FAILED' || h.status === 'TIMED_OUT');
@@ -166,6 +184,10 @@ export function judgeServiceDeployment(
     t.lastChangeAt = now;
   }
   const newStage = d.stage !== undefined && d.stage !== t.stage ? d.stage : undefined;
+  if (t.failedAtStage === undefined && FAILING_STATUSES.has(d.status)) {
+    const at = t.stage ?? d.stage;
+    if (at !== undefined) t.failedAtStage = at;
+  }
   if (d.stage !== undefined) t.stage = d.stage;
   const awaiting = d.hooks.find((h) => h.targetType === 'PAUSE' && h.status === 'AWAITING_ACTION');
   const out = (verdict: StrategyVerdict): StrategyJudgeOutput => ({
