@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   CreateServiceCommand,
   ECSClient,
+  ListServiceDeploymentsCommand,
   RegisterTaskDefinitionCommand,
   type DeploymentConfiguration,
 } from '@aws-sdk/client-ecs';
@@ -231,6 +232,54 @@ describe('strategy deployments against the sandbox', () => {
     assert.ok(!again.some((e) => e.code === 'deploy.service-updated'), 'no second UpdateService');
     assert.equal(r?.outcome, 'succeeded', r?.message);
     assert.equal(r?.deploymentId, arn);
+  });
+
+  it('a timeout with enableRollback: StopServiceDeployment(ROLLBACK), watched to ROLLBACK_SUCCESSFUL', async () => {
+    await service('tr', { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1 });
+    const events: SlipwayEvent[] = [];
+    // Scaling up green takes longer than 3 s of sandbox time: the watch gives up and rolls back.
+    const [r] = await deploy('tr', events, 'nginx:2', { timeoutSeconds: 3, enableRollback: true });
+    assert.equal(r?.outcome, 'failed-rolled-back', r?.message);
+    assert.ok(events.some((e) => e.code === 'deploy.timeout'));
+    assert.ok(
+      events.some((e) => e.code === 'deploy.rollback-succeeded'),
+      r?.message,
+    );
+    const listed = await ecs.send(new ListServiceDeploymentsCommand({ cluster, service: 'tr' }));
+    assert.equal(listed.serviceDeployments?.[0]?.status, 'ROLLBACK_SUCCESSFUL');
+  });
+
+  it('a cancel leaves the ECS deployment going unless asked to stop it; asked, ECS rolls it back', async () => {
+    for (const [name, stopOnCancel] of [
+      ['keep', false],
+      ['stop', true],
+    ] as const) {
+      await service(name, { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 10 });
+      const abort = new AbortController();
+      const run = deployServices(
+        {
+          cluster,
+          services: [name],
+          edit: (td) => withImage(td, 'nginx:2'),
+          timeoutSeconds: 1200,
+          inactivityTimeoutSeconds: 60,
+          ...(stopOnCancel ? { stopOnCancel: true } : {}),
+        },
+        clients,
+        {
+          ...control(),
+          signal: abort.signal,
+          progress: (e) => {
+            if (e.code === 'deploy.stage' && e.data.stage === 'BAKE_TIME') abort.abort(new Error('canceled'));
+          },
+        },
+      );
+      await assert.rejects(run, /canceled/);
+      const listed = await ecs.send(new ListServiceDeploymentsCommand({ cluster, service: name }));
+      const status = listed.serviceDeployments?.[0]?.status;
+      if (stopOnCancel) assert.match(status ?? '', /^ROLLBACK_/, `${name}: ${status}`);
+      else assert.equal(status, 'IN_PROGRESS', `${name}: ECS keeps deploying`);
+    }
   });
 
   it('CODE_DEPLOY controller: a clear refusal, before any change', async () => {
