@@ -3,7 +3,7 @@
  * whose strategy has a PAUSE lifecycle hook at POST_TEST_TRAFFIC_SHIFT, deployed by the Update ECS
  * Service step. The pause becomes a manual intervention naming the test listener rule; proceed
  * finishes the ECS deployment (SUCCESSFUL), abort rolls it back (ROLLBACK_SUCCESSFUL) and fails the
- * Slipway deployment with the reason.
+ * Slipway deployment with the reason; a server restart while paused keeps the intervention.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -243,5 +243,23 @@ describe('e2e: a BLUE_GREEN deployment paused at a PAUSE hook, answered through 
     );
     const log = await logText(d.id);
     assert.match(log, /Manual intervention: abort \(admin: errors on the test listener\): rolling back/);
+  });
+
+  it('a server restart while paused: the intervention survives, and proceed after it finishes the deployment', async () => {
+    const d = await deploy('1.0.2');
+    const question = await openInterruption(d.id);
+    await world.restartNode();
+    assert.equal((await latestEcsDeployment())?.status, 'IN_PROGRESS', 'ECS still waits for the answer');
+    const after = await openInterruption(d.id);
+    assert.equal(after.id, question.id, 'the same intervention, not a second one');
+    await answer(after, 'proceed', 'answered after a restart');
+    const ended = await world.waitForDeployment(d.id);
+    assert.equal(ended.state, 'success', `ended ${ended.state}: ${ended.error ?? ''}`);
+    assert.equal((await latestEcsDeployment())?.status, 'SUCCESSFUL');
+    assert.deepEqual((await world.describeService(CLUSTER, SERVICE)).environment['web'], {
+      RELEASE: '1.0.2',
+    });
+    const all = await interruptionsOf(d.id);
+    assert.equal(all.length, 1, JSON.stringify(all));
   });
 });

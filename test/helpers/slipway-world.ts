@@ -118,7 +118,13 @@ export interface World {
   sandbox: SandboxHandle;
   store: Store;
   secrets: SecretBox;
-  node: SlipwayNode;
+  /** The running node (a new one after restartNode). */
+  readonly node: SlipwayNode;
+  /**
+   * Stops the node as a server stops (the API closes, the engine's steps reach a safe point), then
+   * starts a new one on the same store, listening on the same port: a server restart.
+   */
+  restartNode(): Promise<void>;
   /** The API's base URL. */
   url: string;
   /** The administrator's API key. */
@@ -263,23 +269,27 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     if (key === undefined) throw new Error('the world’s store already had an administrator');
     const secrets = createSecretBox({ dataDir, env: {} });
     const { accessKeyId, secretAccessKey } = sandbox.credentials;
-    const node = await startSlipwayNode({
-      store,
-      secrets,
-      aws: {
-        endpoint: options.awsEndpoint ? await options.awsEndpoint(sandbox.endpoint) : sandbox.endpoint,
-        credentials: { kind: 'static', accessKeyId, secretAccessKey },
-      },
-      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
-      ...(options.engine ? { engine: options.engine } : {}),
-      ...(options.workers ? { workers: options.workers } : {}),
-      ...(options.stallAfterMs !== undefined ? { stallAfterMs: options.stallAfterMs } : {}),
-      ...(options.webRoot !== undefined ? { webRoot: options.webRoot } : {}),
-      scripts: testScriptIsolation(),
-    });
+    const awsEndpoint = options.awsEndpoint ? await options.awsEndpoint(sandbox.endpoint) : sandbox.endpoint;
+    const startNode = () =>
+      startSlipwayNode({
+        store,
+        secrets,
+        aws: {
+          endpoint: awsEndpoint,
+          credentials: { kind: 'static', accessKeyId, secretAccessKey },
+        },
+        ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+        ...(options.engine ? { engine: options.engine } : {}),
+        ...(options.workers ? { workers: options.workers } : {}),
+        ...(options.stallAfterMs !== undefined ? { stallAfterMs: options.stallAfterMs } : {}),
+        ...(options.webRoot !== undefined ? { webRoot: options.webRoot } : {}),
+        scripts: testScriptIsolation(),
+      });
+    let node = await startNode();
     closers.push(() => node.close(5_000));
     await node.app.listen({ port: 0, host: '127.0.0.1' });
-    const url = `http://127.0.0.1:${(node.app.server.address() as AddressInfo).port}`;
+    const port = (node.app.server.address() as AddressInfo).port;
+    const url = `http://127.0.0.1:${port}`;
     const client = new ApiClient({ server: url, apiKey: key });
 
     const admin = async (path: string, body: unknown): Promise<unknown> => {
@@ -308,7 +318,14 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       sandbox,
       store,
       secrets,
-      node,
+      get node() {
+        return node;
+      },
+      async restartNode() {
+        await node.close(5_000);
+        node = await startNode();
+        await node.app.listen({ port, host: '127.0.0.1' });
+      },
       url,
       apiKey: key,
       client,
