@@ -89,7 +89,27 @@ export interface PausedHook {
 }
 
 /** How a person answers a PAUSE hook: CONTINUE or ROLLBACK, or undefined (answered elsewhere: do nothing). */
-export type PauseAnswerer = (paused: PausedHook) => Promise<'CONTINUE' | 'ROLLBACK' | undefined>;
+export type PauseAnswerer = (
+  paused: PausedHook,
+  /**
+   * Aborts when the hook no longer waits for this answer (answered elsewhere, timed out, or the watch
+   * ended); its reason is a HookSettled when ECS shows what became of the hook.
+   */
+  settled: AbortSignal,
+) => Promise<'CONTINUE' | 'ROLLBACK' | undefined>;
+
+/** Why an answerer's signal aborted: the PAUSE hook was settled outside this answerer. */
+export class HookSettled extends Error {
+  constructor(
+    /** The deployment went on past the hook (true), is rolling back or stopped (false), or unknown. */
+    readonly continued: boolean | undefined,
+    /** What ECS shows, for a person: "the hook is SUCCEEDED", "the deployment is ROLLBACK_IN_PROGRESS". */
+    readonly shows: string,
+  ) {
+    super(`the PAUSE hook was settled elsewhere (${shows})`);
+    this.name = 'HookSettled';
+  }
+}
 
 /** How the deployer waits and when it stops (both faces; tests speed the clock up). */
 export interface DeployControl {

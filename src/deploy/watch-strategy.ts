@@ -18,7 +18,7 @@ import {
 } from '../core/rollout/service-deployment.js';
 import { shortTaskDefinition } from '../core/rollout/types.js';
 import type { Clock } from './clock.js';
-import type { PauseAnswerer, PausedHook } from './service-input.js';
+import { HookSettled, type PauseAnswerer, type PausedHook } from './service-input.js';
 import { say, type DeploymentRow } from './progress.js';
 import {
   answerHook,
@@ -38,6 +38,8 @@ export interface StrategyItem {
   snapshot?: ServiceDeploymentSnapshot;
   /** The PAUSE hook handed to the answerer (so it is asked once). */
   answering?: string;
+  /** Aborts the answerer asked about `answering` once the hook no longer waits for it. */
+  answeringSettled?: AbortController;
   /** Polls in a row where ECS did not know the ARN. */
   misses: number;
   rowsKey: string;
@@ -200,6 +202,12 @@ export async function watchStrategies(
             deployments: rows,
           });
         }
+        if (item.answering !== undefined && res.awaiting?.hookId !== item.answering) {
+          // Answered elsewhere (the CLI, the console), timed out, or rolled back: stop asking.
+          item.answeringSettled?.abort(settledHook(d, item.answering));
+          delete item.answeringSettled;
+          delete item.answering;
+        }
         if (res.awaiting && item.answering !== res.awaiting.hookId) {
           item.answering = res.awaiting.hookId;
           const paused: PausedHook = {
@@ -216,7 +224,10 @@ export async function watchStrategies(
             `paused at ${paused.stage}: PAUSE hook ${paused.hook.hookId} awaits action${paused.hook.expiresAt ? ` until ${new Date(paused.hook.expiresAt).toISOString()} (then ${paused.hook.timeoutAction ?? 'its timeout action'})` : ''}`,
             { serviceDeploymentArn: d.arn, stage: paused.stage, hook: paused.hook },
           );
-          if (ctx.answer && ctx.config.onPause === 'wait') handAnswer(ctx, paused);
+          if (ctx.answer && ctx.config.onPause === 'wait') {
+            item.answeringSettled = new AbortController();
+            handAnswer(ctx, paused, item.answeringSettled.signal);
+          }
         }
         if (res.verdict.kind !== 'in-progress') {
           item.verdict = res.verdict;
@@ -229,15 +240,44 @@ export async function watchStrategies(
   } catch (e) {
     if (ctx.stopOnCancel && ctx.clock.aborted?.()) await stopAll(ctx, items);
     throw e;
+  } finally {
+    // The watch is over: no question stays open waiting for an answer nobody will send.
+    for (const item of items) {
+      if (item.answering !== undefined && item.snapshot)
+        item.answeringSettled?.abort(settledHook(item.snapshot, item.answering));
+      delete item.answeringSettled;
+    }
   }
 }
 
+const BACKWARDS = new Set([
+  'ROLLBACK_REQUESTED',
+  'ROLLBACK_IN_PROGRESS',
+  'ROLLBACK_SUCCESSFUL',
+  'ROLLBACK_FAILED',
+]);
+
+/**
+ * What became of PAUSE hook `hookId`, which no longer awaits action: its own status while ECS still
+ * lists it, else the deployment's (ECS lists only the current stage's hooks).
+ */
+function settledHook(d: ServiceDeploymentSnapshot, hookId: string): HookSettled {
+  const hook = d.hooks.find((h) => h.hookId === hookId);
+  if (hook && hook.status !== 'AWAITING_ACTION')
+    return new HookSettled(hook.status === 'SUCCEEDED', `the hook is ${hook.status}`);
+  const backwards = BACKWARDS.has(d.status) || d.status === 'STOP_REQUESTED' || d.status === 'STOPPED';
+  return new HookSettled(
+    d.status === 'PENDING' ? undefined : !backwards,
+    `the deployment is ${d.status}${d.stage ? ` at ${d.stage}` : ''}`,
+  );
+}
+
 /** Asks the answerer in the background (other services keep being watched) and sends its answer. */
-function handAnswer(ctx: StrategyWatchContext, paused: PausedHook): void {
+function handAnswer(ctx: StrategyWatchContext, paused: PausedHook, settled: AbortSignal): void {
   const subject = { service: paused.service, cluster: paused.cluster };
-  void ctx.answer!(paused)
+  void ctx.answer!(paused, settled)
     .then(async (action) => {
-      if (!action) return;
+      if (!action || settled.aborted) return;
       await answerHook(ctx.ecs, paused.serviceDeploymentArn, paused.hook.hookId, action);
       say(
         ctx.emit,

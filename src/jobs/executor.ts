@@ -50,6 +50,11 @@ export interface StepContext {
    * answered one never is (a retried step asks again).
    */
   interrupt(request: InterruptRequest): Promise<InterruptOutcome>;
+  /**
+   * Records the answer a question got outside Slipway (a PAUSE hook continued in ECS's console), so
+   * it does not stay open; one already answered is left as it is. Default: not offered.
+   */
+  settleInterruption?(interruptionId: string, answer: 'proceed' | 'abort', notes: string): Promise<void>;
   /** The names of teams by id, for log lines a person reads (unknown ids stay ids). Default: the ids. */
   teamNames?(ids: readonly string[]): Promise<string[]>;
   /**
@@ -75,6 +80,8 @@ export interface InterruptRequest {
   resume?: string;
   /** Called with the interruption's id before waiting (save it to resume with). Default none. */
   opened?: (interruptionId: string) => Promise<void>;
+  /** Stop waiting when this aborts (rejects with its reason); the question stays open. Default: the step's signal only. */
+  signal?: AbortSignal;
 }
 
 /** A person's answer. */

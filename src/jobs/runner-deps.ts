@@ -36,6 +36,13 @@ export interface RunnerStore {
     interruption: Omit<Interruption, 'id' | 'deploymentId' | 'createdAt'>,
   ): Promise<Interruption>;
   interruptions(id: string): Promise<Interruption[]>;
+  /** See InterruptionStore.settleInterruption. Default: not offered. */
+  settleInterruption?(
+    id: string,
+    interruptionId: string,
+    answer: 'proceed' | 'abort',
+    notes: string,
+  ): Promise<void>;
 }
 
 /** The pure planning functions (core/deployments). */

@@ -174,6 +174,13 @@ export interface InterruptionStore {
     interruption: Omit<Interruption, 'id' | 'deploymentId' | 'createdAt'>,
   ): Promise<Interruption>;
   interruptions(id: string): Promise<Interruption[]>;
+  /** Answers an open interruption as the system (CONFLICT-free: an answered one is left). Default: not offered. */
+  settleInterruption?(
+    id: string,
+    interruptionId: string,
+    answer: 'proceed' | 'abort',
+    notes: string,
+  ): Promise<void>;
 }
 
 /** Thrown out of a wait when the deployment is canceled (the executor returns promptly). */
@@ -282,6 +289,12 @@ export function buildStepContext(parts: StepContextParts): BuiltContext {
     },
     ...(parts.teamNames ? { teamNames: parts.teamNames } : {}),
     ...(parts.stepOf ? { stepOf: parts.stepOf } : {}),
+    ...(parts.interruptions.settleInterruption
+      ? {
+          settleInterruption: (interruptionId: string, answer: 'proceed' | 'abort', notes: string) =>
+            parts.interruptions.settleInterruption!(parts.deploymentId, interruptionId, answer, notes),
+        }
+      : {}),
     interrupt: async (request) => {
       const answered = await awaitInterruption(
         parts.interruptions,
@@ -294,7 +307,12 @@ export function buildStepContext(parts: StepContextParts): BuiltContext {
           instructions: request.instructions,
           responsibleTeamIds: request.responsibleTeamIds,
         },
-        { pollMs: parts.pollMs, signal: parts.signal, resume: request.resume, opened: request.opened },
+        {
+          pollMs: parts.pollMs,
+          signal: request.signal ? AbortSignal.any([parts.signal, request.signal]) : parts.signal,
+          resume: request.resume,
+          opened: request.opened,
+        },
       );
       return {
         interruptionId: answered.id,

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { SlipwayError } from '../core/errors.js';
+import { isSlipwayError, SlipwayError } from '../core/errors.js';
 import { listQuerySchema, type Page } from '../core/model/page.js';
 import { parseInput } from '../core/model/parse.js';
 import {
@@ -238,6 +238,29 @@ export function deploymentsRepository(db: Kysely<Database>, secrets: SecretBox) 
       interruption: Omit<Interruption, 'id' | 'deploymentId' | 'createdAt'>,
     ): Promise<Interruption> {
       return openInterruption(db, id, interruption);
+    },
+
+    /**
+     * Answers an open interruption of deployment `id` as the system (`system (ECS)`), for an answer
+     * given outside Slipway; one already answered is left as it is.
+     */
+    async settleInterruption(
+      id: string,
+      interruptionId: string,
+      answer: 'proceed' | 'abort',
+      notes: string,
+    ): Promise<void> {
+      const row = await db
+        .selectFrom('deployments')
+        .select('space_id')
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!row) return;
+      try {
+        await answerInterruption(db, row.space_id, interruptionId, answer, notes, { actor: 'system (ECS)' });
+      } catch (e) {
+        if (!(isSlipwayError(e) && e.code === 'CONFLICT')) throw e;
+      }
     },
 
     /** Open and answered interruptions of a deployment, oldest first. */

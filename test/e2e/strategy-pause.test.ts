@@ -3,7 +3,8 @@
  * whose strategy has a PAUSE lifecycle hook at POST_TEST_TRAFFIC_SHIFT, deployed by the Update ECS
  * Service step. The pause becomes a manual intervention naming the test listener rule; proceed
  * finishes the ECS deployment (SUCCESSFUL), abort rolls it back (ROLLBACK_SUCCESSFUL) and fails the
- * Slipway deployment with the reason; a server restart while paused keeps the intervention.
+ * Slipway deployment with the reason; a server restart while paused keeps the intervention; a
+ * hook continued outside Slipway closes it.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -261,5 +262,36 @@ describe('e2e: a BLUE_GREEN deployment paused at a PAUSE hook, answered through 
     });
     const all = await interruptionsOf(d.id);
     assert.equal(all.length, 1, JSON.stringify(all));
+  });
+
+  it('a hook continued outside Slipway closes the intervention, answered by the system', async () => {
+    const d = await deploy('1.0.3');
+    const question = await openInterruption(d.id);
+    const ecsDeployment = await latestEcsDeployment();
+    const described = await ecs.send(
+      new DescribeServiceDeploymentsCommand({
+        serviceDeploymentArns: [ecsDeployment!.serviceDeploymentArn!],
+      }),
+    );
+    const hook = described.serviceDeployments?.[0]?.lifecycleHookDetails?.find(
+      (h) => h.status === 'AWAITING_ACTION',
+    );
+    // As `slipway ecs-deploy continue` or ECS's console does it.
+    await ecs.send(
+      new ContinueServiceDeploymentCommand({
+        serviceDeploymentArn: ecsDeployment!.serviceDeploymentArn,
+        hookId: hook!.hookId,
+        action: 'CONTINUE',
+      }),
+    );
+    const ended = await world.waitForDeployment(d.id);
+    assert.equal(ended.state, 'success', `ended ${ended.state}: ${ended.error ?? ''}`);
+    const closed = (await interruptionsOf(d.id)).find((i) => i.id === question.id);
+    assert.equal(closed?.answer, 'proceed', JSON.stringify(closed));
+    assert.equal(closed?.answeredBy, 'system (ECS)');
+    assert.match(
+      closed?.notes ?? '',
+      /answered outside Slipway \(ECS shows the (hook is SUCCEEDED|deployment is (IN_PROGRESS|SUCCESSFUL))/,
+    );
   });
 });

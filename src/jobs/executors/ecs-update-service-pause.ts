@@ -8,7 +8,7 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { describeAwsError } from '../../aws/clients.js';
 import { shortTaskDefinition } from '../../core/rollout/types.js';
-import type { PauseAnswerer, PausedHook } from '../../deploy/service-input.js';
+import { HookSettled, type PauseAnswerer, type PausedHook } from '../../deploy/service-input.js';
 import { describeService } from '../../deploy/snapshot.js';
 import type { StepContext } from '../executor.js';
 
@@ -47,6 +47,28 @@ export function pauseInstructions(p: PausedHook, listeners: string[]): string {
 }
 
 /**
+ * The hook was answered outside Slipway (the CLI, ECS's console) or ran out: the open question is
+ * closed with what ECS shows (SUCCEEDED = proceed, anything else = abort), so nobody answers a
+ * question that no longer matters.
+ */
+async function settleElsewhere(
+  ctx: StepContext,
+  p: PausedHook,
+  interruptionId: string | undefined,
+  reason: unknown,
+): Promise<void> {
+  const settled = reason instanceof HookSettled ? reason : undefined;
+  const notes = `The PAUSE hook ${p.hook.hookId} was answered outside Slipway${settled ? ` (ECS shows ${settled.shows})` : ''}.`;
+  ctx.log.info(`${notes} The manual intervention is closed.`);
+  if (interruptionId === undefined || !ctx.settleInterruption) return;
+  try {
+    await ctx.settleInterruption(interruptionId, settled?.continued ? 'proceed' : 'abort', notes);
+  } catch (e) {
+    ctx.log.warning(`The manual intervention could not be closed: ${describeAwsError(e)}`);
+  }
+}
+
+/**
  * The answerer for the deployer: asks the responsible teams and maps proceed → CONTINUE, anything
  * else → ROLLBACK. `progress` is the step's saved progress, updated and saved when the question opens.
  */
@@ -56,7 +78,7 @@ export function pauseAnswerer(
   teams: string[],
   progress: Record<string, unknown> & PauseProgress,
 ): PauseAnswerer {
-  return async (p) => {
+  return async (p, settled) => {
     const listeners = await testListeners(ecs, p.cluster, p.service);
     const instructions = pauseInstructions(p, listeners);
     ctx.log.highlight(`Waiting for manual intervention: ${instructions}`);
@@ -69,6 +91,7 @@ export function pauseAnswerer(
         instructions,
         responsibleTeamIds: teams,
         ...(resume ? { resume } : {}),
+        signal: settled,
         opened: async (interruptionId) => {
           progress.interruptionId = interruptionId;
           progress.pausedHookId = p.hook.hookId;
@@ -76,6 +99,10 @@ export function pauseAnswerer(
         },
       });
     } catch (e) {
+      if (settled.aborted) {
+        await settleElsewhere(ctx, p, progress.interruptionId, settled.reason);
+        return undefined;
+      }
       ctx.log.warning(
         `The manual intervention for the paused deployment could not be asked: ${describeAwsError(e)}`,
       );
