@@ -154,6 +154,42 @@ function checkAdvanced(
     throw invalidParameter(`${at}.roleArn must be the ARN of an IAM role.`);
 }
 
+const CLEANUPS = ['BLOCKING', 'DEFERRED'];
+
+/**
+ * earlySuccessCriteria (ROLLING only): `enable`, and when enabled a `healthyPercent` from 0 to 100 no
+ * lower than minimumHealthyPercent and a `sourceServiceRevisionCleanup`. AWS's exact wording of
+ * these refusals is not known (docs/conformance.md); the rules are its documented ones.
+ */
+function checkEarlySuccess(cfg: EcsService['deploymentConfiguration'], strategy: string): void {
+  const early = cfg.earlySuccessCriteria;
+  if (early === undefined || early === null) return;
+  if (!isObject(early))
+    throw invalidParameter('deploymentConfiguration.earlySuccessCriteria must be an object.');
+  if (strategy !== 'ROLLING')
+    throw invalidParameter('earlySuccessCriteria is valid only with the ROLLING deployment strategy.');
+  if (typeof early.enable !== 'boolean')
+    throw invalidParameter('earlySuccessCriteria.enable is required and must be true or false.');
+  if (!early.enable) return;
+  if (early.healthyPercent === undefined || early.healthyPercent === null)
+    throw invalidParameter(
+      'earlySuccessCriteria.healthyPercent is required when earlySuccessCriteria.enable is true.',
+    );
+  intIn(early.healthyPercent, 'earlySuccessCriteria.healthyPercent', 0, 100);
+  const min = typeof cfg.minimumHealthyPercent === 'number' ? cfg.minimumHealthyPercent : 100;
+  if ((early.healthyPercent as number) < min)
+    throw invalidParameter(
+      `earlySuccessCriteria.healthyPercent (${String(early.healthyPercent)}) must be greater than or equal to minimumHealthyPercent (${min}).`,
+    );
+  if (
+    typeof early.sourceServiceRevisionCleanup !== 'string' ||
+    !CLEANUPS.includes(early.sourceServiceRevisionCleanup)
+  )
+    throw invalidParameter(
+      `earlySuccessCriteria.sourceServiceRevisionCleanup is required when earlySuccessCriteria.enable is true, and must be one of ${CLEANUPS.join(', ')}.`,
+    );
+}
+
 /**
  * Checks the merged deploymentConfiguration of a service against its controller and load balancers:
  * the strategy, the bake times and step sizes in AWS's ranges, hooks, alarms and advancedConfiguration.
@@ -180,6 +216,7 @@ export function checkStrategy(
       'deploymentConfiguration.bakeTimeInMinutes is required for the BLUE_GREEN deployment strategy.',
     );
   }
+  checkEarlySuccess(cfg, strategy);
   const linear = cfg.linearConfiguration;
   if (linear !== undefined && linear !== null) {
     if (strategy !== 'LINEAR')

@@ -295,6 +295,38 @@ export function driveDeployment(ctx: EngineCtx, scope: Scope, service: EcsServic
   return `${r.holdLaunch}|${r.holdOld}|${service.deployments[0]?.id}` !== before;
 }
 
+function earlySuccessEnabled(r: EcsServiceDeploymentRecord): boolean {
+  const early = r.deploymentConfiguration.earlySuccessCriteria;
+  return isObject(early) && early.enable === true;
+}
+
+/**
+ * ROLLING with earlySuccessCriteria enabled: the deployment is SUCCESSFUL once `healthyPercent` of
+ * the desired count runs on the target (and, with BLOCKING cleanup, no source task runs any more)
+ * and the bake time has passed since; the rollout itself goes on in the background to 100 %.
+ */
+function earlySuccess(
+  ctx: EngineCtx,
+  scope: Scope,
+  service: EcsService,
+  r: EcsServiceDeploymentRecord,
+  target: EcsService['deployments'][number],
+  now: number,
+): boolean {
+  const early = r.deploymentConfiguration.earlySuccessCriteria;
+  if (!isObject(early) || !earlySuccessEnabled(r) || target.rolloutState === 'FAILED') return false;
+  const needed = Math.ceil((num(early.healthyPercent, 100) / 100) * service.desiredCount);
+  const sourcesGone =
+    early.sourceServiceRevisionCleanup !== 'BLOCKING' ||
+    service.deployments.every((d) => d.id === target.id || d.runningCount === 0);
+  if (target.runningCount < needed || !sourcesGone) return false;
+  r.earlySuccessMetAt ??= now;
+  const doneAt = r.earlySuccessMetAt + num(r.deploymentConfiguration.bakeTimeInMinutes, 0) * 60_000;
+  if (now >= doneAt) return true;
+  ctx.reconcileAt(scope, service, doneAt);
+  return false;
+}
+
 /** ROLLING: the record follows its `ecs-svc/…` deployment (and the breaker's rollback). */
 function syncRolling(
   ctx: EngineCtx,
@@ -332,8 +364,13 @@ function syncRolling(
     r.updatedAt = now;
     return true;
   }
+  if (r.status === 'IN_PROGRESS' && target && earlySuccess(ctx, scope, service, r, target, now)) {
+    finish(r, 'SUCCESSFUL', now);
+    return true;
+  }
   if (r.status === 'IN_PROGRESS') {
-    if (target?.rolloutState === 'COMPLETED') finish(r, 'SUCCESSFUL', now);
+    // With early success criteria, they decide (their bake holds even a finished rollout).
+    if (target?.rolloutState === 'COMPLETED' && !earlySuccessEnabled(r)) finish(r, 'SUCCESSFUL', now);
     else if (!target || target.rolloutState === 'FAILED') {
       const primary = service.deployments[0];
       if (r.circuitBreaker && r.circuitBreaker.status !== 'DISABLED') r.circuitBreaker.status = 'TRIGGERED';

@@ -101,6 +101,8 @@ export interface EcsServiceDeploymentRecord {
   alarms?: { status: string; alarmNames: string[]; triggeredAlarmNames: string[] };
   /** ROLLING: the `ecs-svc/…` deployment the circuit breaker rolled back with. */
   rollbackDeploymentId?: string;
+  /** ROLLING with earlySuccessCriteria: sandbox ms when the criteria were first met (the bake counts from there). */
+  earlySuccessMetAt?: number;
 }
 
 /** One scripted answer of a Lambda hook. */

@@ -391,6 +391,47 @@ describe('service deployments for ROLLING', () => {
   });
 });
 
+describe('early success criteria (ROLLING)', () => {
+  const running = async (name: string) => {
+    const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [name] }));
+    return (out.services![0]!.deployments ?? []).map((d) => `${d.status}:${d.runningCount ?? 0}`);
+  };
+
+  it('DEFERRED: SUCCESSFUL once half the tasks run the new revision, old tasks still running', async () => {
+    const early = { enable: true, healthyPercent: 50, sourceServiceRevisionCleanup: 'DEFERRED' as const };
+    const arn = await deployV2('early-deferred', {
+      minimumHealthyPercent: 50,
+      maximumPercent: 100,
+      earlySuccessCriteria: early,
+    });
+    const d = await until(arn, ended);
+    assert.equal(d.status, 'SUCCESSFUL');
+    // Done early: the rollout itself is still going (the new revision runs 1 of the 2 tasks).
+    const at = await running('early-deferred');
+    assert.ok(at.includes('PRIMARY:1'), at.join(' '));
+    const out = await ecs.send(new DescribeServicesCommand({ cluster, services: ['early-deferred'] }));
+    assert.deepEqual(out.services![0]!.deploymentConfiguration?.earlySuccessCriteria, early);
+  });
+
+  it('BLOCKING with a bake: SUCCESSFUL only after the old tasks are gone and the bake passed', async () => {
+    const arn = await deployV2('early-blocking', {
+      minimumHealthyPercent: 50,
+      maximumPercent: 100,
+      bakeTimeInMinutes: 3,
+      earlySuccessCriteria: { enable: true, healthyPercent: 50, sourceServiceRevisionCleanup: 'BLOCKING' },
+    });
+    // Observed: every old task gone and the new revision fully running, yet the deployment still
+    // IN_PROGRESS — the bake holds it (the sandbox clock also runs on its own, so no exact times).
+    let heldByBake = false;
+    const d = await until(arn, ended, async (seen) => {
+      const at = await running('early-blocking');
+      if (seen.status === 'IN_PROGRESS' && at.length === 1 && at[0] === 'PRIMARY:2') heldByBake = true;
+    });
+    assert.equal(d.status, 'SUCCESSFUL');
+    assert.ok(heldByBake, 'the bake held the finished rollout');
+  });
+});
+
 describe('validation', () => {
   const bad: [string, DeploymentConfiguration, RegExp][] = [
     ['bake time over 1440', { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1441 }, /bakeTimeInMinutes/],
@@ -454,6 +495,36 @@ describe('validation', () => {
       /lifecycleHooks/,
     ],
     ['an unknown strategy', { strategy: 'SIDEWAYS' as 'ROLLING' }, /strategy/],
+    [
+      'early success with BLUE_GREEN',
+      {
+        strategy: 'BLUE_GREEN',
+        bakeTimeInMinutes: 1,
+        earlySuccessCriteria: { enable: true, healthyPercent: 100, sourceServiceRevisionCleanup: 'BLOCKING' },
+      },
+      /earlySuccessCriteria is valid only with the ROLLING/,
+    ],
+    [
+      'early success under minimumHealthyPercent',
+      {
+        minimumHealthyPercent: 100,
+        earlySuccessCriteria: { enable: true, healthyPercent: 50, sourceServiceRevisionCleanup: 'DEFERRED' },
+      },
+      /healthyPercent \(50\) must be greater than or equal to minimumHealthyPercent \(100\)/,
+    ],
+    [
+      'early success healthyPercent over 100',
+      {
+        minimumHealthyPercent: 50,
+        earlySuccessCriteria: { enable: true, healthyPercent: 101, sourceServiceRevisionCleanup: 'DEFERRED' },
+      },
+      /healthyPercent must be an integer between 0 and 100/,
+    ],
+    [
+      'early success without a cleanup',
+      { minimumHealthyPercent: 50, earlySuccessCriteria: { enable: true, healthyPercent: 50 } },
+      /sourceServiceRevisionCleanup is required/,
+    ],
   ];
   for (const [name, config, message] of bad) {
     it(`refuses ${name}`, async () => {
