@@ -61,6 +61,7 @@ function serviceInput(request: EcsDeployRequest, cluster: string, services: stri
       ? { minimumHealthyPercent: request.minimumHealthyPercent }
       : {}),
     ...(request.maximumPercent !== undefined ? { maximumPercent: request.maximumPercent } : {}),
+    ...(request.earlySuccess !== undefined ? { earlySuccess: request.earlySuccess } : {}),
     ...(request.maxDefinitions !== undefined ? { maxDefinitions: request.maxDefinitions } : {}),
     ...(request.repeatedStopThreshold !== undefined
       ? { repeatedStopThreshold: request.repeatedStopThreshold }

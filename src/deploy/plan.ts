@@ -30,6 +30,7 @@ import type { EcsDeployRequest } from './request.js';
 import type { BaseRevision, ServiceDeployInput } from './service-input.js';
 import { describeServiceDeployments, ONGOING_STATUSES } from './service-deployments.js';
 import { describeServices, notFound, toServiceSnapshot } from './snapshot.js';
+import { earlySuccessCriteria } from './update-service.js';
 
 /** What the engine will do for one service. */
 export type PlanAction =
@@ -135,7 +136,10 @@ function configChanged(request: ServiceDeployInput, s: Service): boolean {
     (request.desiredCount !== undefined && request.desiredCount !== s.desiredCount) ||
     (request.minimumHealthyPercent !== undefined &&
       request.minimumHealthyPercent !== dc?.minimumHealthyPercent) ||
-    (request.maximumPercent !== undefined && request.maximumPercent !== dc?.maximumPercent)
+    (request.maximumPercent !== undefined && request.maximumPercent !== dc?.maximumPercent) ||
+    (request.earlySuccess !== undefined &&
+      JSON.stringify(earlySuccessCriteria(request.earlySuccess)) !==
+        JSON.stringify(dc?.earlySuccessCriteria ?? { enable: false }))
   );
 }
 

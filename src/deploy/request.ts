@@ -4,7 +4,7 @@
  * valid target); the engine never reads flags or env.
  */
 import type { ImageReference } from '../core/images/reference.js';
-import type { WaitUntil } from '../core/rollout/strategy.js';
+import type { EarlySuccess, WaitUntil } from '../core/rollout/strategy.js';
 import type { TaskDefinitionEdits, TaskDefinitionJson } from '../core/taskdef/index.js';
 
 /** Defaults (documented in docs/ecs-deploy.md). */
@@ -79,6 +79,8 @@ export interface EcsDeployRequest extends WatchLimits {
   desiredCount?: number;
   minimumHealthyPercent?: number;
   maximumPercent?: number;
+  /** `--early-success PERCENT[:blocking|deferred]`, `--no-early-success` (false). */
+  earlySuccess?: EarlySuccess | false;
   /** `-t` seconds. */
   timeoutSeconds: number;
   /** `--inactivity-timeout` seconds. */

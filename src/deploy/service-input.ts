@@ -6,6 +6,7 @@
 import type { EventSink } from '../core/events.js';
 import type { TaskDefinitionJson } from '../core/taskdef/index.js';
 import type { WatchLimits } from './request.js';
+import type { EarlySuccess } from '../core/rollout/strategy.js';
 import type { HookSnapshot } from '../core/rollout/service-deployment.js';
 
 /** The revision a service's new revision is built on. */
@@ -37,6 +38,12 @@ export interface ServiceDeployInput extends WatchLimits {
   desiredCount?: number;
   minimumHealthyPercent?: number;
   maximumPercent?: number;
+  /**
+   * ROLLING: ECS's early success criteria, set on the service with the update; the deployment is
+   * then judged by its service deployment, which ends SUCCESSFUL early. `false` turns them off.
+   * Default: the service's own setting.
+   */
+  earlySuccess?: EarlySuccess | false;
   /** Carry the base family's tags onto the new revision (default false). */
   copyTaskDefinitionTags?: boolean;
   /** On failure, go back to the last successfully deployed revision, wait and verify (default false). */

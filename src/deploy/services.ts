@@ -20,7 +20,7 @@ import { say } from './progress.js';
 import { registerAll } from './register.js';
 import type { ServiceDeployResult } from './request.js';
 import type { DeployHooks, ServiceDeployInput } from './service-input.js';
-import { updateService, updateStrategyService } from './update-service.js';
+import { earlySuccessOn, updateService, updateStrategyService } from './update-service.js';
 import { watchAll, watchItem, type WatchContext } from './watch.js';
 import { strategyItem, watchStrategies, type StrategyWatchContext } from './watch-strategy.js';
 import { messageOf } from '../core/errors.js';
@@ -237,8 +237,14 @@ async function startOne(
       ? { minimumHealthyPercent: input.minimumHealthyPercent }
       : {}),
     ...(input.maximumPercent !== undefined ? { maximumPercent: input.maximumPercent } : {}),
+    ...(input.earlySuccess !== undefined ? { earlySuccess: input.earlySuccess } : {}),
   };
-  if (plan.strategy !== 'ROLLING') {
+  // A rolling deployment with early success criteria ends when its service deployment says so
+  // (SUCCESSFUL before every task is replaced): followed by that ARN, like the other strategies.
+  if (
+    plan.strategy !== 'ROLLING' ||
+    earlySuccessOn(plan.before.deploymentConfiguration, input.earlySuccess)
+  ) {
     const { serviceDeploymentArn } = await updateStrategyService(clients.ecs, update, plan.before);
     say(
       emit,

@@ -4,11 +4,13 @@
 import {
   UpdateServiceCommand,
   type DeploymentConfiguration,
+  type DeploymentEarlySuccessCriteria,
   type ECSClient,
   type Service,
 } from '@aws-sdk/client-ecs';
 import { SlipwayError } from '../core/errors.js';
 import { ourServiceDeploymentArn } from './service-deployments.js';
+import type { EarlySuccess } from '../core/rollout/strategy.js';
 import { describeService } from './snapshot.js';
 
 export interface UpdateInput {
@@ -18,7 +20,25 @@ export interface UpdateInput {
   desiredCount?: number;
   minimumHealthyPercent?: number;
   maximumPercent?: number;
+  /** ROLLING's early success criteria to set (false: turn them off). Default: kept. */
+  earlySuccess?: EarlySuccess | false;
   forceNewDeployment: boolean;
+}
+
+/** ECS's shape of `early` (false: disabled). */
+export function earlySuccessCriteria(early: EarlySuccess | false): DeploymentEarlySuccessCriteria {
+  return early === false
+    ? { enable: false }
+    : { enable: true, healthyPercent: early.healthyPercent, sourceServiceRevisionCleanup: early.cleanup };
+}
+
+/** Whether the service's configuration (after our update) has early success criteria on. */
+export function earlySuccessOn(
+  config: DeploymentConfiguration | undefined,
+  early?: EarlySuccess | false,
+): boolean {
+  if (early !== undefined) return early !== false;
+  return config?.earlySuccessCriteria?.enable === true;
 }
 
 /**
@@ -29,12 +49,14 @@ export function deploymentConfigurationFor(
   current: DeploymentConfiguration | undefined,
   min: number | undefined,
   max: number | undefined,
+  early?: EarlySuccess | false,
 ): DeploymentConfiguration | undefined {
-  if (min === undefined && max === undefined) return undefined;
+  if (min === undefined && max === undefined && early === undefined) return undefined;
   return {
     ...current,
     ...(min !== undefined ? { minimumHealthyPercent: min } : {}),
     ...(max !== undefined ? { maximumPercent: max } : {}),
+    ...(early !== undefined ? { earlySuccessCriteria: earlySuccessCriteria(early) } : {}),
   };
 }
 
@@ -44,6 +66,7 @@ async function sendUpdate(ecs: ECSClient, input: UpdateInput, before: Service): 
     before.deploymentConfiguration,
     input.minimumHealthyPercent,
     input.maximumPercent,
+    input.earlySuccess,
   );
   const res = await ecs.send(
     new UpdateServiceCommand({

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
   CreateServiceCommand,
+  DescribeServicesCommand,
   ECSClient,
   ListServiceDeploymentsCommand,
   RegisterTaskDefinitionCommand,
@@ -280,6 +281,28 @@ describe('strategy deployments against the sandbox', () => {
       if (stopOnCancel) assert.match(status ?? '', /^ROLLBACK_/, `${name}: ${status}`);
       else assert.equal(status, 'IN_PROGRESS', `${name}: ECS keeps deploying`);
     }
+  });
+
+  it('ROLLING with early success: sets the criteria and follows the service deployment to SUCCESSFUL', async () => {
+    await service('early', { minimumHealthyPercent: 50, maximumPercent: 100 });
+    const events: SlipwayEvent[] = [];
+    const [r] = await deploy('early', events, 'nginx:2', {
+      earlySuccess: { healthyPercent: 50, cleanup: 'DEFERRED' },
+    });
+    assert.equal(r?.outcome, 'succeeded', r?.message);
+    assert.match(r?.deploymentId ?? '', /:service-deployment\//, 'judged by its service deployment');
+    const listed = await ecs.send(new ListServiceDeploymentsCommand({ cluster, service: 'early' }));
+    assert.equal(listed.serviceDeployments?.[0]?.status, 'SUCCESSFUL');
+    const svc = await ecs.send(new DescribeServicesCommand({ cluster, services: ['early'] }));
+    assert.deepEqual(svc.services?.[0]?.deploymentConfiguration?.earlySuccessCriteria, {
+      enable: true,
+      healthyPercent: 50,
+      sourceServiceRevisionCleanup: 'DEFERRED',
+    });
+    // Turned off again: back to the rolling judge (by the ecs-svc deployment).
+    const [off] = await deploy('early', [], 'nginx:3', { earlySuccess: false });
+    assert.equal(off?.outcome, 'succeeded', off?.message);
+    assert.match(off?.deploymentId ?? '', /^ecs-svc\//);
   });
 
   it('CODE_DEPLOY controller: a clear refusal, before any change', async () => {

@@ -120,6 +120,11 @@ export function registerEcsDeploy(program: Command, state: RunState, version: st
     .option('-D, --desired-count <n>', "set the service's desired count")
     .option('-m, --min <percent>', 'minimumHealthyPercent')
     .option('-M, --max <percent>', 'maximumPercent')
+    .option(
+      '--early-success <percent[:cleanup]>',
+      'ROLLING: done once PERCENT of the tasks run the new revision (ECS early success; cleanup blocking|deferred, default blocking)',
+    )
+    .option('--no-early-success', "turn the service's early success criteria off with this update")
     .option('-t, --timeout <seconds>', `overall timeout (default ${DEPLOY_DEFAULTS.timeoutSeconds})`)
     .option('-e, --tag-env-var <name>', "take the image tag from this environment variable (beats -i's tag)")
     .addOption(tagOnlyOption())

@@ -119,6 +119,16 @@ describe('request mapping', () => {
     assert.equal(r.maxDefinitions, 5);
     assert.equal(r.enableRollback, true);
   });
+  it('maps --early-success and --no-early-success, refusing a bad value', () => {
+    const parse = (earlySuccess: string | boolean) =>
+      planFromFlags({ ...svc, earlySuccess }, host({ AWS_DEFAULT_REGION: 'eu-west-1' })).request.earlySuccess;
+    assert.deepEqual(parse('50'), { healthyPercent: 50, cleanup: 'BLOCKING' });
+    assert.deepEqual(parse('75:deferred'), { healthyPercent: 75, cleanup: 'DEFERRED' });
+    assert.equal(parse(false), false);
+    assert.throws(() => parse('50:later'), /--early-success takes PERCENT or PERCENT:blocking\|deferred/);
+    assert.throws(() => parse('101'), /--early-success/);
+  });
+
   it('defaults the timeout to 900 s and keeps every revision with --max-definitions 0', () => {
     const r = planFromFlags({ ...svc, maxDefinitions: '0' }, host()).request;
     assert.equal(r.timeoutSeconds, 900);

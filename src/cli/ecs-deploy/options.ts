@@ -10,6 +10,7 @@ import type { CredentialSource } from '../../aws/credentials.js';
 import { SlipwayError } from '../../core/errors.js';
 import { parseImageReference, resolveDeployImage } from '../../core/images/reference.js';
 import type { ContainerEdit, TaskDefinitionEdits, TaskDefinitionJson } from '../../core/taskdef/index.js';
+import type { EarlySuccess } from '../../core/rollout/strategy.js';
 import {
   DEPLOY_DEFAULTS,
   type EcsDeployRequest,
@@ -34,6 +35,8 @@ export interface EcsDeployFlags {
   desiredCount?: string;
   min?: string;
   max?: string;
+  /** `--early-success P[:cleanup]` (a string) or `--no-early-success` (false). */
+  earlySuccess?: string | boolean;
   timeout?: string;
   tagEnvVar?: string;
   tagOnly?: string;
@@ -90,6 +93,17 @@ function usage(message: string): SlipwayError {
 }
 
 /** A whole number within [min, max], or a USAGE error naming the flag. */
+/** `--early-success 50` or `50:deferred` → ECS's early success criteria (cleanup default BLOCKING). */
+export function parseEarlySuccess(text: string): EarlySuccess {
+  const [percent = '', cleanup = 'blocking', ...rest] = text.split(':');
+  const mode = cleanup.toUpperCase();
+  if (rest.length > 0 || (mode !== 'BLOCKING' && mode !== 'DEFERRED'))
+    throw usage(
+      `--early-success takes PERCENT or PERCENT:blocking|deferred (e.g. 50:deferred), got "${text}".`,
+    );
+  return { healthyPercent: wholeNumber('--early-success', percent, 0, 100), cleanup: mode };
+}
+
 function wholeNumber(flag: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
@@ -446,6 +460,9 @@ export function planFromFlags(flags: EcsDeployFlags, host: PlanEnvironment): Ecs
     request.desiredCount = wholeNumber('-D/--desired-count', flags.desiredCount, 0);
   if (flags.min !== undefined) request.minimumHealthyPercent = wholeNumber('-m/--min', flags.min, 0, 100);
   if (flags.max !== undefined) request.maximumPercent = wholeNumber('-M/--max', flags.max, 100, 200);
+  if (flags.earlySuccess === false) request.earlySuccess = false;
+  else if (typeof flags.earlySuccess === 'string')
+    request.earlySuccess = parseEarlySuccess(flags.earlySuccess);
   if (flags.taskDefinitionFile !== undefined) {
     let content: string;
     try {

@@ -127,3 +127,11 @@ export function expectedWaitMs(c: StrategyTiming): number {
   }
   return minutes * 60_000;
 }
+
+/** ECS's early success criteria of a rolling deployment (deploymentConfiguration.earlySuccessCriteria). */
+export interface EarlySuccess {
+  /** Share of the desired count (0–100, at least minimumHealthyPercent) that must run the new revision. */
+  healthyPercent: number;
+  /** BLOCKING: the old tasks are gone before success; DEFERRED: they go after it. */
+  cleanup: 'BLOCKING' | 'DEFERRED';
+}

@@ -6,7 +6,7 @@
 
 /** One issue split into the field's path and the message; a path-less issue has path ''. */
 export function splitIssue(issue: string): { path: string; message: string } {
-  const match = /^([A-Za-z_$][\w$]*(?:(?:\.[A-Za-z_$][\w$]*)|\[\d+\])*): (.*)$/s.exec(issue);
+  const match = /^([A-Za-z_$][\w$-]*(?:(?:\.[A-Za-z_$][\w$]*)|\[\d+\])*): (.*)$/s.exec(issue);
   if (!match) return { path: '', message: issue };
   return { path: match[1] ?? '', message: match[2] ?? issue };
 }
