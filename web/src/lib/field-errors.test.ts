@@ -30,4 +30,10 @@ describe('fieldErrors', () => {
       'steps[0].name': 'required',
     });
   });
+
+  it('matches the roots of kinds with a dash in their name (tag-set, aws-account)', () => {
+    assert.deepEqual(fieldErrors(['tag-set.name: name must not be empty'], 'tag-set'), {
+      name: 'name must not be empty',
+    });
+  });
 });
