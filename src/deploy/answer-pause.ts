@@ -14,6 +14,7 @@ import type { DeployControl } from './service-input.js';
 import {
   answerHook,
   ongoingServiceDeployment,
+  revisionTaskDefinitions,
   stopServiceDeployment,
   toServiceDeploymentSnapshot,
 } from './service-deployments.js';
@@ -59,7 +60,19 @@ export async function answerPausedDeployment(
       { data: { ...subject, serviceDeploymentArn: d.arn } },
     );
   const limits = resolveLimits(input);
-  const item = strategyItem(service, d.arn, svc.taskDefinition ?? '', '', clock.now());
+  // We did not start this deployment: its revisions say what it deploys and replaces.
+  const revisions = await revisionTaskDefinitions(ecs, [
+    ...(d.target ? [d.target.arn] : []),
+    ...d.sources.map((s) => s.arn),
+  ]).catch(() => new Map<string, string>());
+  const target = (d.target ? revisions.get(d.target.arn) : undefined) ?? svc.taskDefinition ?? '';
+  // Without DescribeServiceRevisions (no permission): the service's other deployment, if it shows one.
+  const source =
+    d.sources.map((s) => revisions.get(s.arn)).find((a) => a) ??
+    svc.deployments?.find((x) => x.status !== 'PRIMARY' && x.taskDefinition !== target)?.taskDefinition ??
+    '';
+  const item = strategyItem(service, d.arn, target, source, clock.now());
+  item.revisions = revisions;
   if (hook) {
     const action = input.action === 'continue' ? 'CONTINUE' : 'ROLLBACK';
     await answerHook(ecs, d.arn, hook.hookId, action);

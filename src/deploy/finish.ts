@@ -8,6 +8,7 @@ import type { ServicePlan } from './plan.js';
 import { say } from './progress.js';
 import type { ServiceDeployResult } from './request.js';
 import { startRollback } from './rollback.js';
+import { deploymentStoppedTasks } from './stopped-tasks.js';
 import type { WatchContext, WatchItem } from './watch.js';
 import type { StrategyItem } from './watch-strategy.js';
 import { messageOf } from '../core/errors.js';
@@ -73,6 +74,8 @@ export async function finishDeployment(
   const why = verdictText(v, request);
   t.failure = why;
   const code = v.kind === 'failed' ? 'deploy.failed' : 'deploy.timeout';
+  // Read now, breaker or not: ECS forgets stopped tasks after a while, and a rollback replaces them.
+  const stoppedTasks = await deploymentStoppedTasks(ctx.ecs, ctx.cluster, id, item.stopped);
   if (v.kind === 'failed' && v.ecsRolledBack) {
     const msg = `deployment ${id} of ${shortTaskDefinition(ours)} failed: ${why}; ECS rolled the service back to ${shortTaskDefinition(v.nowRunning)}`;
     say(emit, code, subject, msg, {
@@ -82,6 +85,7 @@ export async function finishDeployment(
       reason: why,
       ecsRolledBack: true,
       runningTaskDefinitionArn: v.nowRunning,
+      stoppedTasks,
     });
     t.result = {
       ...base,
@@ -106,6 +110,7 @@ export async function finishDeployment(
     reason: why,
     ecsRolledBack: false,
     runningTaskDefinitionArn: runningNow,
+    stoppedTasks,
   });
   if (!canRollBack) {
     const note =

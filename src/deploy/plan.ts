@@ -12,6 +12,7 @@ import {
 import { isSlipwayError, SlipwayError } from '../core/errors.js';
 import {
   controllerRefusal,
+  earlySuccessRefusal,
   strategyOf,
   strategySwitchWarning,
   type Strategy,
@@ -167,6 +168,18 @@ export async function planServices(ecs: ECSClient, input: ServiceDeployInput): P
     if (refusal)
       throw new SlipwayError('INVALID_INPUT', refusal, {
         data: { cluster, service: name, deploymentController: svc.deploymentController?.type },
+      });
+    const early = input.earlySuccess
+      ? earlySuccessRefusal(
+          name,
+          input.earlySuccess,
+          strategyOf(svc.deploymentConfiguration?.strategy),
+          input.minimumHealthyPercent ?? svc.deploymentConfiguration?.minimumHealthyPercent,
+        )
+      : undefined;
+    if (early)
+      throw new SlipwayError('INVALID_INPUT', early, {
+        data: { cluster, service: name, earlySuccess: input.earlySuccess },
       });
   }
   // Strategy services: their current service deployments, 20 per call (attach, strategy switch).

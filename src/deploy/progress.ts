@@ -38,6 +38,22 @@ export interface DeploymentRow {
   pending: number;
   running: number;
   failed: number;
+  /** A strategy deployment's revision: the traffic weights ECS requested for it (percent). */
+  testWeight?: number;
+  productionWeight?: number;
+}
+
+/**
+ * Where a strategy deployment stands (`deploy.deployments` and `deploy.stage` data): the service
+ * deployment's status and lifecycle stage, and the weights of our target revision (`revision`).
+ */
+export interface StrategyState {
+  strategy: string;
+  status: string;
+  stage: string | null;
+  testWeight: number | null;
+  productionWeight: number | null;
+  revision: string;
 }
 
 /** The deployments table of a snapshot. */

@@ -6,6 +6,7 @@
 import {
   ContinueServiceDeploymentCommand,
   DescribeServiceDeploymentsCommand,
+  DescribeServiceRevisionsCommand,
   ListServiceDeploymentsCommand,
   StopServiceDeploymentCommand,
   type ECSClient,
@@ -121,6 +122,28 @@ export async function ongoingServiceDeployment(
     .filter((a): a is string => !!a);
   if (arns.length === 0) return undefined;
   return (await describeServiceDeployments(ecs, arns.slice(0, 1))).get(arns[0]!);
+}
+
+/**
+ * The task definition of each service revision (DescribeServiceRevisions, 20 ARNs a call): what a
+ * deployment we did not start (`continue`, `rollback`) replaces and deploys. Unknown ARNs are absent.
+ */
+export async function revisionTaskDefinitions(
+  ecs: ECSClient,
+  arns: readonly string[],
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const unique = [...new Set(arns.filter((a) => a))];
+  for (let i = 0; i < unique.length; i += DESCRIBE_SERVICE_DEPLOYMENTS_MAX) {
+    const res = await ecs.send(
+      new DescribeServiceRevisionsCommand({
+        serviceRevisionArns: unique.slice(i, i + DESCRIBE_SERVICE_DEPLOYMENTS_MAX),
+      }),
+    );
+    for (const r of res.serviceRevisions ?? [])
+      if (r.serviceRevisionArn && r.taskDefinition) out.set(r.serviceRevisionArn, r.taskDefinition);
+  }
+  return out;
 }
 
 /** Answers a PAUSE hook: ContinueServiceDeployment with CONTINUE or ROLLBACK. */

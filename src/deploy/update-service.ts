@@ -8,7 +8,8 @@ import {
   type ECSClient,
   type Service,
 } from '@aws-sdk/client-ecs';
-import { SlipwayError } from '../core/errors.js';
+import { describeAwsError } from '../aws/errors.js';
+import { isSlipwayError, SlipwayError } from '../core/errors.js';
 import { ourServiceDeploymentArn } from './service-deployments.js';
 import type { EarlySuccess } from '../core/rollout/strategy.js';
 import { describeService } from './snapshot.js';
@@ -68,17 +69,27 @@ async function sendUpdate(ecs: ECSClient, input: UpdateInput, before: Service): 
     input.maximumPercent,
     input.earlySuccess,
   );
-  const res = await ecs.send(
-    new UpdateServiceCommand({
-      cluster: input.cluster,
-      service: input.service,
-      taskDefinition: input.taskDefinitionArn,
-      ...(input.desiredCount !== undefined ? { desiredCount: input.desiredCount } : {}),
-      ...(deploymentConfiguration ? { deploymentConfiguration } : {}),
-      ...(input.forceNewDeployment ? { forceNewDeployment: true } : {}),
-    }),
-  );
-  return res.service;
+  try {
+    const res = await ecs.send(
+      new UpdateServiceCommand({
+        cluster: input.cluster,
+        service: input.service,
+        taskDefinition: input.taskDefinitionArn,
+        ...(input.desiredCount !== undefined ? { desiredCount: input.desiredCount } : {}),
+        ...(deploymentConfiguration ? { deploymentConfiguration } : {}),
+        ...(input.forceNewDeployment ? { forceNewDeployment: true } : {}),
+      }),
+    );
+    return res.service;
+  } catch (e) {
+    // ECS's refusal (a value it does not accept) is the user's to fix, not a bug of ours: say it plainly.
+    if (isSlipwayError(e) || (e as { $fault?: unknown }).$fault !== 'client') throw e;
+    throw new SlipwayError(
+      'AWS_CALL_FAILED',
+      `UpdateService of ${input.service} was refused: ${describeAwsError(e)}. The service was not changed.`,
+      { cause: e, data: { cluster: input.cluster, service: input.service } },
+    );
+  }
 }
 
 /** Updates the service and returns our deployment id (the PRIMARY on our revision) and the service. */

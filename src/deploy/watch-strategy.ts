@@ -11,6 +11,7 @@ import {
   describeServiceDeployment,
   judgeServiceDeployment,
   startStrategyTracking,
+  type RevisionSnapshot,
   type ServiceDeploymentSnapshot,
   type StrategyJudgeConfig,
   type StrategyTracking,
@@ -19,7 +20,7 @@ import {
 import { shortTaskDefinition } from '../core/rollout/types.js';
 import type { Clock } from './clock.js';
 import { HookSettled, type PauseAnswerer, type PausedHook } from './service-input.js';
-import { say, type DeploymentRow } from './progress.js';
+import { say, type DeploymentRow, type StrategyState } from './progress.js';
 import {
   answerHook,
   describeServiceDeployments,
@@ -33,6 +34,8 @@ export interface StrategyItem {
   /** Our revision (the target) and the one it replaces, for the table. */
   taskDefinitionArn: string;
   previousTaskDefinitionArn: string;
+  /** Service revision ARN → its task definition, where known (DescribeServiceRevisions); beats the two above. */
+  revisions?: ReadonlyMap<string, string>;
   tracking: StrategyTracking;
   verdict?: StrategyVerdict;
   snapshot?: ServiceDeploymentSnapshot;
@@ -83,40 +86,42 @@ const MISSES_ALLOWED = 5;
  */
 const POLL_MS = 1000;
 
-/** The table rows of a service deployment: our target revision and the sources, stage and weights in ROLLOUT. */
+/**
+ * The table rows of a service deployment: our target revision and the sources. ROLLOUT is what the
+ * service deployment says (IN_PROGRESS while it is, even when the `ecs-svc/…` deployment of a first
+ * deployment paused at a hook already says COMPLETED); each row carries its revision's weights.
+ */
 export function strategyRows(item: StrategyItem, d: ServiceDeploymentSnapshot): DeploymentRow[] {
-  const state = (w: { testWeight?: number; productionWeight?: number } | undefined) =>
-    [
-      d.stage ?? d.status,
-      w?.testWeight !== undefined ? `test ${w.testWeight}%` : '',
-      w?.productionWeight !== undefined ? `prod ${w.productionWeight}%` : '',
-    ]
-      .filter((x) => x)
-      .join(' ');
-  const rows: DeploymentRow[] = [];
-  if (d.target)
-    rows.push({
-      id: d.target.arn,
-      taskDefinition: shortTaskDefinition(item.taskDefinitionArn),
-      status: `TARGET ${d.status}`,
-      rolloutState: state(d.target),
-      desired: d.target.requested,
-      pending: d.target.pending,
-      running: d.target.running,
-      failed: 0,
-    });
-  for (const s of d.sources)
-    rows.push({
-      id: s.arn,
-      taskDefinition: shortTaskDefinition(item.previousTaskDefinitionArn),
-      status: 'SOURCE',
-      rolloutState: state(s),
-      desired: s.requested,
-      pending: s.pending,
-      running: s.running,
-      failed: 0,
-    });
-  return rows;
+  const row = (r: RevisionSnapshot, status: string, fallback: string): DeploymentRow => ({
+    id: r.arn,
+    taskDefinition: shortTaskDefinition(item.revisions?.get(r.arn) ?? fallback),
+    status,
+    rolloutState: d.status,
+    desired: r.requested,
+    pending: r.pending,
+    running: r.running,
+    failed: 0,
+    ...(r.testWeight !== undefined ? { testWeight: r.testWeight } : {}),
+    ...(r.productionWeight !== undefined ? { productionWeight: r.productionWeight } : {}),
+  });
+  return [
+    ...(d.target ? [row(d.target, 'TARGET', item.taskDefinitionArn)] : []),
+    ...d.sources.map((s) => row(s, 'SOURCE', item.previousTaskDefinitionArn)),
+  ];
+}
+
+/** Where the deployment stands, for the line under the table and the events' data. */
+export function strategyState(item: StrategyItem, d: ServiceDeploymentSnapshot): StrategyState {
+  return {
+    strategy: d.strategy,
+    status: d.status,
+    stage: d.stage ?? null,
+    testWeight: d.target?.testWeight ?? null,
+    productionWeight: d.target?.productionWeight ?? null,
+    revision: shortTaskDefinition(
+      (d.target ? item.revisions?.get(d.target.arn) : undefined) ?? item.taskDefinitionArn,
+    ),
+  };
 }
 
 /**
@@ -192,13 +197,15 @@ export async function watchStrategies(
             hooks: d.hooks,
           });
         const rows = strategyRows(item, d);
-        const key = JSON.stringify(rows);
+        const state = strategyState(item, d);
+        // A new stage or weight is news even when the rows stay the same.
+        const key = JSON.stringify([rows, state]);
         if (key !== item.rowsKey) {
           item.rowsKey = key;
           say(ctx.emit, 'deploy.deployments', subject, line, {
             deploymentId: d.arn,
             serviceDeploymentArn: d.arn,
-            stage: d.stage ?? null,
+            ...state,
             deployments: rows,
           });
         }

@@ -143,13 +143,45 @@ describe('strategy deployments against the sandbox', () => {
     assert.equal(r?.outcome, 'paused', r?.message);
     assert.equal(r?.stage, 'POST_TEST_TRAFFIC_SHIFT');
     assert.match(r?.message ?? '', /slipway ecs-deploy continue -c strat -n pz/);
+    const answered: SlipwayEvent[] = [];
     const done = await answerPausedDeployment(
       { cluster, service: 'pz', action: 'continue', timeoutSeconds: 600, inactivityTimeoutSeconds: 60 },
       clients,
-      () => {},
+      (e) => answered.push(e),
       control(),
     );
     assert.equal(done.outcome, 'succeeded', done.message);
+    // continue did not start the deployment: its revisions (DescribeServiceRevisions) name both sides.
+    const table = answered.find((e) => e.code === 'deploy.deployments');
+    const rows = table?.data.deployments as { status: string; taskDefinition: string }[];
+    assert.deepEqual(
+      rows.map((row) => `${row.status} ${row.taskDefinition}`),
+      ['TARGET pz:2', 'SOURCE pz:1'],
+    );
+    assert.equal(table?.data.revision, 'pz:2');
+  });
+
+  it('a first deployment paused at a hook: the rows say IN_PROGRESS, as its service deployment does', async () => {
+    await service('pf', {
+      strategy: 'BLUE_GREEN',
+      bakeTimeInMinutes: 1,
+      lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }],
+    });
+    const svc = await ecs.send(new DescribeServicesCommand({ cluster, services: ['pf'] }));
+    // The ecs-svc deployment of the first deployment is done; its service deployment is not.
+    assert.equal(svc.services?.[0]?.deployments?.[0]?.rolloutState, 'COMPLETED');
+    const events: SlipwayEvent[] = [];
+    // The same content: follows the paused first deployment.
+    const [r] = await deploy('pf', events, 'nginx:1');
+    assert.equal(r?.outcome, 'paused', r?.message);
+    const table = events.findLast((e) => e.code === 'deploy.deployments');
+    const rows = table?.data.deployments as { status: string; rolloutState: string }[];
+    assert.deepEqual(
+      rows.map((row) => `${row.status} ${row.rolloutState}`),
+      ['TARGET IN_PROGRESS'],
+    );
+    assert.equal(table?.data.stage, 'POST_TEST_TRAFFIC_SHIFT');
+    assert.equal(table?.data.status, 'IN_PROGRESS');
   });
 
   it('PAUSE: rollback rolls the deployment back', async () => {

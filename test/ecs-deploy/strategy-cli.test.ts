@@ -106,9 +106,17 @@ describe('ecs-deploy with ECS strategies (CLI process)', () => {
     assert.match(out, /slipway ecs-deploy continue -c strat-cli -n paused/);
     assert.match(out, /slipway ecs-deploy rollback -c strat-cli -n paused/);
     assert.equal((await latest('paused'))?.status, 'IN_PROGRESS');
+    // The stage and the weights on their own line under the table; ROLLOUT says what ECS says.
+    assert.match(
+      r.stderr,
+      /\[paused\] BLUE_GREEN IN_PROGRESS · stage POST_TEST_TRAFFIC_SHIFT · test 100 % \/ production 0 % on paused:2\n/,
+    );
+    assert.match(r.stderr, /paused:2\s+TARGET\s+IN_PROGRESS/);
 
     const c = await world.cli(['continue', '-c', CLUSTER, '-n', 'paused']);
     assert.equal(c.code, 0, `${c.stdout}\n${c.stderr}`);
+    // continue finds the revision being replaced (not "-").
+    assert.match(c.stderr, /paused:1\s+SOURCE\s+[A-Z_]+/);
     assert.match(
       c.stdout,
       /^paused: succeeded \(revision paused:2, runs paused:2\) .*completed \(SUCCESSFUL\)/,

@@ -92,7 +92,6 @@ function usage(message: string): SlipwayError {
   return new SlipwayError('USAGE', message);
 }
 
-/** A whole number within [min, max], or a USAGE error naming the flag. */
 /** `--early-success 50` or `50:deferred` → ECS's early success criteria (cleanup default BLOCKING). */
 export function parseEarlySuccess(text: string): EarlySuccess {
   const [percent = '', cleanup = 'blocking', ...rest] = text.split(':');
@@ -104,6 +103,7 @@ export function parseEarlySuccess(text: string): EarlySuccess {
   return { healthyPercent: wholeNumber('--early-success', percent, 0, 100), cleanup: mode };
 }
 
+/** A whole number within [min, max], or a USAGE error naming the flag. */
 function wholeNumber(flag: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { makeEvent } from '../../core/events.js';
 import type { DeployOutcome } from '../../deploy/request.js';
 import { EXIT, exitCodeForOutcome } from '../exit-codes.js';
-import { createRenderer, type Terminal } from './render.js';
+import { createRenderer, strategyLine, type Terminal } from './render.js';
 
 function terminal(isTTY: boolean): Terminal & { text: string } {
   const t = {
@@ -93,6 +93,74 @@ describe('ecs-deploy rendering', () => {
       results: [{ name: 'web', outcome: 'succeeded' as const, message: 'ok' }],
     };
     assert.deepEqual(JSON.parse(r.formatResult(result)), result);
+  });
+
+  it('a strategy deployment: stage and weights on a line under the table (CI and TTY), kept in json', () => {
+    const state = (stage: string, testWeight: number) =>
+      makeEvent('deploy.deployments', 'web', {
+        service: 'web',
+        strategy: 'BLUE_GREEN',
+        status: 'IN_PROGRESS',
+        stage,
+        testWeight,
+        productionWeight: 0,
+        revision: 'web:8',
+        deployments: [
+          {
+            id: 'r8',
+            taskDefinition: 'web:8',
+            status: 'TARGET',
+            rolloutState: 'IN_PROGRESS',
+            desired: 2,
+            running: 2,
+          },
+          {
+            id: 'r7',
+            taskDefinition: 'web:7',
+            status: 'SOURCE',
+            rolloutState: 'IN_PROGRESS',
+            desired: 2,
+            running: 2,
+          },
+        ],
+      });
+    assert.equal(
+      strategyLine(state('TEST_TRAFFIC_SHIFT', 100).data),
+      'BLUE_GREEN IN_PROGRESS · stage TEST_TRAFFIC_SHIFT · test 100 % / production 0 % on web:8',
+    );
+    assert.equal(strategyLine(deployments(0).data), undefined, 'rolling tables have no such line');
+
+    const ci = terminal(false);
+    const r = createRenderer({ output: 'text', verbose: false, targets: ['web'] }, ci);
+    r.emit(state('SCALE_UP', 0));
+    r.emit(state('SCALE_UP', 0));
+    // Same rows, a new stage: printed again.
+    r.emit(state('TEST_TRAFFIC_SHIFT', 100));
+    const lines = ci.text.trimEnd().split('\n');
+    assert.equal(lines.filter((l) => l.includes('REVISION')).length, 2, ci.text);
+    assert.match(
+      lines[3]!,
+      /\[web\] BLUE_GREEN IN_PROGRESS · stage SCALE_UP · test 0 % \/ production 0 % on web:8$/,
+    );
+    assert.match(lines.at(-1)!, /stage TEST_TRAFFIC_SHIFT · test 100 %/);
+    assert.match(lines[1]!, /web:8\s+TARGET\s+IN_PROGRESS/);
+
+    const tty = terminal(true);
+    const live = createRenderer({ output: 'text', verbose: false, colour: false, targets: ['web'] }, tty);
+    live.emit(state('SCALE_UP', 0));
+    live.emit(state('TEST_TRAFFIC_SHIFT', 100));
+    // Header, two rows and the stage line are erased before the redraw.
+    assert.equal(tty.text.split('\x1b[4F\x1b[J').length, 2, JSON.stringify(tty.text));
+    assert.match(tty.text, /web:7.*\nBLUE_GREEN IN_PROGRESS · stage TEST_TRAFFIC_SHIFT/);
+
+    const json = terminal(false);
+    createRenderer({ output: 'json', verbose: false, targets: ['web'] }, json).emit(
+      state('TEST_TRAFFIC_SHIFT', 100),
+    );
+    const event = JSON.parse(json.text) as { data: Record<string, unknown> };
+    assert.equal(event.data.stage, 'TEST_TRAFFIC_SHIFT');
+    assert.equal(event.data.testWeight, 100);
+    assert.equal(event.data.productionWeight, 0);
   });
 
   it('text result: one line per service with outcome and revisions; --diff lines before it', () => {

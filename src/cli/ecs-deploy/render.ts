@@ -33,7 +33,13 @@ const LEVEL_COLOUR: Record<SlipwayEvent['level'], string> = {
 };
 const STATE_COLOUR: Record<string, string> = {
   COMPLETED: '\x1b[32m',
+  SUCCESSFUL: '\x1b[32m',
   IN_PROGRESS: '\x1b[33m',
+  ROLLBACK_REQUESTED: '\x1b[31m',
+  ROLLBACK_IN_PROGRESS: '\x1b[31m',
+  ROLLBACK_SUCCESSFUL: '\x1b[31m',
+  ROLLBACK_FAILED: '\x1b[31m',
+  STOPPED: '\x1b[31m',
   FAILED: '\x1b[31m',
 };
 
@@ -67,6 +73,28 @@ function rowsOf(data: Record<string, unknown>): DeploymentRow[] {
       failed: num(o.failed),
     };
   });
+}
+
+/** A weight as ECS gives it (0.0–100.0), or `-`. */
+function weight(v: unknown): string {
+  return typeof v === 'number' && Number.isFinite(v) ? `${Math.round(v * 10) / 10} %` : '-';
+}
+
+/**
+ * The line under a strategy deployment's table (from `deploy.deployments` data), e.g.
+ * `BLUE_GREEN IN_PROGRESS · stage TEST_TRAFFIC_SHIFT · test 100 % / production 0 % on web:8`;
+ * undefined for rolling deployments (no stage, no weights).
+ */
+export function strategyLine(data: Record<string, unknown>): string | undefined {
+  if (typeof data.strategy !== 'string' || typeof data.status !== 'string') return undefined;
+  const parts = [`${data.strategy} ${data.status}`];
+  if (typeof data.stage === 'string' && data.stage) parts.push(`stage ${data.stage}`);
+  if (typeof data.testWeight === 'number' || typeof data.productionWeight === 'number')
+    parts.push(
+      `test ${weight(data.testWeight)} / production ${weight(data.productionWeight)} on ${str(data.revision)}`,
+    );
+  // ROLLING with early success has neither: its status is already in the ROLLOUT column.
+  return parts.length > 1 ? parts.join(' · ') : undefined;
 }
 
 /** The service (or family) an event belongs to, if known. */
@@ -122,6 +150,8 @@ export function createRenderer(options: RenderOptions, err: Terminal): EcsDeploy
   const tty = err.isTTY === true && options.output === 'text';
   const colour = options.colour ?? (tty && !process.env.NO_COLOR);
   const tables = new Map<string, DeploymentRow[]>();
+  /** Per service: its strategy deployment's stage and weights, shown under the table. */
+  const states = new Map<string, string>();
   /** Per service: the table as last printed (CI mode prints it only when it changes). */
   const printed = new Map<string, string>();
   /** --diff output per service, for stdout at the end. */
@@ -144,7 +174,8 @@ export function createRenderer(options: RenderOptions, err: Terminal): EcsDeploy
   };
   const drawLive = () => {
     if (closed || tables.size === 0) return;
-    const lines = deploymentTable(tables, colour).map((l) => clip(l));
+    const under = [...states].map(([service, line]) => (tables.size > 1 ? `${service}: ${line}` : line));
+    const lines = [...deploymentTable(tables, colour), ...under].map((l) => clip(l));
     err.write(lines.join('\n') + '\n');
     liveLines = lines.length;
   };
@@ -166,13 +197,16 @@ export function createRenderer(options: RenderOptions, err: Terminal): EcsDeploy
       const key = subject ?? '?';
       const rows = rowsOf(e.data);
       tables.set(key, rows);
+      const state = strategyLine(e.data);
+      if (state) states.set(key, state);
+      else states.delete(key);
       if (tty) {
         eraseLive();
         drawLive();
         return;
       }
       const one = new Map([[key, rows]]);
-      const text = deploymentTable(one).join('\n');
+      const text = [...deploymentTable(one), ...(state ? [state] : [])].join('\n');
       if (printed.get(key) === text) return;
       printed.set(key, text);
       const stamp = e.time.slice(0, 19) + 'Z';

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   controllerRefusal,
+  earlySuccessRefusal,
   expectedWaitMs,
   parseWaitUntil,
   stageIndex,
@@ -85,4 +86,19 @@ test('expectedWaitMs: bake, step bakes and Lambda hook timeouts; PAUSE hooks not
     ],
   ];
   for (const [name, timing, want] of cases) assert.equal(expectedWaitMs(timing), want, name);
+});
+
+test('earlySuccessRefusal: ROLLING only, and not under minimumHealthyPercent (default 100)', () => {
+  const early = { healthyPercent: 50, cleanup: 'BLOCKING' as const };
+  assert.equal(earlySuccessRefusal('web', early, 'ROLLING', 50), undefined);
+  assert.equal(earlySuccessRefusal('web', { ...early, healthyPercent: 100 }, 'ROLLING'), undefined);
+  assert.match(
+    earlySuccessRefusal('web', early, 'BLUE_GREEN', 0) ?? '',
+    /ROLLING deployments only; service web uses BLUE_GREEN/,
+  );
+  assert.match(
+    earlySuccessRefusal('web', early, 'ROLLING') ?? '',
+    /below service web's minimumHealthyPercent \(100 %\)/,
+  );
+  assert.match(earlySuccessRefusal('web', early, 'ROLLING', 75) ?? '', /give at least 75/);
 });

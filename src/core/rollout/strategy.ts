@@ -135,3 +135,21 @@ export interface EarlySuccess {
   /** BLOCKING: the old tasks are gone before success; DEFERRED: they go after it. */
   cleanup: 'BLOCKING' | 'DEFERRED';
 }
+
+/**
+ * Why ECS would refuse these early success criteria for `service` (undefined when it would not):
+ * ROLLING only, and `healthyPercent` not under the minimumHealthyPercent the update leaves (ECS's
+ * default 100). Checked before anything is registered or updated.
+ */
+export function earlySuccessRefusal(
+  service: string,
+  early: EarlySuccess,
+  strategy: Strategy,
+  minimumHealthyPercent = 100,
+): string | undefined {
+  if (strategy !== 'ROLLING')
+    return `Early success criteria apply to ROLLING deployments only; service ${service} uses ${strategy}. Leave them out for this service.`;
+  if (early.healthyPercent < minimumHealthyPercent)
+    return `Early success at ${early.healthyPercent} % is below service ${service}'s minimumHealthyPercent (${minimumHealthyPercent} %), which ECS refuses: give at least ${minimumHealthyPercent}, or lower the minimum with the same update.`;
+  return undefined;
+}

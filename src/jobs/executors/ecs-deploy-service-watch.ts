@@ -9,7 +9,7 @@ import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { Deployment, ECSClient } from '@aws-sdk/client-ecs';
 import { isSlipwayError } from '../../core/errors.js';
 import type { EventSink } from '../../core/events.js';
-import { judge, repeatedStopReason, stopReasonOf } from '../../core/rollout/judge.js';
+import { judge, repeatedStopReason } from '../../core/rollout/judge.js';
 import {
   parseTaskDefinitionRef,
   shortTaskDefinition,
@@ -28,6 +28,7 @@ import {
   toServiceSnapshot,
   toStoppedTask,
 } from '../../deploy/snapshot.js';
+import { stoppedTaskReasons, type StoppedTaskReason } from '../../deploy/stopped-tasks.js';
 import { watchAll, watchItem, type WatchItem } from '../../deploy/watch.js';
 
 /** ECS and CloudFormation timestamps may differ in precision: a deployment this close to the start is ours. */
@@ -48,13 +49,6 @@ export interface RolloutWatchInput {
   pollMs: number;
   /** The judge's overall limit (the step's wait timeout). */
   timeoutSeconds: number;
-}
-
-/** A stopped task of the watched deployment, with its reason in one line. */
-export interface StoppedTaskReason {
-  taskArn: string;
-  taskDefinitionArn: string;
-  reason: string;
 }
 
 /** The ECS deployment of the stack operation being watched, once found. */
@@ -135,12 +129,7 @@ export class RolloutWatch {
       // Evidence only: what was read before (the cache) still counts.
       tasks = t ? [...t.item.stopped.values()] : [...this.#stopped.values()];
     }
-    return tasks.flatMap((task) => {
-      const reason = stopReasonOf(task);
-      return reason === undefined
-        ? []
-        : [{ taskArn: task.taskArn, taskDefinitionArn: task.taskDefinitionArn, reason }];
-    });
+    return stoppedTaskReasons(tasks);
   }
 
   readonly #stopped = new Map<string, StoppedTaskSnapshot>();

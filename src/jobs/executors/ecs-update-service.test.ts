@@ -7,6 +7,7 @@ import {
   ListTaskDefinitionsCommand,
   RunTaskCommand,
   type ContainerDefinition,
+  type DeploymentConfiguration,
 } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../../aws/clients.js';
 import { startSandbox } from '../../sandbox/index.js';
@@ -57,7 +58,11 @@ describe('ecs-update-service executor', () => {
   let clients: AwsClients;
   let n = 0;
   /** A fresh cluster with a stable service "web" on nginx:1.26 with A=1, B=2. */
-  const setup = async (extra: Partial<ContainerDefinition> = {}, breaker = false) => {
+  const setup = async (
+    extra: Partial<ContainerDefinition> = {},
+    breaker = false,
+    config: DeploymentConfiguration = {},
+  ) => {
     const cluster = `c${++n}`;
     await admin(sb, 'POST', 'clusters', { name: cluster, instances: { count: 3 } });
     const family = `web${n}`;
@@ -75,9 +80,10 @@ describe('ecs-update-service executor', () => {
       serviceName: 'web',
       taskDefinition: v1,
       desiredCount: 2,
-      ...(breaker
-        ? { deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } } }
-        : {}),
+      deploymentConfiguration: {
+        ...config,
+        ...(breaker ? { deploymentCircuitBreaker: { enable: true, rollback: true } } : {}),
+      },
     });
     return { cluster, family, v1 };
   };
@@ -104,6 +110,11 @@ describe('ecs-update-service executor', () => {
     clients = sandboxClients(sb);
     await admin(sb, 'POST', 'faults/images', { image: `${NGINX}:broken`, failPull: true });
     await admin(sb, 'POST', 'faults/images', { image: `${NGINX}:slowish`, slowStartSeconds: 150 });
+    await admin(sb, 'POST', 'faults/images', {
+      image: `${NGINX}:crash`,
+      crashExitCode: 3,
+      crashAfterSeconds: 2,
+    });
   });
   after(async () => {
     clients.destroy();
@@ -243,6 +254,33 @@ describe('ecs-update-service executor', () => {
     assert.equal((await serviceOf(cluster)).taskDefinition, v1, 'the circuit breaker rolled back');
   });
 
+  for (const breaker of [true, false])
+    it(`a crashing image: deploy.failed carries the stopped tasks with their exit codes (circuit breaker ${breaker ? 'on' : 'off'})`, async () => {
+      const { cluster } = await setup({}, breaker);
+      const { ctx, collected } = context(
+        cluster,
+        action({ containers: [appContainer({ image: 'web' })] }),
+        `${NGINX}:crash`,
+      );
+      const res = await executor.run(ctx);
+      assert.equal(res.outcome, 'failed', collected.text());
+      const failed = collected.lines.find((l) => l.code === 'deploy.failed');
+      assert.ok(failed, collected.text());
+      assert.equal(failed.data?.['ecsRolledBack'], breaker);
+      const ours = String(failed.data?.['taskDefinitionArn']);
+      const tasks = failed.data?.['stoppedTasks'] as {
+        taskArn: string;
+        taskDefinitionArn: string;
+        reason: string;
+      }[];
+      assert.ok(tasks.length > 0, JSON.stringify(failed.data));
+      for (const t of tasks) {
+        assert.match(t.taskArn, /:task\//);
+        assert.equal(t.taskDefinitionArn, ours, "only our deployment's tasks");
+        assert.match(t.reason, /exit code 3/);
+      }
+    });
+
   it('a container the definition lacks, or an unknown package image, fails before any change', async () => {
     const { cluster } = await setup();
     await admin(sb, 'DELETE', 'stats');
@@ -369,6 +407,53 @@ describe('ecs-update-service executor', () => {
     assert.deepEqual(new Set(active), new Set([v1, v2, deployed]));
     const line = collected.lines.find((l) => l.code === 'deploy.definitions-deregistered');
     assert.deepEqual(new Set(line?.data?.['deregistered'] as string[]), new Set([v3, v4]));
+  });
+
+  it('earlySuccess sets the criteria with the update and follows the service deployment to SUCCESSFUL; false turns them off', async () => {
+    const { cluster } = await setup({}, false, { minimumHealthyPercent: 50, maximumPercent: 100 });
+    const on = context(
+      cluster,
+      action({
+        containers: [appContainer({ image: 'web' })],
+        earlySuccess: { healthyPercent: 50, cleanup: 'DEFERRED' },
+      }),
+    );
+    assert.deepEqual(await executor.run(on.ctx), { outcome: 'success' }, on.collected.text());
+    // Judged (and saved for a resume) by its service deployment, not the ecs-svc deployment.
+    assert.match(String(on.collected.progress.at(-1)?.['ecsDeploymentId']), /:service-deployment\//);
+    assert.deepEqual((await serviceOf(cluster)).deploymentConfiguration?.earlySuccessCriteria, {
+      enable: true,
+      healthyPercent: 50,
+      sourceServiceRevisionCleanup: 'DEFERRED',
+    });
+
+    const off = context(
+      cluster,
+      action({ containers: [appContainer({ image: 'web' })], earlySuccess: false }),
+      `${NGINX}:1.28`,
+    );
+    assert.deepEqual(await executor.run(off.ctx), { outcome: 'success' }, off.collected.text());
+    assert.match(String(off.collected.progress.at(-1)?.['ecsDeploymentId']), /^ecs-svc\//);
+    assert.equal((await serviceOf(cluster)).deploymentConfiguration?.earlySuccessCriteria?.enable, false);
+  });
+
+  it("earlySuccess under the service's minimumHealthyPercent fails the step before anything changes", async () => {
+    const { cluster, v1 } = await setup();
+    await admin(sb, 'DELETE', 'stats');
+    const { ctx, collected } = context(
+      cluster,
+      action({
+        containers: [appContainer({ image: 'web' })],
+        earlySuccess: { healthyPercent: 50, cleanup: 'BLOCKING' },
+      }),
+    );
+    const res = await executor.run(ctx);
+    assert.ok(res.outcome === 'failed', collected.text());
+    assert.match(res.error, /Early success at 50 % is below service web's minimumHealthyPercent \(100 %\)/);
+    assert.equal((await serviceOf(cluster)).taskDefinition, v1, 'the service was not changed');
+    const s = await stats(sb);
+    assert.equal(s['ecs:RegisterTaskDefinition'] ?? 0, 0, 'nothing registered');
+    assert.equal(s['ecs:UpdateService'] ?? 0, 0);
   });
 
   it('keepRevisions prunes nothing when the rollout failed', async () => {

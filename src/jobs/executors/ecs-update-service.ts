@@ -9,6 +9,7 @@ import { TagResourceCommand, type Tag } from '@aws-sdk/client-ecs';
 import { describeAwsError } from '../../aws/clients.js';
 import { isSlipwayError } from '../../core/errors.js';
 import type { SlipwayEvent } from '../../core/events.js';
+import type { EarlySuccess } from '../../core/rollout/strategy.js';
 import { parseTaskDefinitionRef } from '../../core/rollout/types.js';
 import { DEPLOY_DEFAULTS } from '../../deploy/request.js';
 import type { DeployControl, UpdatedService } from '../../deploy/service-input.js';
@@ -44,6 +45,8 @@ export interface EcsUpdateServiceAction {
   pauseResponsibleTeams?: string[];
   /** BLUE_GREEN/LINEAR/CANARY: a cancel of the deployment also rolls back the ECS deployment (default false). */
   stopEcsDeploymentOnCancel?: boolean;
+  /** ROLLING: ECS's early success criteria set with the update (false: off); absent = the service's own. */
+  earlySuccess?: EarlySuccess | false;
 }
 
 /** A container of the action with its explicit secrets (absent in releases made before they existed). */
@@ -165,6 +168,7 @@ async function run(ctx: StepContext, options: EcsUpdateServiceOptions): Promise<
         timeoutSeconds,
         inactivityTimeoutSeconds: Math.min(DEPLOY_DEFAULTS.inactivityTimeoutSeconds, timeoutSeconds),
         ...(action.stopEcsDeploymentOnCancel === true ? { stopOnCancel: true } : {}),
+        ...(action.earlySuccess !== undefined ? { earlySuccess: action.earlySuccess } : {}),
       },
       clients,
       {

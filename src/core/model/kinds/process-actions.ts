@@ -21,6 +21,7 @@ import {
   checkNoDuplicates,
   enumSchema,
   flagSchema,
+  listError,
   listRefs,
   patternOrTemplateSchema,
   propertySchema,
@@ -66,6 +67,29 @@ const updateContainerSchema = z.strictObject(
   { error: unknownFields('a container') },
 );
 
+/** ECS's early success criteria of a ROLLING service: done once healthyPercent of the tasks run the new revision. */
+const earlySuccessObjectSchema = z.strictObject(
+  {
+    healthyPercent: z
+      .number({ error: listError('healthyPercent', 'a number') })
+      .int({ error: 'healthyPercent must be a whole number' })
+      .min(0, { error: 'healthyPercent must be at least 0' })
+      .max(100, { error: 'healthyPercent must be at most 100' }),
+    /** BLOCKING: the old tasks are gone before success; DEFERRED: they go after it. */
+    cleanup: enumSchema('cleanup', ['BLOCKING', 'DEFERRED']).default('BLOCKING'),
+  },
+  { error: unknownFields('earlySuccess') },
+);
+
+/** `{healthyPercent, cleanup}` sets the criteria with the update, `false` turns them off; absent keeps the service's. */
+const earlySuccessSchema = z.union([z.literal(false), earlySuccessObjectSchema], {
+  // An object that fails a rule of its own (healthyPercent missing or not a number): say that rule.
+  error: (issue) =>
+    (issue.code === 'invalid_union' && typeof issue.input === 'object' && issue.input !== null
+      ? issue.errors[1]?.[0]?.message
+      : undefined) ?? 'earlySuccess must be false or {healthyPercent, cleanup}',
+});
+
 /** Update Amazon ECS Service: clone a task definition, set images and environment, roll the service. */
 const ecsUpdateServiceSchema = z
   .strictObject(
@@ -102,6 +126,8 @@ const ecsUpdateServiceSchema = z
       pauseResponsibleTeams: refListSchema('pauseResponsibleTeams'),
       /** Canceling the Slipway deployment also rolls the ECS service deployment back (default false). */
       stopEcsDeploymentOnCancel: flagSchema('stopEcsDeploymentOnCancel').default(false),
+      /** ROLLING: ECS's early success criteria set with the update (false: off); absent = the service's own. */
+      earlySuccess: earlySuccessSchema.optional(),
       packages: packagesSchema,
     },
     { error: unknownFields('an "ecs-update-service" action') },
