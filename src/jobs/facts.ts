@@ -17,14 +17,8 @@ import { releasesRepository } from '../store/releases.js';
 import { resourcesRepository } from '../store/resources.js';
 import type { SecretBox } from '../store/secrets.js';
 import { variablesRepository } from '../store/variables.js';
+import { tenantTemplateValues, type TenantTemplate } from '../core/variables/tenant-values.js';
 import type { DeploymentInputs } from './runner-deps.js';
-
-/** A variable template as stored in a project's or library set's document. */
-interface TemplateDoc {
-  name: string;
-  type?: string;
-  defaultValue?: string;
-}
 
 const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
 const strings = (v: unknown): string[] =>
@@ -126,32 +120,23 @@ export async function loadDeploymentInputs(
     const host = await registryHost(store, secrets, feed, ambient);
     if (host) registries[feedId] = host;
   }
-  const tenantValues: Record<string, string> = {};
-  const sensitiveTenantValues: string[] = [];
+  let tenantValues: Record<string, string> = {};
+  let sensitiveTenantValues: string[] = [];
   if (tenant) {
-    // The project's templates and the common templates of its library sets: a template's default
-    // stands in for a tenant that set no value (as in Octopus), and sensitive ones are masked.
+    // The project's templates and the common templates of its library sets.
     const librarySets = await Promise.all(
       strings(project.data.librarySets).map((id) => resources('library-set').find(spaceId, id)),
     );
     const templates = [project, ...librarySets].flatMap((r) =>
-      Array.isArray(r?.data.templates) ? (r.data.templates as TemplateDoc[]) : [],
+      Array.isArray(r?.data.templates) ? (r.data.templates as TenantTemplate[]) : [],
     );
-    for (const t of templates) {
-      if (typeof t.defaultValue === 'string') tenantValues[t.name] = t.defaultValue;
-      if (t.type === 'sensitive') sensitiveTenantValues.push(t.name);
-    }
-    const values = await variablesRepository(store.db, secrets).revealTenantValues(spaceId, tenant.id);
-    for (const v of values) {
-      // Project templates count for this project and environment only; common templates always.
-      if (
-        'project' in v &&
-        (v.project !== deployment.projectId || v.environment !== deployment.environmentId)
-      ) {
-        continue;
-      }
-      tenantValues[v.template] = v.value;
-    }
+    const set = await variablesRepository(store.db, secrets).revealTenantValues(spaceId, tenant.id);
+    ({ values: tenantValues, sensitive: sensitiveTenantValues } = tenantTemplateValues(
+      templates,
+      set,
+      deployment.projectId,
+      deployment.environmentId,
+    ));
   }
   const process = release.processSnapshot as { steps?: ProcessStep[] };
   const facts: DeploymentFacts = {

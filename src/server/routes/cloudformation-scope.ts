@@ -20,44 +20,32 @@ import type { Resource } from '../../core/model/resource.js';
 import { evaluationThreads } from '../../jobs/evaluation-thread.js';
 import { inTransaction } from '../../store/audit.js';
 import { currentVariables } from '../../store/release-snapshot.js';
+import {
+  tenantTemplateValues,
+  type TenantTemplate,
+  type TenantValues,
+} from '../../core/variables/tenant-values.js';
 import { variablesRepository } from '../../store/variables.js';
 import type { ServerDeps } from '../deps.js';
 
 /** System variables of a release or deployment: no such thing exists for an export, so they stay expressions. */
 const UNKNOWN_HERE = /^Octopus\.(Release|Deployment)\.(?!Tenant\.)/i;
 
-interface TemplateDoc {
-  name: string;
-  type?: string;
-  defaultValue?: string;
-}
+/** A project's or library set's variable templates, as stored in its document. */
+export const templatesOf = (r: Resource | undefined): TenantTemplate[] =>
+  Array.isArray(r?.data.templates) ? (r.data.templates as TenantTemplate[]) : [];
 
-const templatesOf = (r: Resource | undefined): TemplateDoc[] =>
-  Array.isArray(r?.data.templates) ? (r.data.templates as TemplateDoc[]) : [];
-
-/** The tenant's values for this project and environment (template defaults where it set none), and which are sensitive. */
-async function tenantValues(
+/** The tenant's values for this project and environment (core/variables/tenant-values.ts). */
+export async function tenantValues(
   deps: ServerDeps,
   spaceId: string,
   project: Resource,
   librarySets: (Resource | undefined)[],
   tenant: Resource,
   environmentId: string,
-): Promise<{ values: Record<string, string>; sensitive: string[] }> {
-  const values: Record<string, string> = {};
-  const sensitive: string[] = [];
-  for (const t of [project, ...librarySets].flatMap(templatesOf)) {
-    if (typeof t.defaultValue === 'string') values[t.name] = t.defaultValue;
-    if (t.type === 'sensitive') sensitive.push(t.name);
-  }
-  for (const v of await variablesRepository(deps.store.db, deps.secrets).revealTenantValues(
-    spaceId,
-    tenant.id,
-  )) {
-    if ('project' in v && (v.project !== project.id || v.environment !== environmentId)) continue;
-    values[v.template] = v.value;
-  }
-  return { values, sensitive };
+): Promise<TenantValues> {
+  const set = await variablesRepository(deps.store.db, deps.secrets).revealTenantValues(spaceId, tenant.id);
+  return tenantTemplateValues([project, ...librarySets].flatMap(templatesOf), set, project.id, environmentId);
 }
 
 /** What the export is evaluated for. */
