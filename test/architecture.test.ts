@@ -141,7 +141,9 @@ const WEB = resolve(import.meta.dirname, '../web/src');
 export function webViolation(from: string, spec: string): string | undefined {
   if (!spec.startsWith('.')) {
     const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
-    return BUILTINS.has(spec) || BUILTINS.has(pkg) ? `the web UI runs in a browser, but imports ${spec}` : undefined;
+    return BUILTINS.has(spec) || BUILTINS.has(pkg)
+      ? `the web UI runs in a browser, but imports ${spec}`
+      : undefined;
   }
   const target = resolve(WEB, dirname(from), spec);
   if (!relative(WEB, target).startsWith('..')) return undefined;

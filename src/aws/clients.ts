@@ -32,6 +32,8 @@ export interface AwsTarget {
 export interface AwsClientOptions {
   /** Attempts per call, including the first (default 10): throttling and "Too many concurrent attempts" are retried with jittered backoff. */
   maxAttempts?: number;
+  /** How long (ms) a call keeps retrying past maxAttempts while AWS cannot be reached at all (default 120,000; 0 for a person waiting on an answer). */
+  unreachableRetryMs?: number;
   /** Receives `aws.retry` / `aws.throttled` events (default: none). */
   emit?: EventSink;
 }
@@ -79,6 +81,7 @@ export function createAwsClients(target: AwsTarget, options: AwsClientOptions = 
     maxAttempts,
     retryStrategy: new SlipwayRetryStrategy({
       maxAttempts,
+      ...(options.unreachableRetryMs === undefined ? {} : { unreachableRetryMs: options.unreachableRetryMs }),
       ...(options.emit ? { emit: options.emit } : {}),
       currentCall,
     }),

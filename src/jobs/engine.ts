@@ -148,7 +148,8 @@ export async function createEngine(
     load: internals.deps?.load ?? ((d) => loadDeploymentInputs(db, options.secrets, ambient, d)),
     aws:
       internals.deps?.aws ??
-      ((d, target, emit) => targetClients(db, options.secrets, ambient, d.spaceId, target, emit)),
+      ((d, target, emit) =>
+        targetClients(db, options.secrets, ambient, d.spaceId, target, emit ? { emit } : {})),
     now,
     pollMs,
     teamNames: async (spaceId, ids) => {

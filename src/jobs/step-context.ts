@@ -4,10 +4,10 @@
  * outputs and interruptions.
  */
 import type { AmbientAws } from '../aws/account-credentials.js';
-import { createAwsClients, type AwsClients } from '../aws/clients.js';
+import { createAwsClients, type AwsClientOptions, type AwsClients } from '../aws/clients.js';
 import type { CredentialSource } from '../aws/credentials.js';
 import type { PlannedStep, ProcessStep, StepVariables, TargetInfo } from '../core/deployments/index.js';
-import type { EventLevel, EventSink, SlipwayEvent } from '../core/events.js';
+import type { EventLevel, SlipwayEvent } from '../core/events.js';
 import type { Interruption, InterruptionAnswer, TaskLogLine } from '../core/model/release.js';
 import { createMasker, type Masker } from '../core/variables/mask.js';
 import { awsAccountCredentials } from '../store/aws-credentials.js';
@@ -342,7 +342,7 @@ export async function targetClients(
   ambient: AmbientAws,
   spaceId: string,
   target: TargetInfo,
-  emit?: EventSink,
+  options: AwsClientOptions = {},
 ): Promise<AwsClients> {
   const account = await awsAccountCredentials(store.db, secrets, spaceId, target.awsAccount, ambient);
   const role = target.assumeRole;
@@ -363,6 +363,6 @@ export async function targetClients(
       credentials,
       ...(ambient.endpoint ? { endpoint: ambient.endpoint } : {}),
     },
-    emit ? { emit } : {},
+    options,
   );
 }

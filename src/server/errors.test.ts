@@ -92,6 +92,19 @@ describe('toErrorResponse keeps the database’s text out of every answer', () =
     assert.equal(answer.log, false);
   });
 
+  it('keeps an AWS error whose cause is a refused connection to AWS: AWS’s endpoint, not the store', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED' });
+    const e = new SlipwayError(
+      'AWS_CALL_FAILED',
+      `AWS did not answer for AWS account "Prod": ECONNREFUSED: ${refused.message}. Check that the server can reach AWS.`,
+      { cause: refused },
+    );
+    const answer = toErrorResponse(e, 'req-5');
+    assert.equal(answer.status, 502);
+    assert.equal(answer.body.code, 'AWS_CALL_FAILED');
+    assert.equal(answer.body.message, e.message);
+  });
+
   it('gives a stream the same public text as a response', () => {
     const body = publicError(pgError('57P01', `${HOST_TEXT}: terminating`, 'FATAL'), 'req-3');
     assert.equal(body.code, 'STORE_UNAVAILABLE');

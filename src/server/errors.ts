@@ -40,6 +40,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   CONFIG: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
+  CSRF_REJECTED: 403,
+  SIGN_IN_LIMITED: 429,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   ALREADY_EXISTS: 409,
@@ -172,7 +174,8 @@ const OPERATOR_ONLY: ReadonlySet<ErrorCode> = new Set(['STORE_UNAVAILABLE', 'STO
 export function toErrorResponse(e: unknown, requestId: string): ErrorResponse {
   if (isSlipwayError(e)) {
     if (OPERATOR_ONLY.has(e.code)) return databaseAnswer({ kind: 'unavailable' }, requestId);
-    const leaked = leakedDatabaseFailure(e);
+    // An AWS error's socket failures (ECONNREFUSED, ...) are AWS's endpoint, never the store.
+    const leaked = e.owner === 'aws' ? undefined : leakedDatabaseFailure(e);
     if (leaked !== undefined) return databaseAnswer(leaked, requestId);
     // Messages of user- and AWS-owned errors are written for the caller; internal ones may not be.
     if (e.owner !== 'internal' || e.code === 'NOT_IMPLEMENTED') {

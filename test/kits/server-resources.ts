@@ -58,6 +58,12 @@ export async function startApi(options: { logStream?: NodeJS.WritableStream } = 
   const deps: ServerDeps = {
     store,
     secrets: testSecrets(),
+    // No AWS here: routes that call AWS (an account's test, a target's check) meet a closed local
+    // port at once, instead of the SDK's credential chain probing instance metadata for minutes.
+    aws: {
+      endpoint: 'http://127.0.0.1:9',
+      credentials: { kind: 'static', accessKeyId: 'AKIDNOAWSHERE', secretAccessKey: 'not-a-secret' },
+    },
     ...(options.logStream ? { logger: true, logStream: options.logStream } : {}),
   };
   const app = buildServer(deps);
