@@ -94,6 +94,15 @@ export const ERROR_CODES = {
     summary: 'An API request carried no API key, or a key that is wrong, expired or revoked.',
   },
   FORBIDDEN: { owner: 'user', summary: 'The API key is valid but its user may not do this.' },
+  CSRF_REJECTED: {
+    owner: 'user',
+    summary:
+      'A change made with the web UI session cookie lacked the X-Slipway-Csrf token, or came from another site.',
+  },
+  SIGN_IN_LIMITED: {
+    owner: 'user',
+    summary: 'Too many failed sign-ins for that user name or from that address in the last 15 minutes.',
+  },
   LIFECYCLE_REFUSED: {
     owner: 'user',
     summary: "The release's lifecycle does not allow a deployment to that environment yet.",

@@ -12,18 +12,25 @@ import { BODY_LIMIT_BYTES, MAX_PARAM_LENGTH, toErrorResponse } from './errors.js
 import { openApiDocument } from './openapi.js';
 import { fastifyPath, type RouteSpec } from './route.js';
 import { auditRoutes } from './routes/audit.js';
+import { awsCheckRoutes } from './routes/aws-checks.js';
+import { configurationRoutes } from './routes/configuration.js';
 import { cloudFormationExportRoutes } from './routes/cloudformation-export.js';
 import { environmentRoutes } from './routes/environments.js';
 import { feedTagRoutes } from './routes/feed-tags.js';
+import { feedTagMatchRoutes } from './routes/feed-tag-match.js';
 import { healthRoutes } from './routes/health.js';
 import { resourceRoutes } from './routes/resources.js';
+import { sessionRoutes } from './routes/session.js';
+import { passwordRoutes } from './routes/passwords.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { deploymentRoutes } from './routes/deployments.js';
 import { interruptionRoutes } from './routes/interruptions.js';
 import { releaseHttp } from './routes/release-http.js';
 import { releaseRoutes } from './routes/releases.js';
+import { releasePlanRoutes } from './routes/release-plan.js';
 import { taskLogRoutes } from './routes/task-log.js';
 import { userRoutes } from './routes/users.js';
+import { variablePreviewRoutes } from './routes/variable-preview.js';
 import { clientErrorHandler, frameworkError, methodsByPath, registerTextChecks } from './request-checks.js';
 import { endLongPollsOnClose, workerApiRoutes } from './routes/worker-api.js';
 import { workerRoutes } from './routes/workers.js';
@@ -36,18 +43,25 @@ export function apiRoutes(deps: ServerDeps): RouteSpec[] {
   const http = releaseHttp(deps);
   return [
     ...healthRoutes(deps),
+    ...sessionRoutes(deps),
     ...environmentRoutes(deps),
     ...auditRoutes(deps),
     ...resourceRoutes(deps),
     ...cloudFormationExportRoutes(deps),
+    ...variablePreviewRoutes(deps),
     ...feedTagRoutes(deps),
+    ...feedTagMatchRoutes(deps),
     ...userRoutes(deps),
+    ...passwordRoutes(deps),
     ...releaseRoutes(http),
+    ...releasePlanRoutes(deps),
     ...deploymentRoutes(http),
     ...taskLogRoutes(http),
     ...interruptionRoutes(http),
     ...dashboardRoutes(http),
     ...workerRoutes(deps),
+    ...awsCheckRoutes(deps),
+    ...configurationRoutes(deps),
     ...workerApiRoutes(deps),
   ];
 }
@@ -75,7 +89,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
   // Text checks first: a NUL in the URL must not reach the auth hook's space lookup.
   registerTextChecks(app);
-  registerAuth(app, deps.store);
+  registerAuth(app, deps.store, deps.now);
   endLongPollsOnClose(app);
 
   // JSON Merge Patch bodies are JSON: parse them like application/json. Plain text is not JSON

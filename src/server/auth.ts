@@ -5,6 +5,11 @@
  * that they hold it somewhere (before the body is read), then, when the route names its scope,
  * in that scope (after the body is parsed and validated, so a malformed body is a 400, not a 403).
  * Handlers narrow further with access.ts.
+ *
+ * A caller proves who they are with an API key (Authorization: Bearer, or X-Slipway-ApiKey) or,
+ * from the web UI, with the session cookie (session-cookie.ts). A key wins: a request that sends
+ * one is judged by the key alone, whatever stale cookie it also carries. A change made with the
+ * cookie must carry the session's CSRF token.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SlipwayError } from '../core/errors.js';
@@ -13,10 +18,12 @@ import { allows, holdsSomewhere, type Grant } from '../core/model/permissions.js
 import { API_KEY_REJECTED_MESSAGE, apiKeysRepository } from '../store/api-keys.js';
 import type { Store } from '../store/database.js';
 import { grantsRepository } from '../store/grants.js';
+import { sessionsRepository, type Session } from '../store/sessions.js';
 import { spacesRepository } from '../store/spaces.js';
 import { forbidden, requestAccess, setRequestAccess, type RequestAccess } from './access.js';
 import { authenticatedUser, setAuthenticatedUser } from './actor.js';
 import { bodyRoot, param, type BodySpec, type RouteAuth } from './route.js';
+import { checkCsrf, clearSessionCookie, CSRF_HEADER, sessionToken } from './session-cookie.js';
 import { workerAuthenticator } from './worker-auth.js';
 import { isApiUrl } from './web-ui.js';
 
@@ -33,7 +40,12 @@ declare module 'fastify' {
 export const API_KEY_HEADER = 'x-slipway-apikey';
 
 /** Headers whose values are secrets and must never reach a log. */
-export const SECRET_HEADERS = ['authorization', API_KEY_HEADER] as const;
+export const SECRET_HEADERS = ['authorization', API_KEY_HEADER, 'cookie', 'set-cookie', CSRF_HEADER] as const;
+
+/** The one message for a session cookie that no longer signs anyone in. */
+export const SESSION_REJECTED_MESSAGE =
+  'Your session has ended (you signed out, it expired after 12 hours or 2 idle hours, your password ' +
+  'changed, or your user was disabled). Sign in again.';
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 // The public part of a key, for the log (never the secret).
@@ -42,6 +54,19 @@ const PUBLIC_PREFIX = /^slw_([0-9a-f]{12})_/;
 function unauthenticated(reply: FastifyReply, message: string, reason: string): SlipwayError {
   reply.header('www-authenticate', 'Bearer realm="slipway"');
   return new SlipwayError('UNAUTHENTICATED', message, { data: { reason } });
+}
+
+/** Whether the request sends an API key (or tries to) in either header. */
+function sendsKey(request: FastifyRequest): boolean {
+  return request.headers.authorization !== undefined || request.headers[API_KEY_HEADER] !== undefined;
+}
+
+// The session a cookie-authenticated request runs in (absent for API keys).
+const sessions = new WeakMap<FastifyRequest, Session>();
+
+/** The session of a request authenticated with the session cookie; undefined for API keys. */
+export function requestSession(request: FastifyRequest): Session | undefined {
+  return sessions.get(request);
 }
 
 /** The key the request presents; throws UNAUTHENTICATED when there is none or it is ambiguous. */
@@ -73,7 +98,8 @@ function presentedKey(request: FastifyRequest, reply: FastifyReply): string {
   if (!key) {
     throw unauthenticated(
       reply,
-      'This request needs an API key: send "Authorization: Bearer <key>" or "X-Slipway-ApiKey: <key>". ' +
+      'This request needs an API key: send "Authorization: Bearer <key>" or "X-Slipway-ApiKey: <key>" ' +
+        '(or sign in to the web UI for a session cookie). ' +
         "On first start the server prints the administrator's key and writes it to <data dir>/admin-api-key.",
       'missing',
     );
@@ -92,9 +118,10 @@ function requiredAuth(request: FastifyRequest): RouteAuth {
   return request.routeOptions.config.auth ?? 'admin';
 }
 
-/** Adds the hooks that authenticate and authorise every request to `app`. */
-export function registerAuth(app: FastifyInstance, store: Store): void {
+/** Adds the hooks that authenticate and authorise every request to `app` (`now`: the sessions' clock). */
+export function registerAuth(app: FastifyInstance, store: Store, now: () => Date = () => new Date()): void {
   const keys = apiKeysRepository(store.db);
+  const sessionStore = sessionsRepository(store.db, now);
   const spaces = spacesRepository(store.db);
   const grants = grantsRepository(store.db);
   const workerAuth = workerAuthenticator(store);
@@ -104,21 +131,39 @@ export function registerAuth(app: FastifyInstance, store: Store): void {
   app.addHook('onRequest', async (request, reply) => {
     const required = requiredAuth(request);
     if (required === 'none') return;
-    const key = presentedKey(request, reply);
     // Worker routes take a worker's key or a registration token, never an API key (worker-auth.ts).
     if (required === 'worker' || required === 'worker-registration') {
+      const key = presentedKey(request, reply);
       const refused = await workerAuth(request, required, key);
       if (!refused) return;
       request.log.warn({ reason: refused.reason, kind: required }, 'worker credential rejected');
       throw unauthenticated(reply, refused.message, 'rejected');
     }
-    const check = await keys.checkApiKey(key);
-    if (!check.ok) {
-      // The reason is for operators only: telling the caller would let them probe keys.
-      request.log.warn({ reason: check.reason, keyPrefix: PUBLIC_PREFIX.exec(key)?.[1] }, 'API key rejected');
-      throw unauthenticated(reply, API_KEY_REJECTED_MESSAGE, 'rejected');
+    const token = sendsKey(request) ? undefined : sessionToken(request);
+    let user;
+    if (token !== undefined) {
+      const found = await sessionStore.find(token);
+      if (!found.ok) {
+        request.log.info({ reason: found.reason }, 'session cookie rejected');
+        clearSessionCookie(request, reply);
+        throw unauthenticated(reply, SESSION_REJECTED_MESSAGE, 'session-ended');
+      }
+      checkCsrf(request, found.session);
+      sessions.set(request, found.session);
+      user = found.user;
+    } else {
+      const key = presentedKey(request, reply);
+      const check = await keys.checkApiKey(key);
+      if (!check.ok) {
+        // The reason is for operators only: telling the caller would let them probe keys.
+        request.log.warn(
+          { reason: check.reason, keyPrefix: PUBLIC_PREFIX.exec(key)?.[1] },
+          'API key rejected',
+        );
+        throw unauthenticated(reply, API_KEY_REJECTED_MESSAGE, 'rejected');
+      }
+      user = check.user;
     }
-    const { user } = check;
     setAuthenticatedUser(request, user);
 
     // Team grants belong to a space; routes without one (users, "me") grant nothing through teams.

@@ -20,8 +20,16 @@ const SECURITY_SCHEMES = {
     name: 'X-Slipway-ApiKey',
     description: 'An API key (`slw_...`) in its own header.',
   },
+  sessionCookie: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'slipway_session',
+    description:
+      'The web UI’s session (POST /api/session). A request that changes something must also send ' +
+      '`X-Slipway-Csrf` with the session’s `csrfToken` (else 403 CSRF_REJECTED).',
+  },
 };
-const API_KEY_SECURITY = [{ bearerApiKey: [] }, { headerApiKey: [] }];
+const API_KEY_SECURITY = [{ bearerApiKey: [] }, { headerApiKey: [] }, { sessionCookie: [] }];
 
 // OpenAPI 3.1 schemas are JSON Schema 2020-12, zod's default target; `$schema` belongs to documents.
 function jsonSchema(schema: z.ZodType): Json {

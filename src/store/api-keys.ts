@@ -12,10 +12,12 @@ import { z } from 'zod';
 import { SlipwayError } from '../core/errors.js';
 import { nameSchema, parseInput, unknownFields } from '../core/model/parse.js';
 import { auditTrail, inTransaction, type Actor } from './audit.js';
-import { ADMIN_KEY_FILE } from './data-dir.js';
+import { passwordsRepository } from './passwords.js';
+import { ADMIN_KEY_FILE, ADMIN_PASSWORD_FILE } from './data-dir.js';
 import { uniqueViolation } from './db-errors.js';
 import { storedKeyIds } from './secrets.js';
-import type { ApiKeysTable, Database, JsonValue, UsersTable } from './types.js';
+import type { ApiKeysTable, Database, JsonValue } from './types.js';
+import { toUser, type User } from './user-row.js';
 
 const KEY_PREFIX = 'slw';
 const PREFIX_BYTES = 6; // 12 hex characters: enough to find a row, and harmless to show
@@ -24,21 +26,13 @@ const KEY_PATTERN = /^slw_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 // Writing last_used_at on every request would turn each read into a write; a minute is precise enough.
 const LAST_USED_RESOLUTION = '1 minute';
 
-export { ADMIN_KEY_FILE };
+export { ADMIN_KEY_FILE, ADMIN_PASSWORD_FILE };
+export { toUser, type User };
 /** Name of the administrator created on first start. */
 export const ADMIN_USER_NAME = 'admin';
 /** The one message for every rejected key, so a caller cannot probe which keys exist or why one failed. */
 export const API_KEY_REJECTED_MESSAGE =
   'The API key is not valid: it is wrong, expired or revoked, or its user is disabled. Ask an administrator for a new key.';
-
-/** A user of the server. */
-export interface User {
-  id: string;
-  name: string;
-  isAdmin: boolean;
-  createdAt: Date;
-  disabledAt: Date | null;
-}
 
 /** An API key as lists show it: never the key or its hash. */
 export interface ApiKeyInfo {
@@ -75,17 +69,6 @@ const apiKeyCreateSchema = z.strictObject(
   },
   { error: unknownFields('API key') },
 );
-
-/** A users row as a User. */
-export function toUser(row: Selectable<UsersTable>): User {
-  return {
-    id: row.id,
-    name: row.name,
-    isAdmin: row.is_admin,
-    createdAt: row.created_at,
-    disabledAt: row.disabled_at,
-  };
-}
 
 function toKeyInfo(row: Omit<Selectable<ApiKeysTable>, 'hash'>): ApiKeyInfo {
   return {
@@ -329,22 +312,59 @@ export function apiKeysRepository(db: Kysely<Database>) {
 /** The users and API keys repository's type. */
 export type ApiKeysRepository = ReturnType<typeof apiKeysRepository>;
 
+// Letters and digits that cannot be mistaken for each other when read aloud or off a screen.
+const PASSWORD_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
+
+/** A generated password: 4 groups of 5 characters (about 99 random bits), e.g. `k7qm2-x9vpt-...`. */
+export function generatePassword(): string {
+  const groups: string[] = [];
+  for (let g = 0; g < 4; g++) {
+    let group = '';
+    // Rejection sampling keeps every character equally likely (256 is not a multiple of 31).
+    while (group.length < 5) {
+      const byte = randomBytes(1)[0]!;
+      if (byte < 248) group += PASSWORD_ALPHABET[byte % PASSWORD_ALPHABET.length];
+    }
+    groups.push(group);
+  }
+  return groups.join('-');
+}
+
+function writeSecretFile(pending: string, path: string, value: string, what: string): void {
+  try {
+    rmSync(pending, { force: true });
+    writeFileSync(pending, `${value}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (e) {
+    throw new SlipwayError(
+      'CONFIG',
+      `Cannot write the administrator's ${what} to ${pending}: ${(e as Error).message}. Check that the ` +
+        `data directory is writable by this user.`,
+      { cause: e, data: { path } },
+    );
+  }
+}
+
 /**
- * First start: when there is no user at all, creates the administrator and one key, writes the key
- * to `<dataDir>/admin-api-key` (mode 0600) and returns it, once. Later calls create nothing and
- * return no key. Safe when several nodes start together on one PostgreSQL. Refuses (CONFIG) a
+ * First start: when there is no user at all, creates the administrator with one key and a
+ * generated password (for the web UI), writes them to `<dataDir>/admin-api-key` and
+ * `<dataDir>/admin-password` (mode 0600) and returns them, once. Later calls create nothing and
+ * return neither. Safe when several nodes start together on one PostgreSQL. Refuses (CONFIG) a
  * database with no user but with secrets, or beside an `admin-api-key` file: that is an earlier
  * installation's database emptied or replaced, and a new administrator would hide it.
  */
 export async function ensureAdministrator(
   store: { db: Kysely<Database> },
   options: { dataDir: string },
-): Promise<{ key?: string }> {
+): Promise<{ key?: string; password?: string }> {
   const path = join(resolve(options.dataDir), ADMIN_KEY_FILE);
+  const passwordPath = join(resolve(options.dataDir), ADMIN_PASSWORD_FILE);
   // The key goes to `<file>.new` before the commit and is renamed after it: a crash before the
   // commit leaves only a `.new` (removed at the next start), one after it a `.new` that the next
-  // start installs. `admin-api-key` itself exists only for a committed administrator.
+  // start installs. `admin-api-key` itself exists only for a committed administrator. The
+  // password file follows the same path.
   const pending = `${path}.new`;
+  const pendingPassword = `${passwordPath}.new`;
+  const password = generatePassword();
   const created = await store.db.transaction().execute(async (trx) => {
     // Serialises nodes starting together: exactly one sees an empty users table.
     await sql`select pg_advisory_xact_lock(hashtext('slipway.first-administrator'))`.execute(trx);
@@ -355,26 +375,42 @@ export async function ensureAdministrator(
     const system: Actor = { actor: 'system' };
     const user = await repo.createUser({ name: ADMIN_USER_NAME, isAdmin: true }, system);
     const { key } = await repo.createApiKey(user.id, { name: 'first start' }, system);
+    await passwordsRepository(trx).setPassword(user.id, password, system);
     try {
       mkdirSync(resolve(options.dataDir), { recursive: true, mode: 0o700 });
-      rmSync(pending, { force: true });
-      writeFileSync(pending, `${key}\n`, { mode: 0o600, flag: 'wx' });
     } catch (e) {
       throw new SlipwayError(
         'CONFIG',
-        `Cannot write the administrator's API key to ${pending}: ${(e as Error).message}. Check that the ` +
-          `data directory is writable by this user.`,
-        { cause: e, data: { path } },
+        `Cannot create the data directory ${options.dataDir}: ${(e as Error).message}.`,
+        {
+          cause: e,
+          data: { path },
+        },
       );
     }
+    writeSecretFile(pending, path, key, 'API key');
+    writeSecretFile(pendingPassword, passwordPath, password, 'password');
     return key;
   });
   if (created) {
     renameSync(pending, path);
-    return { key: created };
+    renameSync(pendingPassword, passwordPath);
+    return { key: created, password };
   }
   await finishPendingKeyFile(store.db, pending, path);
+  await finishPendingPasswordFile(store.db, pendingPassword, passwordPath);
   return {};
+}
+
+/** Installs the password file of a first start that died after its commit; drops one whose commit never came. */
+async function finishPendingPasswordFile(db: Kysely<Database>, pending: string, path: string): Promise<void> {
+  if (!existsSync(pending)) return;
+  const password = readFileSync(pending, 'utf8').trim();
+  const check = existsSync(path)
+    ? undefined
+    : await passwordsRepository(db).checkPassword(ADMIN_USER_NAME, password);
+  if (check?.ok) renameSync(pending, path);
+  else rmSync(pending, { force: true });
 }
 
 /** Installs the key file of a first start that died after its commit; drops one whose commit never came. */

@@ -22,11 +22,19 @@ export const NEXT_MASTER_KEY_FILE = 'master.key.next';
 export const PREVIOUS_MASTER_KEY_FILE = 'master.key.previous';
 /** File in the data directory that receives the first administrator's key. */
 export const ADMIN_KEY_FILE = 'admin-api-key';
+/** File in the data directory that receives the first administrator's password (for the web UI). */
+export const ADMIN_PASSWORD_FILE = 'admin-password';
 /** The embedded database's directory inside the data directory. */
 export const DB_DIR = 'db';
 
 /** Files that only an installation that already had a database leaves in its data directory. */
-const INSTALLATION_FILES = [MASTER_KEY_FILE, NEXT_MASTER_KEY_FILE, PREVIOUS_MASTER_KEY_FILE, ADMIN_KEY_FILE];
+const INSTALLATION_FILES = [
+  MASTER_KEY_FILE,
+  NEXT_MASTER_KEY_FILE,
+  PREVIOUS_MASTER_KEY_FILE,
+  ADMIN_KEY_FILE,
+  ADMIN_PASSWORD_FILE,
+];
 
 /**
  * The PostgreSQL major version of the bundled PGlite (what initdb writes into `PG_VERSION`);

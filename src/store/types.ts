@@ -3,6 +3,7 @@
  * A column's ColumnType<Select, Insert, Update> says what reads return and what writes accept.
  */
 import type { ColumnType, Generated } from 'kysely';
+import type { SessionsTable, SignInFailuresTable } from './session-tables.js';
 import type {
   ScriptTaskEventsTable,
   ScriptTasksTable,
@@ -65,6 +66,9 @@ export interface UsersTable {
   is_admin: Generated<boolean>;
   created_at: Timestamp;
   disabled_at: OptionalTimestamp;
+  /** scrypt hash with its parameters and salt (passwords.ts); null: the user signs in with keys only. */
+  password_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  password_changed_at: OptionalTimestamp;
 }
 
 export interface ApiKeysTable {
@@ -280,4 +284,6 @@ export interface Database {
   workers: WorkersTable;
   script_tasks: ScriptTasksTable;
   script_task_events: ScriptTaskEventsTable;
+  sessions: SessionsTable;
+  sign_in_failures: SignInFailuresTable;
 }

@@ -7,9 +7,10 @@
 import type { Command } from 'commander';
 import { summarise } from '../../core/config/plan.js';
 import { renderApplyResult, renderOutcome, renderPlan } from '../../core/config/render-plan.js';
-import { isSlipwayError, toSlipwayError, UserInputError } from '../../core/errors.js';
+import { executePlan } from '../../core/config/run-plan.js';
+import { UserInputError } from '../../core/errors.js';
 import { addConnectionOptions, clientFromFlags, type ConnectionFlags } from '../api-client.js';
-import { planApply } from '../config/planner.js';
+import { planApply } from '../../core/config/planner.js';
 import { readConfigFile } from '../config/read-file.js';
 import { EXIT, type RunState } from '../exit-codes.js';
 
@@ -82,29 +83,9 @@ export async function runApply(flags: ApplyFlags, io: CommandIo): Promise<number
     for (const e of entries) e.outcome = 'unchanged';
     return finish(false);
   }
-  let failed = false;
-  for (const step of plan.steps) {
-    const e = step.entry;
-    if (failed) {
-      if (e.action !== 'unchanged') e.outcome = 'not-applied';
-      continue;
-    }
-    if (step.run === undefined) {
-      e.outcome = 'unchanged';
-      continue;
-    }
-    try {
-      await step.run();
-      e.outcome = 'applied';
-      if (!json) io.stdout(`  ${renderOutcome(e)}\n`);
-    } catch (err) {
-      // Only Slipway's own errors are expected here; a bug still stops the run and is reported.
-      const se = isSlipwayError(err) ? err : toSlipwayError(err);
-      e.outcome = 'failed';
-      e.error = { code: se.code, message: se.message };
-      failed = true;
-    }
-  }
+  const failed = await executePlan(plan.steps, (e) => {
+    if (!json) io.stdout(`  ${renderOutcome(e)}\n`);
+  });
   const result = renderApplyResult(entries);
   if (failed) io.stderr(`error: ${result}`);
   else if (!json) io.stdout(result);

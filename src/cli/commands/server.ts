@@ -146,13 +146,17 @@ async function serve(opts: ServerOptions): Promise<void> {
   await checkPortFree(opts.host, opts.port, '--port');
   if (opts.sandbox) await checkPortFree(SANDBOX_HOST, opts.sandboxPort, '--sandbox-port');
   // Loaded on use, so other commands start without the server's and the database's code.
-  const [{ openStore }, { ensureAdministrator, ADMIN_KEY_FILE }, { openMasterKey }, { startSlipwayNode }] =
-    await Promise.all([
-      import('../../store/database.js'),
-      import('../../store/api-keys.js'),
-      import('../../store/master-key.js'),
-      import('../slipway-node.js'),
-    ]);
+  const [
+    { openStore },
+    { ensureAdministrator, ADMIN_KEY_FILE, ADMIN_PASSWORD_FILE },
+    { openMasterKey },
+    { startSlipwayNode },
+  ] = await Promise.all([
+    import('../../store/database.js'),
+    import('../../store/api-keys.js'),
+    import('../../store/master-key.js'),
+    import('../slipway-node.js'),
+  ]);
   const databaseUrl = opts.databaseUrl ?? (process.env.DATABASE_URL || undefined);
   const store = await openStore({ dataDir: opts.dataDir, databaseUrl });
   let node: SlipwayNode | undefined;
@@ -168,13 +172,20 @@ async function serve(opts: ServerOptions): Promise<void> {
     // stops the start, not the first write.
     const masterKey = await openMasterKey(store, { dataDir: opts.dataDir });
     for (const notice of masterKey.notices) say(notice);
-    const { key } = await ensureAdministrator(store, { dataDir: opts.dataDir });
+    const { key, password } = await ensureAdministrator(store, { dataDir: opts.dataDir });
     if (key) {
       // The one time this key is shown; it is on stderr so it stays out of piped output.
       process.stderr.write(
         `Created the administrator "admin". Its API key (shown once; also in ` +
           `${join(resolve(opts.dataDir), ADMIN_KEY_FILE)}, mode 0600 — store it safely, then delete the file):\n` +
           `  ${key}\n`,
+      );
+    }
+    if (password) {
+      process.stderr.write(
+        `To sign in to the web UI as "admin", use the password (shown once; also in ` +
+          `${join(resolve(opts.dataDir), ADMIN_PASSWORD_FILE)}, mode 0600 — change it after signing in, then delete the file):\n` +
+          `  ${password}\n`,
       );
     }
     const secrets = masterKey.box;

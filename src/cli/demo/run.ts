@@ -62,7 +62,7 @@ export async function runDemo(options: DemoOptions, io: CommandIo): Promise<void
   const [
     { startSandbox },
     { openStore },
-    { ensureAdministrator, ADMIN_KEY_FILE },
+    { ensureAdministrator, ADMIN_KEY_FILE, ADMIN_PASSWORD_FILE },
     { openMasterKey },
     { startSlipwayNode },
   ] = await Promise.all([
@@ -92,7 +92,7 @@ export async function runDemo(options: DemoOptions, io: CommandIo): Promise<void
     cleanups.push(() => store.close());
     // The master key first, as the server opens it: a new one only where nothing was encrypted yet.
     const { box: secrets } = await openMasterKey(store, { dataDir, env: {} });
-    const { key } = await ensureAdministrator(store, { dataDir });
+    const { key, password } = await ensureAdministrator(store, { dataDir });
     if (key === undefined)
       throw new SlipwayError('INTERNAL', `The fresh data directory ${dataDir} already had users.`);
     const { accessKeyId, secretAccessKey } = sb.credentials;
@@ -106,6 +106,8 @@ export async function runDemo(options: DemoOptions, io: CommandIo): Promise<void
     await app.listen({ port: options.port, host: '127.0.0.1' });
     const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     say(`  server on ${url}`);
+    // Printed before anything deploys, so that the dashboard can be watched as it happens.
+    say(`  Web UI: ${url}/  (sign in as admin, password ${password ?? '(not created)'})`);
     const client = new ApiClient({ server: url, apiKey: key });
     const conn: CiConnection = { client, apiKey: key };
     const names = new Names(client);
@@ -186,6 +188,11 @@ export async function runDemo(options: DemoOptions, io: CommandIo): Promise<void
     if (options.exit) return;
     say('');
     say(`The Slipway server is running at ${url}`);
+    say(`  Web UI: ${url}/`);
+    // A local demo: the password may be shown (a real server prints it once, at first start).
+    say(
+      `  Sign in as admin with the password in ${join(dataDir, ADMIN_PASSWORD_FILE)}: ${password ?? '(not created)'}`,
+    );
     say(`  API key (administrator): ${join(dataDir, ADMIN_KEY_FILE)}`);
     say(`  Try:  export SLIPWAY_SERVER=${url} SLIPWAY_API_KEY=$(cat ${join(dataDir, ADMIN_KEY_FILE)})`);
     say(`        npx slipway release list --project ${DEMO_PROJECT}`);

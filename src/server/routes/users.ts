@@ -12,6 +12,7 @@ import { allows, PERMISSIONS, type Grant, type Permission } from '../../core/mod
 import { apiKeysRepository, type ApiKeyInfo, type User } from '../../store/api-keys.js';
 import { grantsRepository, type TeamGrant } from '../../store/grants.js';
 import { spacesRepository } from '../../store/spaces.js';
+import { checkNewPassword, passwordsRepository } from '../../store/passwords.js';
 import { listUsers } from '../../store/users.js';
 import { authorize } from '../access.js';
 import { authenticatedUser, resolveActor } from '../actor.js';
@@ -111,6 +112,9 @@ const userCreateSchema = z.strictObject(
   {
     name: nameSchema('name'),
     isAdmin: z.boolean({ error: 'isAdmin must be true or false' }).optional(),
+    password: z.string({ error: 'password must be a string' }).optional().meta({
+      description: 'For the web UI: at least 12 characters, not the user name. Without it: keys only.',
+    }),
   },
   { error: unknownFields('user') },
 );
@@ -166,6 +170,7 @@ export function userRoutes(deps: ServerDeps): RouteSpec[] {
   const users = apiKeysRepository(db);
   const spaces = spacesRepository(db);
   const grants = grantsRepository(db);
+  const passwords = passwordsRepository(db);
 
   return [
     {
@@ -230,8 +235,11 @@ export function userRoutes(deps: ServerDeps): RouteSpec[] {
         409: { description: 'The name is taken, ignoring case (ALREADY_EXISTS).' },
       },
       handler: async (request, reply) => {
-        const input = parseInput(userCreateSchema, request.body, 'user');
+        const { password, ...input } = parseInput(userCreateSchema, request.body, 'user');
+        // Checked before the user exists, so a refused password creates nobody.
+        if (password !== undefined) checkNewPassword(password, input.name);
         const user = await users.createUser(input, resolveActor(request));
+        if (password !== undefined) await passwords.setPassword(user.id, password, resolveActor(request));
         return reply.status(201).header('location', `/api/users/${user.id}`).send(userJson(user));
       },
     },

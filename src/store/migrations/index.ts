@@ -11,6 +11,7 @@ import * as m0005 from './0005_engine.js';
 import * as m0006 from './0006_task_log_events.js';
 import * as m0007 from './0007_deployment_stalls.js';
 import * as m0008 from './0008_workers.js';
+import * as m0009 from './0009_sessions.js';
 
 /** One migration: a name (`NNNN_what`) and the function that applies it inside a transaction. */
 export interface Migration {
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '0006_task_log_events', up: m0006.up },
   { name: '0007_deployment_stalls', up: m0007.up },
   { name: '0008_workers', up: m0008.up },
+  { name: '0009_sessions', up: m0009.up },
 ];

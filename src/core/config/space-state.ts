@@ -4,14 +4,14 @@
  * channels and process and the variable sets. Every body is checked here, at the boundary.
  */
 import { z } from 'zod';
-import { SlipwayError } from '../../core/errors.js';
-import { SECTIONS } from '../../core/config/config-file.js';
-import { NameIndex } from '../../core/config/names.js';
-import { RESOURCE_KINDS } from '../../core/model/kinds/index.js';
-import type { ResourceKindName } from '../../core/model/resource.js';
-import type { StoredTenantVariable, StoredVariable } from '../../core/model/variable.js';
-import { variablePromptSchema, variableScopeSchema } from '../../core/variables/schema.js';
-import type { ApiClient } from '../api-client.js';
+import { SlipwayError } from '../errors.js';
+import { SECTIONS } from './config-file.js';
+import { NameIndex } from './names.js';
+import { RESOURCE_KINDS } from '../model/kinds/index.js';
+import type { ResourceKindName } from '../model/resource.js';
+import type { StoredTenantVariable, StoredVariable } from '../model/variable.js';
+import { variablePromptSchema, variableScopeSchema } from '../variables/schema.js';
+import type { ConfigApi } from './api-port.js';
 
 /** A resource as the API lists it: flat, its document fields beside id, name and version. */
 export const itemSchema = z.looseObject({ id: z.string(), name: z.string(), version: z.number() });
@@ -95,7 +95,7 @@ export interface SpaceState {
 const READ_KINDS: readonly ResourceKindName[] = [...FILE_KINDS, 'team'];
 
 /** Reads the environments, every top-level kind a file can list, and the teams, in parallel. */
-export async function readSpace(client: ApiClient): Promise<SpaceState> {
+export async function readSpace(client: ConfigApi): Promise<SpaceState> {
   const [environments, ...lists] = await Promise.all([
     client.list(client.spacePath('environments'), environmentItemSchema),
     ...READ_KINDS.map((k) => client.list(client.spacePath(RESOURCE_KINDS[k].plural), itemSchema)),
@@ -112,7 +112,7 @@ export async function readSpace(client: ApiClient): Promise<SpaceState> {
 }
 
 /** A project's channels (also recorded in the index). */
-export async function readChannels(client: ApiClient, projectId: string, index: NameIndex): Promise<Item[]> {
+export async function readChannels(client: ConfigApi, projectId: string, index: NameIndex): Promise<Item[]> {
   const channels = await client.list(
     client.spacePath('projects', projectId, RESOURCE_KINDS.channel.plural),
     itemSchema,
@@ -122,25 +122,25 @@ export async function readChannels(client: ApiClient, projectId: string, index: 
 }
 
 /** The path of a project's process. */
-export function processPath(client: ApiClient, projectId: string): string {
+export function processPath(client: ConfigApi, projectId: string): string {
   return client.spacePath('projects', projectId, RESOURCE_KINDS.process.plural);
 }
 
 /** A project's process. */
-export async function readProcess(client: ApiClient, projectId: string): Promise<ProcessItem> {
+export async function readProcess(client: ConfigApi, projectId: string): Promise<ProcessItem> {
   return client.get(processPath(client, projectId), processItemSchema);
 }
 
 /** The path of the variables of a project, library set or tenant. */
 export function variablesPath(
-  client: ApiClient,
+  client: ConfigApi,
   owner: 'project' | 'library-set' | 'tenant',
   id: string,
 ): string {
   return client.spacePath(RESOURCE_KINDS[owner].plural, id, 'variables');
 }
 
-async function readSet<S extends z.ZodType>(client: ApiClient, path: string, item: S) {
+async function readSet<S extends z.ZodType>(client: ConfigApi, path: string, item: S) {
   const pageSchema = z.object({
     items: z.array(item),
     nextCursor: z.string().optional(),
@@ -167,7 +167,7 @@ async function readSet<S extends z.ZodType>(client: ApiClient, path: string, ite
 
 /** The variables of a project or library set. */
 export async function readVariables(
-  client: ApiClient,
+  client: ConfigApi,
   owner: 'project' | 'library-set',
   id: string,
 ): Promise<VariableSetState<StoredVariable>> {
@@ -176,7 +176,7 @@ export async function readVariables(
 
 /** A tenant's template values. */
 export async function readTenantVariables(
-  client: ApiClient,
+  client: ConfigApi,
   id: string,
 ): Promise<VariableSetState<StoredTenantVariable>> {
   return readSet(client, variablesPath(client, 'tenant', id), storedTenantVariableSchema);

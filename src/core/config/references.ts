@@ -3,13 +3,13 @@
  * file itself or already in the space. A typo then fails the whole apply up front, naming the place
  * in the file, instead of stopping halfway through.
  */
-import { kindLabel, type DesiredState } from '../../core/config/config-file.js';
-import { formatPath, isRecord } from '../../core/config/names.js';
-import { PendingNames } from '../../core/config/plan.js';
-import { tenantVariableRefs, variableRefs } from '../../core/config/variables.js';
-import { SlipwayError } from '../../core/errors.js';
-import { RESOURCE_KINDS } from '../../core/model/kinds/index.js';
-import type { RefTarget, ResourceRef } from '../../core/model/resource.js';
+import { kindLabel, type DesiredState } from './config-file.js';
+import { formatPath, isRecord } from './names.js';
+import { PendingNames } from './plan.js';
+import { tenantVariableRefs, variableRefs } from './variables.js';
+import { SlipwayError } from '../errors.js';
+import { RESOURCE_KINDS } from '../model/kinds/index.js';
+import type { RefTarget, ResourceRef } from '../model/resource.js';
 import type { SpaceState } from './space-state.js';
 
 /** A reference target in the user's words. */
