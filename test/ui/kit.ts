@@ -95,7 +95,8 @@ export async function startUiWorld(options: WorldOptions = {}): Promise<UiWorld>
 export async function signIn(page: Page, username: string, password: string, path = '/'): Promise<void> {
   await page.goto(`/sign-in?next=${encodeURIComponent(path)}`);
   await page.getByLabel('User name').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(password);
+  // Not exact: a required field's label ends in an asterisk.
+  await page.getByLabel(/^Password/).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }

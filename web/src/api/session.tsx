@@ -90,7 +90,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     async (credentials: { username: string; password: string } | { apiKey: string }) => {
       const answer = await request<SessionView>('POST', '/api/session', { body: credentials });
       setCsrfToken(answer.data.csrfToken);
-      client.clear();
+      // Not client.clear(): that would drop the session query this provider observes, and its
+      // observer would never see the new session. Everything else belonged to whoever was here.
+      client.removeQueries({ predicate: (query) => query.queryKey[0] !== 'session' });
       client.setQueryData(['session'], answer.data);
     },
     [client],
@@ -101,7 +103,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       await request('DELETE', '/api/session');
     } finally {
       setCsrfToken(undefined);
-      client.clear();
+      client.removeQueries({ predicate: (query) => query.queryKey[0] !== 'session' });
       client.setQueryData(['session'], null);
     }
   }, [client]);

@@ -69,7 +69,9 @@ export function Layout() {
               </select>
             </label>
           ) : null}
-          <span className="user-name">{session.user.name}</span>
+          <NavLink to={paths.account()} className="user-name" title="Your account: change your password">
+            {session.user.name}
+          </NavLink>
           <Button variant="link" onClick={() => void signOut().then(() => navigate(paths.signIn()))}>
             Sign out
           </Button>

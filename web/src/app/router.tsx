@@ -4,7 +4,7 @@
  */
 import { createBrowserRouter, type RouteObject } from 'react-router';
 import { routes as adminRoutes } from '../pages/admin/routes.js';
-import { authRoutes } from '../pages/auth/routes.js';
+import { accountRoutes, authRoutes } from '../pages/auth/routes.js';
 import { routes as dashboardRoutes } from '../pages/dashboard/routes.js';
 import { routes as deploymentRoutes } from '../pages/deployments/routes.js';
 import { routes as libraryRoutes } from '../pages/library/routes.js';
@@ -29,6 +29,7 @@ export const routeTable: RouteObject[] = [
       ...variableRoutes,
       ...libraryRoutes,
       ...adminRoutes,
+      ...accountRoutes,
       { path: '*', element: <NotFound /> },
     ],
   },

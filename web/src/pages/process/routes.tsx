@@ -1,5 +1,9 @@
-/** This area's pages (placeholder until the area is built). */
+/** The process editor's route (paths.projectProcess). */
 import type { RouteObject } from 'react-router';
+import { ProcessPage } from './ProcessPage.js';
+import './process.css';
 
 /** Routes under the app's layout (paths from /spaces/:space/...). */
-export const routes: RouteObject[] = [];
+export const routes: RouteObject[] = [
+  { path: 'spaces/:space/projects/:project/process', element: <ProcessPage /> },
+];
