@@ -1,6 +1,6 @@
 /**
  * Dashboard benchmark (issue 15). Not a test: prints its figures and the ratios to the anchors.
- * On the seeded space of bench/server.bench.ts (bench/dashboard-seed.ts: 10 environments, 50
+ * On the seeded space of bench/server.bench.ts (bench/seed-space.ts: 10 environments, 50
  * projects, 1,000 tenants, 46,500 deployments) on PGlite:
  * - the dashboard API through fastify's inject (auth, routing, the store, JSON): the whole space and
  *   one project's tenants, median and p95 (anchor: median under 100 ms); also the first read (it
@@ -25,7 +25,7 @@ import { ensureAdministrator } from '../src/store/api-keys.js';
 import { openStore, type Store } from '../src/store/database.js';
 import { tempDataDir } from '../test/helpers/postgres.js';
 import { testSecrets } from '../test/kits/secrets.js';
-import { ENVIRONMENTS, PROJECTS, seedDashboardSpace, TENANTS } from './dashboard-seed.js';
+import { ENVIRONMENTS, PROJECTS, seedSpace, TENANTS } from './seed-space.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const UI_RUNS = Number(process.env.BENCH_UI_RUNS ?? 10);
@@ -258,7 +258,7 @@ async function main(): Promise<void> {
   const store = await openStore({ dataDir });
   try {
     const start = performance.now();
-    const { projectId, deployments } = await seedDashboardSpace(store);
+    const { projectId, deployments } = await seedSpace(store, { newestAgeDays: 1 });
     console.log(
       `PGlite: seeded ${ENVIRONMENTS} environments, ${PROJECTS} projects, ${TENANTS} tenants, ` +
         `${deployments} deployments in ${((performance.now() - start) / 1000).toFixed(1)} s`,

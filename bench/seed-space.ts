@@ -1,10 +1,10 @@
 /**
- * The dashboard benchmark's space: the seeded space of bench/server.bench.ts without its project
- * variables (the dashboard never reads them): 10 environments, 50 projects, 1,000 tenants (each
- * connected to 5 projects in the first 3 environments, tagged Tier/Gold or Tier/Silver) and three
- * releases per project deployed untenanted to every environment and to every connected tenant ×
- * environment (46,500 deployments), inserted in bulk, the newest a day old (a space's history is not
- * all from the last minute; bench/dashboard.bench.ts also times a read right after a new deployment).
+ * The benchmarks' seeded space (bench:server, bench:dashboard): 10 environments, 50 projects
+ * (`project-00`..`project-49`), 1,000 tenants (each connected to 5 projects in the first 3
+ * environments, tagged Tier/Gold or Tier/Silver) and a deployment history inserted in bulk (the
+ * release service would take minutes): three releases per project, each deployed untenanted to every
+ * environment and to every connected tenant × environment (46,500 deployments), the newest release
+ * failed. bench:server adds its project variables through `onProject`.
  */
 import { sql } from 'kysely';
 import { RESOURCE_KINDS } from '../src/core/model/kinds/index.js';
@@ -12,17 +12,34 @@ import type { Actor } from '../src/store/audit.js';
 import type { Store } from '../src/store/database.js';
 import { environmentsRepository } from '../src/store/environments.js';
 import { resourcesRepository } from '../src/store/resources.js';
+import type { SecretBox } from '../src/store/secrets.js';
 import { testSecrets } from '../test/kits/secrets.js';
 
 export const ENVIRONMENTS = 10;
 export const PROJECTS = 50;
 export const TENANTS = 1_000;
 const RELEASES_PER_PROJECT = 3;
-const SPACE = 'Spaces-1';
-const BY: Actor = { actor: 'bench' };
+export const SPACE = 'Spaces-1';
+export const BY: Actor = { actor: 'bench' };
 
-/** Seeds the space; answers the middle project's id and the number of deployments. */
-export async function seedDashboardSpace(store: Store): Promise<{ projectId: string; deployments: number }> {
+/** What seedSpace made. */
+export interface SeededSpace {
+  /** The middle project's id. */
+  projectId: string;
+  /** The middle tenant's id. */
+  tenantId: string;
+  deployments: number;
+}
+
+export interface SeedOptions {
+  /** How many days before now the newest release was deployed (default 0). */
+  newestAgeDays?: number;
+  /** Called after each project is created (its index from 0). */
+  onProject?: (projectId: string, index: number, secrets: SecretBox) => Promise<void>;
+}
+
+/** Seeds the space (see the module doc). */
+export async function seedSpace(store: Store, options: SeedOptions = {}): Promise<SeededSpace> {
   const secrets = testSecrets();
   const envs = environmentsRepository(store.db);
   const resources = (kind: keyof typeof RESOURCE_KINDS) =>
@@ -46,9 +63,11 @@ export async function seedDashboardSpace(store: Store): Promise<{ projectId: str
       BY,
     );
     projectIds.push(project.id);
+    await options.onProject?.(project.id, p, secrets);
   }
+  let tenantId = '';
   for (let t = 0; t < TENANTS; t++) {
-    await resources('tenant').create(
+    const tenant = await resources('tenant').create(
       SPACE,
       {
         name: `tenant-${String(t).padStart(4, '0')}`,
@@ -60,15 +79,23 @@ export async function seedDashboardSpace(store: Store): Promise<{ projectId: str
       },
       BY,
     );
+    if (t === TENANTS / 2) tenantId = tenant.id;
   }
+  const deployments = await seedHistory(store, options.newestAgeDays ?? 0);
+  return { projectId: projectIds[PROJECTS / 2]!, tenantId, deployments };
+}
+
+/** The releases and deployments (see the module doc); answers how many deployments. */
+async function seedHistory(store: Store, newestAgeDays: number): Promise<number> {
   await sql`
     insert into releases (id, space_id, project_id, channel_id, version, packages, process_snapshot, created_by, created_at)
     select 'Releases-' || p.id || '-' || r, ${SPACE}, p.id, c.id, '1.0.' || r, '[]'::jsonb, '{}'::jsonb, 'bench',
-           now() - make_interval(days => ${RELEASES_PER_PROJECT} + 1 - r)
+           now() - make_interval(days => ${RELEASES_PER_PROJECT + newestAgeDays} - r)
       from resources p
       join resources c on c.kind = 'channel' and c.parent_id = p.id
       cross join generate_series(1, ${RELEASES_PER_PROJECT}) r
      where p.kind = 'project'`.execute(store.db);
+  // One row per (release, environment, tenant or none) the tenants' connections and the projects allow.
   const { rows } = await sql<{ n: number }>`
     with targets as (
       select p.id as project_id, e.id as environment_id, null::text as tenant_id
@@ -90,5 +117,5 @@ export async function seedDashboardSpace(store: Store): Promise<{ projectId: str
       returning 1
     )
     select count(*)::int as n from inserted`.execute(store.db);
-  return { projectId: projectIds[PROJECTS / 2]!, deployments: rows[0]?.n ?? 0 };
+  return rows[0]?.n ?? 0;
 }

@@ -10,118 +10,30 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
-import { RESOURCE_KINDS } from '../src/core/model/kinds/index.js';
+
 import { buildServer } from '../src/server/app.js';
 import { ensureAdministrator } from '../src/store/api-keys.js';
-import type { Actor } from '../src/store/audit.js';
 import { openStore, type Store } from '../src/store/database.js';
 import { latestPerEnvironment } from '../src/store/deployment-queries.js';
-import { environmentsRepository } from '../src/store/environments.js';
-import { resourcesRepository } from '../src/store/resources.js';
-import { testSecrets } from '../test/kits/secrets.js';
+import type { SecretBox } from '../src/store/secrets.js';
 import { variablesRepository } from '../src/store/variables.js';
 import { postgresUnavailableReason, startPostgres, tempDataDir } from '../test/helpers/postgres.js';
+import { BY, ENVIRONMENTS, PROJECTS, seedSpace, SPACE, TENANTS } from './seed-space.js';
+import { testSecrets } from '../test/kits/secrets.js';
 
-const ENVIRONMENTS = 10;
-const PROJECTS = 50;
-const TENANTS = 1_000;
 const VARIABLES_PER_PROJECT = 2_000;
-const RELEASES_PER_PROJECT = 3;
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const ANCHOR_MS = 100;
-const SPACE = 'Spaces-1';
-const BY: Actor = { actor: 'bench' };
 
-async function seed(store: Store): Promise<{ projectId: string; tenantId: string }> {
-  const secrets = testSecrets();
-  const envs = environmentsRepository(store.db);
-  const resources = (kind: keyof typeof RESOURCE_KINDS) =>
-    resourcesRepository(store.db, secrets, RESOURCE_KINDS[kind]);
-  const envNames: string[] = [];
-  for (let i = 0; i < ENVIRONMENTS; i++) {
-    envNames.push(`Env ${i}`);
-    await envs.create(SPACE, { name: `Env ${i}` }, BY);
-  }
-  await resources('tag-set').create(
-    SPACE,
-    { name: 'Tier', tags: [{ name: 'Gold' }, { name: 'Silver' }] },
-    BY,
-  );
-  await resources('lifecycle').create(SPACE, { name: 'Standard', phases: [] }, BY);
-  const projectIds: string[] = [];
-  const variables = variablesRepository(store.db, secrets);
-  for (let p = 0; p < PROJECTS; p++) {
-    const project = await resources('project').create(
-      SPACE,
-      { name: `project-${p}`, lifecycle: 'Standard', tenantedMode: 'both' },
-      BY,
-    );
-    projectIds.push(project.id);
-    const set = Array.from({ length: VARIABLES_PER_PROJECT }, (_, v) => ({
-      name: `Var${v % 700}`,
-      value: `value-${p}-${v}`,
-      ...(v % 3 === 0 ? { scope: { environments: [envNames[v % ENVIRONMENTS]!] } } : {}),
-      ...(v % 97 === 0 ? { type: 'sensitive' } : {}),
-    }));
-    await variables.replace(SPACE, project.id, set, 1, BY);
-  }
-  let tenantId = '';
-  for (let t = 0; t < TENANTS; t++) {
-    const tenant = await resources('tenant').create(
-      SPACE,
-      {
-        name: `tenant-${String(t).padStart(4, '0')}`,
-        tags: [t % 2 ? 'Tier/Gold' : 'Tier/Silver'],
-        projects: Array.from({ length: 5 }, (_, k) => ({
-          project: projectIds[(t + k) % PROJECTS]!,
-          environments: envNames.slice(0, 3),
-        })),
-      },
-      BY,
-    );
-    if (t === TENANTS / 2) tenantId = tenant.id;
-  }
-  return { projectId: projectIds[PROJECTS / 2]!, tenantId };
-}
-
-/**
- * The deployment history, inserted in bulk (the release service would take minutes): per project
- * RELEASES_PER_PROJECT releases, each deployed untenanted to every environment and to every
- * connected tenant × environment, the newest release failed in the first environment.
- */
-async function seedHistory(store: Store): Promise<number> {
-  await sql`
-    insert into releases (id, space_id, project_id, channel_id, version, packages, process_snapshot, created_by, created_at)
-    select 'Releases-' || p.id || '-' || r, ${SPACE}, p.id, c.id, '1.0.' || r, '[]'::jsonb, '{}'::jsonb, 'bench',
-           now() - make_interval(days => ${RELEASES_PER_PROJECT} - r)
-      from resources p
-      join resources c on c.kind = 'channel' and c.parent_id = p.id
-      cross join generate_series(1, ${RELEASES_PER_PROJECT}) r
-     where p.kind = 'project'`.execute(store.db);
-  // One row per (release, environment, tenant or none) the tenants' connections and the projects allow.
-  const { rows } = await sql<{ n: number }>`
-    with targets as (
-      select p.id as project_id, e.id as environment_id, null::text as tenant_id
-        from resources p cross join environments e where p.kind = 'project'
-      union all
-      select conn->>'project', env, t.id
-        from resources t
-        cross join lateral jsonb_array_elements(t.data->'projects') conn
-        cross join lateral jsonb_array_elements_text(conn->'environments') env
-       where t.kind = 'tenant'
-    ), inserted as (
-      insert into deployments (id, space_id, project_id, release_id, channel_id, environment_id, tenant_id, state,
-                               skipped_steps, guided_failure, prompted_names, created_by, created_at, finished_at)
-      select 'Deployments-' || md5(r.id || x.environment_id || coalesce(x.tenant_id, '')), ${SPACE}, x.project_id,
-             r.id, r.channel_id, x.environment_id, x.tenant_id,
-             case when r.version = '1.0.' || ${RELEASES_PER_PROJECT} then 'failed' else 'success' end,
-             '[]'::jsonb, false, '[]'::jsonb, 'bench', r.created_at, r.created_at + interval '5 minutes'
-        from targets x join releases r on r.project_id = x.project_id
-      returning 1
-    )
-    select count(*)::int as n from inserted`.execute(store.db);
-  return rows[0]?.n ?? 0;
+/** bench:server's project variables: 2,000 per project, a third scoped to an environment, a few sensitive. */
+async function seedVariables(store: Store, projectId: string, p: number, secrets: SecretBox): Promise<void> {
+  const set = Array.from({ length: VARIABLES_PER_PROJECT }, (_, v) => ({
+    name: `Var${v % 700}`,
+    value: `value-${p}-${v}`,
+    ...(v % 3 === 0 ? { scope: { environments: [`Env ${v % ENVIRONMENTS}`] } } : {}),
+    ...(v % 97 === 0 ? { type: 'sensitive' } : {}),
+  }));
+  await variablesRepository(store.db, secrets).replace(SPACE, projectId, set, 1, BY);
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -142,12 +54,14 @@ async function time(app: FastifyInstance, key: string, url: string) {
 }
 
 async function runOn(label: string, store: Store, dataDir: string): Promise<void> {
-  const seedStart = performance.now();
-  const { projectId, tenantId } = await seed(store);
-  const deployments = await seedHistory(store);
-  const seedSeconds = (performance.now() - seedStart) / 1000;
+  // The administrator first: a store that already holds secrets refuses to create one (api-keys.ts).
   const { key } = await ensureAdministrator(store, { dataDir });
   if (!key) throw new Error('no administrator key');
+  const seedStart = performance.now();
+  const { projectId, tenantId, deployments } = await seedSpace(store, {
+    onProject: (id, p, secrets) => seedVariables(store, id, p, secrets),
+  });
+  const seedSeconds = (performance.now() - seedStart) / 1000;
   const app = buildServer({ store, secrets: testSecrets() });
   await app.ready();
   const base = `/api/spaces/Default`;

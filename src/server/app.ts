@@ -17,7 +17,6 @@ import { configurationRoutes } from './routes/configuration.js';
 import { cloudFormationExportRoutes } from './routes/cloudformation-export.js';
 import { environmentRoutes } from './routes/environments.js';
 import { feedTagRoutes } from './routes/feed-tags.js';
-import { feedTagMatchRoutes } from './routes/feed-tag-match.js';
 import { healthRoutes } from './routes/health.js';
 import { resourceRoutes } from './routes/resources.js';
 import { sessionRoutes } from './routes/session.js';
@@ -50,7 +49,6 @@ export function apiRoutes(deps: ServerDeps): RouteSpec[] {
     ...cloudFormationExportRoutes(deps),
     ...variablePreviewRoutes(deps),
     ...feedTagRoutes(deps),
-    ...feedTagMatchRoutes(deps),
     ...userRoutes(deps),
     ...passwordRoutes(deps),
     ...releaseRoutes(http),

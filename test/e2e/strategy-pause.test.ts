@@ -10,22 +10,18 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
   ContinueServiceDeploymentCommand,
-  CreateServiceCommand,
   DescribeServiceDeploymentsCommand,
   ListServiceDeploymentsCommand,
-  RegisterTaskDefinitionCommand,
   type ECSClient,
 } from '@aws-sdk/client-ecs';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { z } from 'zod';
 import { deploymentSchema, interruptionSchema, releaseSchema } from '../../src/server/routes/release-http.js';
 import { startWorld, type World } from '../helpers/slipway-world.js';
-import { blueGreenLoadBalancing } from '../kits/blue-green.js';
+import { createPausedBlueGreenService } from '../kits/blue-green-service.js';
 
 const REGION = 'us-east-1';
 const CLUSTER = 'e2e-bg';
 const SERVICE = 'bg-web';
-const ROLE = 'arn:aws:iam::123456789012:role/ecs-infrastructure';
 /** Generous: a deployment here takes a few seconds; the deadline only turns a hang into a failure. */
 const DEADLINE_MS = 30_000;
 
@@ -118,85 +114,14 @@ describe('e2e: a BLUE_GREEN deployment paused at a PAUSE hook, answered through 
   before(async () => {
     world = await startWorld({ timeScale: 100, throttling: false });
     ecs = world.ecs();
-    const elbv2 = new ElasticLoadBalancingV2Client({
-      endpoint: world.sandbox.endpoint,
-      region: world.sandbox.region,
-      credentials: world.sandbox.credentials,
+    const made = await createPausedBlueGreenService(world, ecs, {
+      region: REGION,
+      cluster: CLUSTER,
+      service: SERVICE,
+      prefix: 'bg',
     });
-    try {
-      const { blue, green, prod: production, test } = await blueGreenLoadBalancing(elbv2, 'bg');
-      testListener = test;
-
-      await world.admin('clusters', { region: REGION, name: CLUSTER, instances: { count: 4 } });
-      const td = await ecs.send(
-        new RegisterTaskDefinitionCommand({
-          family: SERVICE,
-          containerDefinitions: [
-            {
-              name: 'web',
-              image: 'public.ecr.aws/docker/library/nginx:1.27',
-              memory: 128,
-              essential: true,
-              portMappings: [{ containerPort: 80, hostPort: 0 }],
-            },
-          ],
-        }),
-      );
-      await ecs.send(
-        new CreateServiceCommand({
-          cluster: CLUSTER,
-          serviceName: SERVICE,
-          taskDefinition: td.taskDefinition!.taskDefinitionArn!,
-          desiredCount: 2,
-          deploymentConfiguration: {
-            strategy: 'BLUE_GREEN',
-            bakeTimeInMinutes: 1,
-            lifecycleHooks: [
-              {
-                targetType: 'PAUSE',
-                lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
-                // Longer than any run of this test, however slow the machine.
-                timeoutConfiguration: { timeoutInMinutes: 1440 },
-              },
-            ],
-          },
-          loadBalancers: [
-            {
-              targetGroupArn: blue,
-              containerName: 'web',
-              containerPort: 80,
-              advancedConfiguration: {
-                alternateTargetGroupArn: green,
-                productionListenerRule: production,
-                testListenerRule: testListener,
-                roleArn: ROLE,
-              },
-            },
-          ],
-        }),
-      );
-    } finally {
-      elbv2.destroy();
-    }
-    // The service's first deployment pauses too (the hook applies to every one): continued here,
-    // so that the tests start from a service at rest.
-    const first = await waitFor('the first deployment to finish', async () => {
-      await world.admin('time', { advanceSeconds: 60 });
-      const arn = (await latestEcsDeployment())?.serviceDeploymentArn;
-      const out = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn!] }));
-      const d = out.serviceDeployments?.[0];
-      const pause = d?.lifecycleHookDetails?.find((h) => h.status === 'AWAITING_ACTION');
-      if (pause) {
-        await ecs.send(
-          new ContinueServiceDeploymentCommand({
-            serviceDeploymentArn: arn,
-            hookId: pause.hookId,
-            action: 'CONTINUE',
-          }),
-        );
-      }
-      return d?.status === 'SUCCESSFUL' ? d : undefined;
-    });
+    testListener = made.testListener;
+    const first = made.first;
     assert.equal(first.status, 'SUCCESSFUL');
     await world.apply(CONFIG);
   });

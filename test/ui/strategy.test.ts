@@ -10,19 +10,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
-import {
-  ContinueServiceDeploymentCommand,
-  CreateServiceCommand,
-  DescribeServiceDeploymentsCommand,
-  ListServiceDeploymentsCommand,
-  RegisterTaskDefinitionCommand,
-  type ECSClient,
-} from '@aws-sdk/client-ecs';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { Page } from 'playwright-core';
 import { z } from 'zod';
 import { deploymentSchema, releaseSchema } from '../../src/server/routes/release-http.js';
-import { blueGreenLoadBalancing } from '../kits/blue-green.js';
+import { createPausedBlueGreenService } from '../kits/blue-green-service.js';
 import {
   checkA11y,
   pageErrors,
@@ -38,7 +30,6 @@ const REGION = 'us-east-1';
 const CLUSTER = 'ui-bg';
 const SERVICE = 'bg-web';
 const PROJECT = 'bluegreen';
-const ROLE = 'arn:aws:iam::123456789012:role/ecs-infrastructure';
 /** Rollouts here take seconds; the deadline only turns a hang into a failure. */
 const DEADLINE = { timeout: 45_000 };
 
@@ -113,86 +104,12 @@ describe('a BLUE_GREEN deployment in the browser', { skip: UI_SKIP }, () => {
   before(async () => {
     ui = await startUiWorld({ timeScale: 100, throttling: false });
     ecs = ui.world.ecs();
-    const elbv2 = new ElasticLoadBalancingV2Client({
-      endpoint: ui.world.sandbox.endpoint,
-      region: ui.world.sandbox.region,
-      credentials: ui.world.sandbox.credentials,
-    });
-    try {
-      const { blue, green, prod, test } = await blueGreenLoadBalancing(elbv2, 'uibg');
-      testListener = test;
-      await ui.world.admin('clusters', { region: REGION, name: CLUSTER, instances: { count: 4 } });
-      const td = await ecs.send(
-        new RegisterTaskDefinitionCommand({
-          family: SERVICE,
-          containerDefinitions: [
-            {
-              name: 'web',
-              image: 'public.ecr.aws/docker/library/nginx:1.27',
-              memory: 128,
-              essential: true,
-              portMappings: [{ containerPort: 80, hostPort: 0 }],
-            },
-          ],
-        }),
-      );
-      await ecs.send(
-        new CreateServiceCommand({
-          cluster: CLUSTER,
-          serviceName: SERVICE,
-          taskDefinition: td.taskDefinition!.taskDefinitionArn!,
-          desiredCount: 2,
-          deploymentConfiguration: {
-            strategy: 'BLUE_GREEN',
-            bakeTimeInMinutes: 1,
-            lifecycleHooks: [
-              {
-                targetType: 'PAUSE',
-                lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
-                // Longer than any run of this test, however slow the machine.
-                timeoutConfiguration: { timeoutInMinutes: 1440 },
-              },
-            ],
-          },
-          loadBalancers: [
-            {
-              targetGroupArn: blue,
-              containerName: 'web',
-              containerPort: 80,
-              advancedConfiguration: {
-                alternateTargetGroupArn: green,
-                productionListenerRule: prod,
-                testListenerRule: testListener,
-                roleArn: ROLE,
-              },
-            },
-          ],
-        }),
-      );
-    } finally {
-      elbv2.destroy();
-    }
-    // The service's first deployment pauses too (the hook applies to every one): continued here,
-    // so that the test starts from a service at rest.
-    await waitFor('the first deployment to finish', async () => {
-      await ui.world.admin('time', { advanceSeconds: 60 });
-      const listed = await ecs.send(
-        new ListServiceDeploymentsCommand({ cluster: CLUSTER, service: SERVICE }),
-      );
-      const arn = listed.serviceDeployments?.[0]?.serviceDeploymentArn;
-      const out = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn!] }));
-      const d = out.serviceDeployments?.[0];
-      const pause = d?.lifecycleHookDetails?.find((h) => h.status === 'AWAITING_ACTION');
-      if (pause)
-        await ecs.send(
-          new ContinueServiceDeploymentCommand({
-            serviceDeploymentArn: arn,
-            hookId: pause.hookId,
-            action: 'CONTINUE',
-          }),
-        );
-      return d?.status === 'SUCCESSFUL' ? d : undefined;
-    });
+    ({ testListener } = await createPausedBlueGreenService(ui.world, ecs, {
+      region: REGION,
+      cluster: CLUSTER,
+      service: SERVICE,
+      prefix: 'uibg',
+    }));
     await ui.world.apply(CONFIG);
   });
   after(async () => {
