@@ -7,16 +7,17 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { SlipwayError, type ErrorCode } from '../core/errors.js';
-import type { ProcessStep, StepVariables } from '../core/deployments/index.js';
+import type { ProcessStep, RenderedValue, StepVariables } from '../core/deployments/index.js';
 import type { VersionContext } from '../core/releases/index.js';
 import { DEFAULT_TEMPLATE_BUDGET, TemplateTooExpensiveError } from '../core/template/index.js';
 
 /** A request to the worker. */
 export type EvaluationRequest =
   | { id: number; kind: 'action'; action: ProcessStep['action']; variables: StepVariables }
-  | { id: number; kind: 'version'; template: string; context: VersionContext };
+  | { id: number; kind: 'version'; template: string; context: VersionContext }
+  | { id: number; kind: 'values'; names: string[]; variables: StepVariables };
 
-/** The worker's answer; `derived` = values computed from secrets, to mask (action only). */
+/** The worker's answer; `derived` = values computed from secrets, to mask (action and values). */
 export type EvaluationReply =
   | { id: number; ok: true; value: unknown; derived?: string[] }
   | {
@@ -104,6 +105,16 @@ export class EvaluationThreads {
     const reply = await this.ask({ id: this.nextId++, kind: 'action', action, variables });
     variables.sensitive.push(...(reply.derived ?? []));
     return settle(reply) as ProcessStep['action'];
+  }
+
+  /**
+   * core/deployments renderValues in a thread: what each named value renders to. Values derived
+   * from secrets are added to `variables.sensitive`.
+   */
+  async renderValues(names: string[], variables: StepVariables): Promise<Record<string, RenderedValue>> {
+    const reply = await this.ask({ id: this.nextId++, kind: 'values', names, variables });
+    variables.sensitive.push(...(reply.derived ?? []));
+    return settle(reply) as Record<string, RenderedValue>;
   }
 
   /** core/releases nextReleaseVersion in a thread. */

@@ -1,11 +1,11 @@
 /**
  * The worker thread of evaluation-thread.ts: evaluates `#{...}` templates (a step's action, a
- * release version template) off the server's event loop, so that one expensive template stalls
+ * release version template, the variable preview's values) off the server's event loop, so that one expensive template stalls
  * only itself. Answers each request by id; errors travel as their code, message and data.
  */
 import { parentPort } from 'node:worker_threads';
 import { isSlipwayError, messageOf } from '../core/errors.js';
-import { evaluateAction } from '../core/deployments/index.js';
+import { evaluateAction, renderValues } from '../core/deployments/index.js';
 import { nextReleaseVersion } from '../core/releases/index.js';
 import type { EvaluationReply, EvaluationRequest } from './evaluation-thread.js';
 
@@ -20,7 +20,10 @@ function answer(request: EvaluationRequest): EvaluationReply {
   const variables = { ...request.variables, sensitive: [...request.variables.sensitive] };
   const before = variables.sensitive.length;
   try {
-    const value = evaluateAction(request.action, variables);
+    const value =
+      request.kind === 'values'
+        ? renderValues(request.names, variables)
+        : evaluateAction(request.action, variables);
     return { id: request.id, ok: true, value, derived: variables.sensitive.slice(before) };
   } catch (e) {
     return failure(request.id, e, variables.sensitive.slice(before));

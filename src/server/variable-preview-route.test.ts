@@ -24,6 +24,7 @@ interface PreviewJson {
     reason: string;
     candidates: { id: string; value: string; matchedOn: string }[];
     prompt?: { label: string; required: boolean };
+    rendered?: { value: string | null; missing: string[]; problem?: string };
   }[];
 }
 
@@ -53,6 +54,9 @@ describe('the variable preview route', () => {
         { name: 'DbPassword', type: 'sensitive', value: SECRET },
         { name: 'Conn', value: `pw=${SECRET}` },
         { name: 'GoldOnly', value: 'shiny', scope: { tenantTags: ['Tier/Gold'] } },
+        { name: 'Link', value: '#{Url}/#{Octopus.Environment.Name | ToLower}?c=#{Colour}' },
+        { name: 'LeakyLink', value: 'u=#{DbPassword | ToUpper}' },
+        { name: 'Dangling', value: 'x-#{NoSuchVariable}' },
         {
           name: 'Approver',
           value: 'ops',
@@ -117,6 +121,24 @@ describe('the variable preview route', () => {
     // Prod has no tenant value for Colour: the template has no default, so the project's value stands.
     const acmeProd = await preview('environment=Prod&tenant=Acme');
     assert.equal(acmeProd.get('Colour')?.value, 'green');
+  });
+
+  it('renders values holding #{...} as a step would, masking what derives from a secret', async () => {
+    const dev = await preview('environment=Dev');
+    assert.equal(dev.get('Link')?.value, '#{Url}/#{Octopus.Environment.Name | ToLower}?c=#{Colour}');
+    // The step's role (web) ranks the role-scoped Url first, as in the deployment.
+    assert.equal(dev.get('Url')?.value, 'https://web-role');
+    assert.deepEqual(dev.get('Link')?.rendered, { value: 'https://web-role/dev?c=blue', missing: [] });
+    const prod = await preview('environment=Prod');
+    assert.equal(prod.get('Link')?.rendered?.value, 'https://web-role/prod?c=green');
+    const leaky = dev.get('LeakyLink')?.rendered?.value ?? '';
+    assert.ok(!leaky.includes(SECRET.toUpperCase()), leaky);
+    assert.match(leaky, /^u=\*+$/);
+    assert.deepEqual(dev.get('Dangling')?.rendered, {
+      value: 'x-#{NoSuchVariable}',
+      missing: ['#{NoSuchVariable}'],
+    });
+    assert.equal(dev.get('Colour')?.rendered, undefined, 'a plain value has nothing to render');
   });
 
   it('shows a prompted variable with its prompt', async () => {

@@ -186,6 +186,8 @@ describe('the variables pages', { skip: UI_SKIP }, () => {
     await row('Message').getByText(PROD_MESSAGE).waitFor();
     await page.getByLabel('Environment', { exact: true }).selectOption('Test');
     await row('Message').getByText('Hello from #{Octopus.Environment.Name}').waitFor();
+    // Rendered as a step renders it, with the system variables of this context.
+    await row('Message').getByText('Renders as: Hello from Test').waitFor();
     await page.goBack();
     await row('Message').getByText(PROD_MESSAGE).waitFor();
     await page.close();

@@ -16,5 +16,6 @@ export { checkSkippedSteps, exclusionReason, planDeployment, targetParticipates 
 export { evaluationContext, processStep, stepVariables } from './variables.js';
 export { imageReference, packageValues, selectedPackage, systemVariables } from './system-variables.js';
 export { evaluateAction } from './evaluate.js';
+export { renderValues, type RenderedValue } from './render-values.js';
 export { conditionAllows, expressionHolds } from './conditions.js';
 export { tagsMatch } from './tags.js';

@@ -6,8 +6,9 @@
  * freeze them (store/release-snapshot's currentVariables: project, then included library sets in
  * include order), the tenant's template values (defaults where the tenant set none), layered by
  * core's stepVariables with the context core's evaluationContext builds, and the candidates ranked
- * by core's rankCandidates. Sensitive values never leave: the chosen ones and every value holding
- * one are masked, and losing sensitive candidates too.
+ * by core's rankCandidates; a value holding #{...} is also rendered as a step renders it. Sensitive
+ * values never leave: the chosen ones and every value holding or derived from one are masked, and
+ * losing sensitive candidates too.
  */
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -36,6 +37,7 @@ import { tenantValues } from './cloudformation-scope.js';
 import type { RouteSpec } from '../route.js';
 import { PROJECT_PARAM, SPACE_PARAM, parseQuery, pathResolver } from './resource-http.js';
 import { dimensionsText, explainWinner } from './variable-preview-explain.js';
+import { addRenderings } from './variable-preview-render.js';
 
 /** What the preview shows in place of a sensitive value. */
 export const MASK = '********';
@@ -110,6 +112,18 @@ const previewSchema = z.object({
         .optional()
         .meta({ description: 'The id of the chosen variable (project or library).' }),
       reason: z.string().meta({ description: 'Why this value (or why none).' }),
+      rendered: z
+        .object({
+          value: z.string().nullable().meta({
+            description: 'The value with its #{...} rendered (secrets masked); null when it cannot be.',
+          }),
+          missing: z.array(z.string()).meta({ description: 'References with no value here, as written.' }),
+          problem: z.string().optional().meta({ description: 'Why it cannot be rendered (syntax, cycle).' }),
+        })
+        .optional()
+        .meta({
+          description: 'For a value holding #{...}: what a step sees, rendered as a step renders it.',
+        }),
       prompt: z.object({ label: z.string(), required: z.boolean() }).optional(),
       candidates: z.array(candidateSchema).meta({ description: 'Every matching value, winner first.' }),
     }),
@@ -303,6 +317,10 @@ export function variablePreviewRoutes(deps: ServerDeps): RouteSpec[] {
         const result = stepVariables(input);
         const context = evaluationContext(input, evaluated);
 
+        const variables = describe(snapshot, tenantLayer, result, (name) =>
+          rankCandidates(candidatesFor(snapshot, context, name)),
+        );
+        await addRenderings(variables, result);
         return {
           context: {
             environment: { id: environment.id, name: environment.name },
@@ -313,9 +331,7 @@ export function variablePreviewRoutes(deps: ServerDeps): RouteSpec[] {
             ...(target ? { target: { id: target.id, name: target.name, roles: target.roles } } : {}),
             ...(step ? { step: { name: step.name, roles: step.roles } } : {}),
           },
-          variables: describe(snapshot, tenantLayer, result, (name) =>
-            rankCandidates(candidatesFor(snapshot, context, name)),
-          ),
+          variables,
         };
       },
     },

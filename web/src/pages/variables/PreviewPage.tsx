@@ -18,6 +18,7 @@ import {
   contextFromSearch,
   contextText,
   contextToSearch,
+  renderedText,
   sourceText,
   type PreviewAnswer,
   type PreviewContext,
@@ -158,6 +159,17 @@ export function PreviewPage() {
                         <td className="mono">
                           {v.value === null ? <span className="muted">(no value)</span> : v.value}
                           {v.sensitive ? <span className="badge tone-neutral">Sensitive</span> : null}
+                          {v.rendered ? (
+                            <div
+                              className={
+                                v.rendered.value === null || v.rendered.missing.length > 0
+                                  ? 'field-error'
+                                  : 'field-hint'
+                              }
+                            >
+                              {renderedText(v.rendered)}
+                            </div>
+                          ) : null}
                         </td>
                         <td>{sourceText(v.source)}</td>
                         <td>

@@ -1,7 +1,13 @@
 /** The preview's context in the URL and its words. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { contextFromSearch, contextText, contextToSearch, sourceText } from './preview-model.js';
+import {
+  contextFromSearch,
+  contextText,
+  contextToSearch,
+  renderedText,
+  sourceText,
+} from './preview-model.js';
 
 describe('variable preview model', () => {
   it('keeps the context in the search params, leaving empty ones out', () => {
@@ -16,6 +22,19 @@ describe('variable preview model', () => {
     assert.equal(
       contextText({ environment: { id: 'E', name: 'Dev' }, step: { name: 'Deploy', roles: [] } }),
       'environment Dev, untenanted, step Deploy',
+    );
+  });
+
+  it('says what a value holding #{...} renders to, and what is missing or wrong', () => {
+    assert.equal(renderedText(undefined), undefined);
+    assert.equal(renderedText({ value: 'https://dev', missing: [] }), 'Renders as: https://dev');
+    assert.equal(
+      renderedText({ value: 'x-#{Nope}', missing: ['#{Nope}'] }),
+      'Renders as: x-#{Nope} (no value here for #{Nope}: a step using it would fail)',
+    );
+    assert.equal(
+      renderedText({ value: null, missing: [], problem: 'A → B → A' }),
+      'Cannot be rendered: A → B → A',
     );
   });
 });

@@ -55,6 +55,8 @@ export interface PreviewVariable {
   reason: string;
   prompt?: { label: string; required: boolean };
   candidates: PreviewCandidate[];
+  /** For a value holding #{...}: what a step sees (null when it cannot be rendered) and why not. */
+  rendered?: { value: string | null; missing: string[]; problem?: string };
 }
 
 /** GET .../variables/preview answers this. */
@@ -95,4 +97,15 @@ export function contextText(context: PreviewAnswer['context']): string {
   if (context.step) parts.push(`step ${context.step.name}`);
   if (context.target) parts.push(`target ${context.target.name}`);
   return parts.join(', ');
+}
+
+/** The line under a value holding #{...}: what it renders to, and what is missing or wrong. */
+export function renderedText(rendered: PreviewVariable['rendered']): string | undefined {
+  if (!rendered) return undefined;
+  if (rendered.value === null) return `Cannot be rendered: ${rendered.problem ?? 'unknown problem'}`;
+  const missing =
+    rendered.missing.length === 0
+      ? ''
+      : ` (no value here for ${rendered.missing.join(', ')}: a step using it would fail)`;
+  return `Renders as: ${rendered.value}${missing}`;
 }
