@@ -35,6 +35,8 @@ export interface SlipwayNodeOptions {
   stallAfterMs?: number;
   /** Where the built web UI is. Default web/dist in the package (API only when it is not built). */
   webRoot?: string;
+  /** Trust a reverse proxy's X-Forwarded-Proto/-For (ServerDeps.trustProxy). Default false. */
+  trustProxy?: boolean;
   /** Engine timings (lease timeout, polls); defaults suit production. */
   engine?: Pick<EngineInternals, 'leaseStaleMs' | 'heartbeatMs' | 'pollMs' | 'nodeId'>;
 }
@@ -97,6 +99,7 @@ export async function startSlipwayNode(options: SlipwayNodeOptions): Promise<Sli
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     ...(options.logStream ? { logStream: options.logStream } : {}),
     ...(options.webRoot !== undefined ? { webRoot: options.webRoot } : {}),
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
   };
   const app = server.buildServer(deps);
   return {

@@ -79,6 +79,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
         }
       : false,
     bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: deps.trustProxy ?? false,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // A URL fastify cannot route (bad %-escapes, an overlong path part), in the error shape.
     frameworkErrors: frameworkError,

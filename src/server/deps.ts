@@ -25,6 +25,11 @@ export interface ServerDeps {
   releases?: ReleaseService;
   /** Where the built web UI is (index.html and assets/). Default web/dist in the package; none there: API only. */
   webRoot?: string;
+  /**
+   * Trust X-Forwarded-Proto/-For from a reverse proxy in front (fastify's trustProxy), so that a
+   * session cookie over https gets `Secure` behind a TLS-terminating proxy. Default false.
+   */
+  trustProxy?: boolean;
   /** How this node runs script steps and what they can use, for /healthz. Default: not said. */
   scripts?: ScriptIsolation;
 }

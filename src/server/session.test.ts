@@ -111,6 +111,35 @@ describe('sessions', () => {
     assert.equal(res.headers['cache-control'], 'no-store');
   });
 
+  it('marks the cookie Secure behind a TLS proxy when trusted (--trust-proxy), and only then', async () => {
+    const signInVia = async (server: FastifyInstance) => {
+      const res = await server.inject({
+        method: 'POST',
+        url: '/api/session',
+        payload: { username: 'admin', password: adminPassword },
+        headers: { 'x-forwarded-proto': 'https' },
+        remoteAddress: nextAddress(),
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      return res.headers['set-cookie'] as string;
+    };
+    // Untrusted, the header is anyone's word: the server still sees plain http.
+    assert.ok(!(await signInVia(app)).includes('Secure'));
+    const proxied = buildServer({
+      store,
+      secrets: testSecrets(),
+      now: () => new Date(clock),
+      trustProxy: true,
+    });
+    await proxied.ready();
+    try {
+      const header = await signInVia(proxied);
+      assert.match(header, /; Secure$/, header);
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it('GET /api/session answers the cookie’s session, and 401 without one', async () => {
     const { cookie, session } = await signIn({ username: 'admin', password: adminPassword });
     assert.deepEqual(

@@ -32,6 +32,7 @@ interface ServerOptions {
   scriptsAsServerUser: boolean;
   workerWait: number;
   stallAfter: number;
+  trustProxy: boolean;
 }
 
 /** Default number of deployments one server runs at once. */
@@ -132,6 +133,12 @@ export function registerServer(program: Command): void {
       workerWait,
       DEFAULT_WORKER_WAIT_SECONDS,
     )
+    .option(
+      '--trust-proxy',
+      'behind a reverse proxy that terminates TLS: trust its X-Forwarded-Proto and X-Forwarded-For (the ' +
+        'session cookie then gets Secure over https); never without such a proxy in front',
+      false,
+    )
     .action(async (opts: ServerOptions) => serve(opts));
 }
 
@@ -219,6 +226,7 @@ async function serve(opts: ServerOptions): Promise<void> {
       engine: { leaseStaleMs: opts.nodeTimeout * 1000 },
       workers: { waitMs: opts.workerWait * 1000 },
       stallAfterMs: opts.stallAfter * 60_000,
+      trustProxy: opts.trustProxy,
       ...(aws ? { aws } : {}),
     });
     const app = node.app;
