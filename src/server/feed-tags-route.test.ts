@@ -4,38 +4,18 @@
  * Docker registry feed whose password is a stored secret.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import {
-  CreateRepositoryCommand,
-  ECRClient,
-  GetAuthorizationTokenCommand,
-  PutImageCommand,
-} from '@aws-sdk/client-ecr';
-import { startSandbox, type SandboxHandle } from '../sandbox/index.js';
-import { ensureAdministrator } from '../store/api-keys.js';
-import { openStore, type Store } from '../store/database.js';
-import { testSecrets } from '../../test/kits/secrets.js';
-import { tempDataDir } from '../../test/helpers/postgres.js';
-import { buildServer } from './app.js';
+import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import type { FastifyInstance } from 'fastify';
+import type { SandboxHandle } from '../sandbox/index.js';
+import { pushImages, startSandboxApi, type SandboxApi } from '../../test/kits/sandbox-api.js';
 
 const TAGS = ['1.0.0', '1.2.0', '2.0.0-beta.1', '2.0.0', '2.1.0', 'latest', 'main-abc123'];
 const SPACE = '/api/spaces/Default';
 
-function manifest(tag: string): string {
-  const d = (s: string) => `sha256:${createHash('sha256').update(s).digest('hex')}`;
-  return JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-    config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 7, digest: d(tag) },
-    layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: 10, digest: d('l') }],
-  });
-}
-
 describe('feed tags through the API', () => {
   let sandbox: SandboxHandle;
-  let store: Store;
+  let api: SandboxApi;
   let app: FastifyInstance;
   let key: string;
   let token: string;
@@ -43,42 +23,19 @@ describe('feed tags through the API', () => {
     app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload ? { payload } : {}) });
 
   before(async () => {
-    sandbox = await startSandbox({ port: 0, throttling: false });
+    api = await startSandboxApi();
+    ({ sandbox, app, key } = api);
+    await pushImages(sandbox, 'hello-color', TAGS);
     const ecr = new ECRClient({
       region: sandbox.region,
       endpoint: sandbox.endpoint,
       credentials: sandbox.credentials,
     });
-    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'hello-color' }));
-    for (const tag of TAGS) {
-      await ecr.send(
-        new PutImageCommand({ repositoryName: 'hello-color', imageTag: tag, imageManifest: manifest(tag) }),
-      );
-    }
     const auth = await ecr.send(new GetAuthorizationTokenCommand({}));
     token = Buffer.from(auth.authorizationData![0]!.authorizationToken!, 'base64').toString().split(':')[1]!;
     ecr.destroy();
-    const dataDir = tempDataDir();
-    store = await openStore({ dataDir });
-    key = (await ensureAdministrator(store, { dataDir })).key!;
-    app = buildServer({
-      store,
-      secrets: testSecrets(),
-      aws: {
-        endpoint: sandbox.endpoint,
-        credentials: {
-          kind: 'static',
-          accessKeyId: sandbox.credentials.accessKeyId,
-          secretAccessKey: sandbox.credentials.secretAccessKey,
-        },
-      },
-    });
   });
-  after(async () => {
-    await app.close();
-    await store.close();
-    await sandbox.close();
-  });
+  after(() => api?.close());
 
   it('lists versions newest first from ECR on the ambient AWS, within a channel rule', async () => {
     const created = await call('POST', `${SPACE}/feeds`, {

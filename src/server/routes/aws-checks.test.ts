@@ -8,25 +8,22 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CreateClusterCommand, ECSClient } from '@aws-sdk/client-ecs';
 import type { FastifyInstance } from 'fastify';
-import { startSandbox, type SandboxHandle } from '../../sandbox/index.js';
-import { ensureAdministrator } from '../../store/api-keys.js';
-import { openStore, type Store } from '../../store/database.js';
-import { tempDataDir } from '../../../test/helpers/postgres.js';
-import { testSecrets } from '../../../test/kits/secrets.js';
-import { buildServer } from '../app.js';
+import type { SandboxHandle } from '../../sandbox/index.js';
+import { startSandboxApi, type SandboxApi } from '../../../test/kits/sandbox-api.js';
 
 const SPACE = '/api/spaces/Default';
 
 describe('AWS account test and ECS target check', () => {
   let sandbox: SandboxHandle;
-  let store: Store;
+  let api: SandboxApi;
   let app: FastifyInstance;
   let key: string;
   const call = async (method: 'GET' | 'POST', url: string, payload?: unknown) =>
     app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload ? { payload } : {}) });
 
   before(async () => {
-    sandbox = await startSandbox({ port: 0, throttling: false });
+    api = await startSandboxApi();
+    ({ sandbox, app, key } = api);
     const ecs = new ECSClient({
       region: sandbox.region,
       endpoint: sandbox.endpoint,
@@ -34,14 +31,6 @@ describe('AWS account test and ECS target check', () => {
     });
     await ecs.send(new CreateClusterCommand({ clusterName: 'demo' }));
     ecs.destroy();
-    const dataDir = tempDataDir();
-    store = await openStore({ dataDir });
-    key = (await ensureAdministrator(store, { dataDir })).key!;
-    app = buildServer({
-      store,
-      secrets: testSecrets(),
-      aws: { endpoint: sandbox.endpoint, credentials: { kind: 'static', ...sandbox.credentials } },
-    });
     const created = [
       await call('POST', `${SPACE}/environments`, { name: 'Dev' }),
       await call('POST', `${SPACE}/aws-accounts`, {
@@ -76,11 +65,7 @@ describe('AWS account test and ECS target check', () => {
     ];
     for (const res of created) assert.equal(res.statusCode, 201, res.body);
   });
-  after(async () => {
-    await app?.close();
-    await store?.close();
-    await sandbox?.close();
-  });
+  after(() => api?.close());
 
   it('tests an account with its stored keys: who they are, by account id and ARN', async () => {
     const res = await call('POST', `${SPACE}/aws-accounts/Main/test`);

@@ -4,29 +4,13 @@
  * and a repository that does not exist.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import type { FastifyInstance } from 'fastify';
-import { tempDataDir } from '../../../test/helpers/postgres.js';
-import { testSecrets } from '../../../test/kits/secrets.js';
-import { startSandbox, type SandboxHandle } from '../../sandbox/index.js';
-import { ensureAdministrator } from '../../store/api-keys.js';
-import { openStore, type Store } from '../../store/database.js';
-import { buildServer } from '../app.js';
+import type { SandboxHandle } from '../../sandbox/index.js';
+import { pushImages, startSandboxApi, type SandboxApi } from '../../../test/kits/sandbox-api.js';
 
 const TAGS = ['1.0.0', '1.1.0', '1.2.0', '2.0.0-beta.1', 'latest'];
 const URL = '/api/spaces/Default/feeds/Sandbox%20ECR/tags/match';
-
-function manifest(tag: string): string {
-  const d = (s: string) => `sha256:${createHash('sha256').update(s).digest('hex')}`;
-  return JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-    config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 7, digest: d(tag) },
-    layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: 10, digest: d('l') }],
-  });
-}
 
 interface Match {
   items: { tag: string; version: string | null; matches: boolean }[];
@@ -37,7 +21,7 @@ interface Match {
 
 describe('GET /feeds/{id}/tags/match', () => {
   let sandbox: SandboxHandle;
-  let store: Store;
+  let api: SandboxApi;
   let app: FastifyInstance;
   let key: string;
   const match = async (query: Record<string, string>) =>
@@ -55,34 +39,9 @@ describe('GET /feeds/{id}/tags/match', () => {
     });
 
   before(async () => {
-    sandbox = await startSandbox({ port: 0, throttling: false });
-    const ecr = new ECRClient({
-      region: sandbox.region,
-      endpoint: sandbox.endpoint,
-      credentials: sandbox.credentials,
-    });
-    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'hello-color' }));
-    for (const tag of TAGS) {
-      await ecr.send(
-        new PutImageCommand({ repositoryName: 'hello-color', imageTag: tag, imageManifest: manifest(tag) }),
-      );
-    }
-    ecr.destroy();
-    const dataDir = tempDataDir();
-    store = await openStore({ dataDir });
-    key = (await ensureAdministrator(store, { dataDir })).key!;
-    app = buildServer({
-      store,
-      secrets: testSecrets(),
-      aws: {
-        endpoint: sandbox.endpoint,
-        credentials: {
-          kind: 'static',
-          accessKeyId: sandbox.credentials.accessKeyId,
-          secretAccessKey: sandbox.credentials.secretAccessKey,
-        },
-      },
-    });
+    api = await startSandboxApi();
+    ({ sandbox, app, key } = api);
+    await pushImages(sandbox, 'hello-color', TAGS);
     const feed = await post('/api/spaces/Default/feeds', {
       name: 'Sandbox ECR',
       type: 'ecr',
@@ -90,11 +49,7 @@ describe('GET /feeds/{id}/tags/match', () => {
     });
     assert.equal(feed.statusCode, 201, feed.body);
   });
-  after(async () => {
-    await app.close();
-    await store.close();
-    await sandbox.close();
-  });
+  after(() => api?.close());
 
   it('marks each tag, versions newest first, and names the newest match', async () => {
     const res = await match({ image: 'hello-color', versionRange: '[1.1,1.2)' });

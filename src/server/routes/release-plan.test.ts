@@ -5,16 +5,10 @@
  * failing the whole plan.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import type { FastifyInstance } from 'fastify';
-import { startSandbox, type SandboxHandle } from '../../sandbox/index.js';
-import { ensureAdministrator } from '../../store/api-keys.js';
-import { openStore, type Store } from '../../store/database.js';
-import { testSecrets } from '../../../test/kits/secrets.js';
-import { tempDataDir } from '../../../test/helpers/postgres.js';
-import { buildServer } from '../app.js';
+import type { SandboxHandle } from '../../sandbox/index.js';
+import { pushImages, startSandboxApi, type SandboxApi } from '../../../test/kits/sandbox-api.js';
 
 const TAGS = ['1.0.0', '1.1.0', '1.2.0', '2.0.0-beta.1', 'latest'];
 const SPACE = '/api/spaces/Default';
@@ -35,19 +29,9 @@ interface Plan {
   versionProblem?: string;
 }
 
-function manifest(tag: string): string {
-  const d = (s: string) => `sha256:${createHash('sha256').update(s).digest('hex')}`;
-  return JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-    config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 7, digest: d(tag) },
-    layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: 10, digest: d('l') }],
-  });
-}
-
 describe('the release plan route', () => {
   let sandbox: SandboxHandle;
-  let store: Store;
+  let api: SandboxApi;
   let app: FastifyInstance;
   let key: string;
   const call = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
@@ -63,34 +47,9 @@ describe('the release plan route', () => {
   };
 
   before(async () => {
-    sandbox = await startSandbox({ port: 0, throttling: false });
-    const ecr = new ECRClient({
-      region: sandbox.region,
-      endpoint: sandbox.endpoint,
-      credentials: sandbox.credentials,
-    });
-    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'hello-color' }));
-    for (const tag of TAGS) {
-      await ecr.send(
-        new PutImageCommand({ repositoryName: 'hello-color', imageTag: tag, imageManifest: manifest(tag) }),
-      );
-    }
-    ecr.destroy();
-    const dataDir = tempDataDir();
-    store = await openStore({ dataDir });
-    key = (await ensureAdministrator(store, { dataDir })).key!;
-    app = buildServer({
-      store,
-      secrets: testSecrets(),
-      aws: {
-        endpoint: sandbox.endpoint,
-        credentials: {
-          kind: 'static',
-          accessKeyId: sandbox.credentials.accessKeyId,
-          secretAccessKey: sandbox.credentials.secretAccessKey,
-        },
-      },
-    });
+    api = await startSandboxApi();
+    ({ sandbox, app, key } = api);
+    await pushImages(sandbox, 'hello-color', TAGS);
     await created(`${SPACE}/environments`, { name: 'Dev' });
     await created(`${SPACE}/feeds`, { name: 'Sandbox ECR', type: 'ecr', region: 'us-east-1' });
     await created(`${SPACE}/lifecycles`, {
@@ -134,11 +93,7 @@ describe('the release plan route', () => {
       rules: [{ packages: [{ step: 'Deploy', package: 'web' }], versionRange: '[5.0,6.0)' }],
     });
   });
-  after(async () => {
-    await app.close();
-    await store.close();
-    await sandbox.close();
-  });
+  after(() => api?.close());
 
   it('lists the default channel’s tags newest first and previews the version POST /releases then makes', async () => {
     const got = await plan('');
