@@ -150,12 +150,13 @@ describe('a BLUE_GREEN deployment in the browser', { skip: UI_SKIP }, () => {
       name: /Answer the manual intervention: Deploy: bg-web paused at POST_TEST_TRAFFIC_SHIFT/,
     });
     await link.waitFor(DEADLINE);
+    await stages(page).scrollIntoViewIfNeeded();
+    await screenshot(page, 'deployment-blue-green');
     await link.click();
     assert.match(page.url(), /#interruption-/);
     const card = page.locator('.interruption-open');
     await card.getByText(`test listener rule ${testListener}`, { exact: false }).waitFor(DEADLINE);
     await checkA11y(page);
-    await screenshot(page, 'deployment-blue-green');
 
     const phone = await openPage(`/spaces/Default/deployments/${id}`, PHONE);
     await stages(phone)
