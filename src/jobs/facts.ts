@@ -17,7 +17,11 @@ import { releasesRepository } from '../store/releases.js';
 import { resourcesRepository } from '../store/resources.js';
 import type { SecretBox } from '../store/secrets.js';
 import { variablesRepository } from '../store/variables.js';
-import { tenantTemplateValues, type TenantTemplate } from '../core/variables/tenant-values.js';
+import {
+  tenantTemplateValues,
+  type TenantTemplate,
+  type TenantValues,
+} from '../core/variables/tenant-values.js';
 import type { DeploymentInputs } from './runner-deps.js';
 
 const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
@@ -123,20 +127,16 @@ export async function loadDeploymentInputs(
   let tenantValues: Record<string, string> = {};
   let sensitiveTenantValues: string[] = [];
   if (tenant) {
-    // The project's templates and the common templates of its library sets.
     const librarySets = await Promise.all(
       strings(project.data.librarySets).map((id) => resources('library-set').find(spaceId, id)),
     );
-    const templates = [project, ...librarySets].flatMap((r) =>
-      Array.isArray(r?.data.templates) ? (r.data.templates as TenantTemplate[]) : [],
-    );
-    const set = await variablesRepository(store.db, secrets).revealTenantValues(spaceId, tenant.id);
-    ({ values: tenantValues, sensitive: sensitiveTenantValues } = tenantTemplateValues(
-      templates,
-      set,
-      deployment.projectId,
-      deployment.environmentId,
-    ));
+    ({ values: tenantValues, sensitive: sensitiveTenantValues } = await loadTenantValues(store, secrets, {
+      spaceId,
+      project,
+      librarySets,
+      tenantId: tenant.id,
+      environmentId: deployment.environmentId,
+    }));
   }
   const process = release.processSnapshot as { steps?: ProcessStep[] };
   const facts: DeploymentFacts = {
@@ -163,4 +163,31 @@ export async function loadDeploymentInputs(
     targets,
   };
   return { facts, snapshot, tenantValues, sensitiveTenantValues };
+}
+
+/** Where a tenant's template values are read for. */
+export interface TenantValuesScope {
+  spaceId: string;
+  project: Resource;
+  /** The project's library sets (undefined: one that is gone). */
+  librarySets: (Resource | undefined)[];
+  tenantId: string;
+  environmentId: string;
+}
+
+/**
+ * A tenant's values for the templates of a project and its library sets in one environment, its
+ * stored values revealed (core/variables/tenant-values.ts decides defaults and sensitivity). Used by
+ * deployments, the CloudFormation export and the variable preview alike.
+ */
+export async function loadTenantValues(
+  store: Store,
+  secrets: SecretBox,
+  scope: TenantValuesScope,
+): Promise<TenantValues> {
+  const templates = [scope.project, ...scope.librarySets].flatMap((r) =>
+    Array.isArray(r?.data.templates) ? (r.data.templates as TenantTemplate[]) : [],
+  );
+  const set = await variablesRepository(store.db, secrets).revealTenantValues(scope.spaceId, scope.tenantId);
+  return tenantTemplateValues(templates, set, scope.project.id, scope.environmentId);
 }

@@ -20,33 +20,11 @@ import type { Resource } from '../../core/model/resource.js';
 import { evaluationThreads } from '../../jobs/evaluation-thread.js';
 import { inTransaction } from '../../store/audit.js';
 import { currentVariables } from '../../store/release-snapshot.js';
-import {
-  tenantTemplateValues,
-  type TenantTemplate,
-  type TenantValues,
-} from '../../core/variables/tenant-values.js';
-import { variablesRepository } from '../../store/variables.js';
+import { loadTenantValues } from '../../jobs/facts.js';
 import type { ServerDeps } from '../deps.js';
 
 /** System variables of a release or deployment: no such thing exists for an export, so they stay expressions. */
 const UNKNOWN_HERE = /^Octopus\.(Release|Deployment)\.(?!Tenant\.)/i;
-
-/** A project's or library set's variable templates, as stored in its document. */
-export const templatesOf = (r: Resource | undefined): TenantTemplate[] =>
-  Array.isArray(r?.data.templates) ? (r.data.templates as TenantTemplate[]) : [];
-
-/** The tenant's values for this project and environment (core/variables/tenant-values.ts). */
-export async function tenantValues(
-  deps: ServerDeps,
-  spaceId: string,
-  project: Resource,
-  librarySets: (Resource | undefined)[],
-  tenant: Resource,
-  environmentId: string,
-): Promise<TenantValues> {
-  const set = await variablesRepository(deps.store.db, deps.secrets).revealTenantValues(spaceId, tenant.id);
-  return tenantTemplateValues([project, ...librarySets].flatMap(templatesOf), set, project.id, environmentId);
-}
 
 /** What the export is evaluated for. */
 export interface ExportScope {
@@ -65,7 +43,13 @@ export async function exportVariables(deps: ServerDeps, scope: ExportScope): Pro
     currentVariables(trx, deps.secrets, spaceId, project.id, undefined),
   );
   const tenantLayer = tenant
-    ? await tenantValues(deps, spaceId, project, scope.librarySets, tenant, environment.id)
+    ? await loadTenantValues(deps.store, deps.secrets, {
+        spaceId,
+        project,
+        librarySets: scope.librarySets,
+        tenantId: tenant.id,
+        environmentId: environment.id,
+      })
     : { values: {}, sensitive: [] };
   const facts: DeploymentFacts = {
     deploymentId: '',

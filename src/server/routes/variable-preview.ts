@@ -27,13 +27,12 @@ import type { Resource } from '../../core/model/resource.js';
 import { candidatesFor, rankCandidates } from '../../core/variables/index.js';
 import { createMasker } from '../../core/variables/mask.js';
 import type { ScopedVariable } from '../../core/variables/types.js';
-import { targetInfo } from '../../jobs/facts.js';
+import { loadTenantValues, targetInfo } from '../../jobs/facts.js';
 import { inTransaction } from '../../store/audit.js';
 import { environmentsRepository } from '../../store/environments.js';
 import { currentVariables } from '../../store/release-snapshot.js';
 import { resourcesRepository } from '../../store/resources.js';
 import type { ServerDeps } from '../deps.js';
-import { tenantValues } from './cloudformation-scope.js';
 import type { RouteSpec } from '../route.js';
 import { PROJECT_PARAM, SPACE_PARAM, parseQuery, pathResolver } from './resource-http.js';
 import { dimensionsText, explainWinner } from './variable-preview-explain.js';
@@ -272,7 +271,13 @@ export function variablePreviewRoutes(deps: ServerDeps): RouteSpec[] {
           strings(project.data.librarySets).map((id) => repo('library-set').find(space.id, id)),
         );
         const tenantLayer = tenant
-          ? await tenantValues(deps, space.id, project, sets, tenant, environment.id)
+          ? await loadTenantValues(deps.store, deps.secrets, {
+              spaceId: space.id,
+              project,
+              librarySets: sets,
+              tenantId: tenant.id,
+              environmentId: environment.id,
+            })
           : { values: {}, sensitive: [], defaults: new Set<string>() };
 
         const evaluated = step ?? NO_STEP;
